@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+/**
+ * `model-advisor`: the core's judgement from a terminal. Dispatch only; each command lives
+ * in src/cli/ beside the wing of the core it speaks for.
+ */
+import { COMMANDS, UsageError } from './cli/index';
+
+// Read at run time, so the version is the package's own and never drifts.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const VERSION: string = require('../package.json').version;
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map(c => c.usage.length), 10);
+  return [
+    `model-advisor ${VERSION} — which language model fits this GPU, and the cells to fine-tune it`,
+    '',
+    'Usage: model-advisor <command> [options]',
+    '',
+    ...COMMANDS.map(c => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    `  ${'--version'.padEnd(width)}  print the version`,
+    `  ${'--help'.padEnd(width)}  print this help`,
+    ''
+  ].join('\n');
+}
+
+export async function main(argv: string[], out: (text: string) => void = s => process.stdout.write(s), err: (text: string) => void = s => process.stderr.write(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    out(VERSION + '\n');
+    return 0;
+  }
+  const command = COMMANDS.find(c => c.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; try --help`);
+    return await command.run(rest, out);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`model-advisor: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    code => {
+      process.exitCode = code;
+    },
+    e => {
+      process.stderr.write(`model-advisor: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 1;
+    }
+  );
+}
