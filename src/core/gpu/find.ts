@@ -1,0 +1,111 @@
+/**
+ * From what the user typed ("t4", "24GB") or what the kernel's probe saw to a `GpuProfile`.
+ */
+import { GpuProfile } from '../types';
+import { capabilities } from './capabilities';
+import { GPU_ALIASES, GPU_PROFILES } from './profiles';
+
+/**
+ * The parts of a probe report (`src/core/report.ts`, schema/gpu-report.schema.json) that a
+ * profile needs. Structural, so any report with these fields maps.
+ */
+export interface GpuReportLike {
+  gpus?: ReadonlyArray<{
+    name?: string | null;
+    memory_total_mib?: number | null;
+    memory_free_mib?: number | null;
+    compute_capability?: string | null;
+  }> | null;
+  /** "cuda" | "mps" | "cpu" when the probe knows; no GPUs and no MPS means CPU. */
+  backend?: string | null;
+  mps?: boolean | null;
+  ram_total_mib?: number | null;
+  ram_available_mib?: number | null;
+  disk_free_mib?: number | null;
+}
+
+const MIB = 1024 * 1024;
+
+/** "24GB" (10⁹ bytes), "24GiB" / "24g" (2³⁰ bytes), "24000MiB"/"24000MB" → MiB, or null. */
+export function parseMemorySize(spec: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(gib|gb|g|mib|mb|m)\s*$/i.exec(spec);
+  if (!m) return null;
+  const value = Number(m[1]);
+  const unit = m[2].toLowerCase();
+  const bytes =
+    unit === 'gb' ? value * 1e9 : unit === 'gib' || unit === 'g' ? value * 2 ** 30 : unit === 'mb' ? value * 1e6 : value * MIB;
+  const mib = Math.floor(bytes / MIB);
+  return mib > 0 ? mib : null;
+}
+
+/** A card we know only by its memory: assume CUDA, capability unknown (so fp16, sdpa). */
+function sizedProfile(spec: string, memory_mib: number): GpuProfile {
+  return {
+    id: spec.trim().toLowerCase(),
+    name: `a GPU with ${memory_mib.toLocaleString('en-US')} MiB`,
+    backend: 'cuda',
+    count: 1,
+    memory_mib,
+    compute_capability: null,
+    ...capabilities('cuda', null)
+  };
+}
+
+/** A profile id, an alias, or a memory size; anything else throws with the ids to choose from. */
+export function findGpu(spec: string): GpuProfile {
+  const key = spec.trim().toLowerCase();
+  const id = GPU_ALIASES.get(key) ?? key;
+  const known = GPU_PROFILES.find(p => p.id === id);
+  if (known) return { ...known };
+  const mib = parseMemorySize(key);
+  if (mib !== null) return sizedProfile(spec, mib);
+  throw new Error(
+    `unknown GPU ${JSON.stringify(spec)}: give a profile id (${GPU_PROFILES.map(p => p.id).join(', ')}) or a size such as 24GB, 24GiB or 12g`
+  );
+}
+
+function normalName(name: string): string {
+  return name.toLowerCase().replace(/^nvidia\s+/, '').replace(/geforce\s+/, '').replace(/[\s_]+/g, '-');
+}
+
+/**
+ * The probe's view of the runtime as a profile: a known card keeps its profile id (so the
+ * advice speaks of "t4"), but memory, free memory and capability always come from the report —
+ * the report is the truth about this machine. An unknown card works from its own numbers.
+ */
+export function gpuFromReport(report: GpuReportLike): GpuProfile {
+  const gpus = (report.gpus ?? []).filter(g => typeof g.memory_total_mib === 'number' && g.memory_total_mib > 0);
+  const extras: Partial<GpuProfile> = {};
+  const ram = report.ram_available_mib ?? report.ram_total_mib;
+  if (typeof ram === 'number') extras.ram_mib = ram;
+  if (typeof report.disk_free_mib === 'number') extras.disk_free_mib = report.disk_free_mib;
+
+  if (gpus.length === 0) {
+    const base = findGpu(report.backend === 'mps' || report.mps ? 'apple-silicon' : 'cpu');
+    const profile = { ...base, ...extras };
+    // On a CPU the "GPU memory" is the RAM the runtime has.
+    if (base.backend === 'cpu' && extras.ram_mib !== undefined) profile.memory_mib = extras.ram_mib;
+    return profile;
+  }
+  const first = gpus[0];
+  const name = first.name ?? 'unknown GPU';
+  const cc = first.compute_capability ?? null;
+  const count = gpus.filter(g => g.name === first.name).length;
+  const match =
+    GPU_PROFILES.find(p => p.backend === 'cuda' && (p.count ?? 1) === count && normalName(p.name) === normalName(name)) ??
+    GPU_PROFILES.find(p => p.backend === 'cuda' && normalName(p.name) === normalName(name) && count === 1);
+  const profile: GpuProfile = {
+    id: match?.id ?? normalName(name),
+    name,
+    backend: 'cuda',
+    count,
+    memory_mib: first.memory_total_mib as number,
+    compute_capability: cc ?? match?.compute_capability ?? null,
+    ...capabilities('cuda', cc ?? match?.compute_capability ?? null),
+    ...extras
+  };
+  // The memory our process can still get is the least free memory among the cards we use.
+  const free = gpus.slice(0, count).map(g => g.memory_free_mib).filter((f): f is number => typeof f === 'number');
+  if (free.length > 0) profile.free_mib = Math.min(...free);
+  return profile;
+}
