@@ -3,7 +3,9 @@
  * core that has a command adds it here; `src/cli.ts` only dispatches.
  */
 import { Command } from './args';
+import { CELL_COMMANDS } from './cells';
 
 export const COMMANDS: Command[] = [];
+COMMANDS.push(...CELL_COMMANDS);
 export { UsageError } from './args';
 export type { Command } from './args';

@@ -1,4 +1,19 @@
+/**
+ * The code generator: the cells a learner runs, rendered from python_snippets/ for one model,
+ * runtime and method. Offers
+ * - `renderCells(request)` — the cells (markdown + code) the sidebar inserts and the CLI prints;
+ * - `toPercentScript(cells)`, `toNotebook(cells)` — the two file forms;
+ * - `pythonLiteral` — the one way a value becomes Python source; `renderSnippet` — one template;
+ * - `markdownValue` — the one way a user's value enters a markdown cell.
+ */
 export { pythonLiteral, pythonCode } from './literal';
 export type { PythonValue, PythonCode } from './literal';
-export { renderSnippet } from './render';
+export { renderSnippet, selectBlocks } from './render';
 export { SNIPPETS } from './snippets.generated';
+export { renderCells, defaultSteps, parseSteps, STEPS } from './cells';
+export type { Step } from './cells';
+export { toPercentScript, toNotebook, markdownValue } from './formats';
+export type { Notebook, NotebookCell } from './formats';
+export { CellRequestError } from './request';
+export type { Cell, CellRequest, RuntimeFacts, WeightSource } from './request';
+export type { EstimateSettings, Head } from './plan';

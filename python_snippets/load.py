@@ -1,0 +1,46 @@
+# Load the model and its tokenizer (the tool that turns text into token numbers).
+import torch
+from transformers import AutoTokenizer, __AUTO_CLASS__
+
+# >>> if WARNINGS
+for warning in __WARNINGS__:
+    print("Warning:", warning)
+# <<< WARNINGS
+# >>> if REMOTE_CODE
+# This model ships its own Python code in its repository, which transformers
+# runs only when you allow it (trust_remote_code=True below). Do so only for
+# models from publishers you trust: that code runs with your permissions.
+# <<< REMOTE_CODE
+# >>> if REMOTE_CODE
+tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=True)
+# <<< REMOTE_CODE
+# >>> unless REMOTE_CODE
+tokenizer = AutoTokenizer.from_pretrained(model_path)
+# <<< REMOTE_CODE
+if tokenizer.pad_token is None:
+    # Batches are padded to equal length; reuse the end-of-text token for padding.
+    tokenizer.pad_token = tokenizer.eos_token
+
+model = __AUTO_CLASS__.from_pretrained(
+    model_path,
+    dtype=__DTYPE__,  # the number format of the weights, chosen for this GPU and method
+# >>> if QUANTIZE
+    quantization_config=quant_config,  # the compact weights set up in the cell above
+# <<< QUANTIZE
+# >>> if GPU
+    device_map="auto",  # put the layers on the GPU (spilling to CPU only if they do not fit)
+# <<< GPU
+# >>> if NUM_LABELS
+    num_labels=__NUM_LABELS__,  # how many classes the new classification head predicts
+# <<< NUM_LABELS
+# >>> if SDPA
+    attn_implementation="sdpa",  # PyTorch's fused attention; FlashAttention 2 needs a GPU of compute capability 8.0+
+# <<< SDPA
+# >>> if REMOTE_CODE
+    trust_remote_code=True,
+# <<< REMOTE_CODE
+)
+# >>> if NUM_LABELS
+model.config.pad_token_id = tokenizer.pad_token_id  # the classifier must know which tokens are padding
+# <<< NUM_LABELS
+print(f"Loaded {model_path}: {model.num_parameters():,} parameters on {model.device}")

@@ -1,0 +1,34 @@
+# Add LoRA adapters: small trainable matrices beside each frozen weight matrix.
+# Only the adapters learn, so the gradients and optimizer states stay small.
+import torch
+from peft import LoraConfig, get_peft_model
+
+# >>> if QUANTIZE
+# Prepare the 4-bit model for training. We do this by hand instead of calling
+# peft's prepare_model_for_kbit_training, which would also copy the embeddings
+# and the output layer to 32-bit (gigabytes for a large vocabulary).
+for param in model.parameters():
+    param.requires_grad = False  # freeze the base model
+for module in model.modules():
+    if "norm" in type(module).__name__.lower():
+        module.to(torch.float32)  # normalization layers are tiny; 32-bit keeps training stable
+# <<< QUANTIZE
+# >>> if CHECKPOINTING
+# Recompute activations during the backward pass instead of storing them all:
+# slower, but activation memory shrinks from all layers to about one.
+model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+model.enable_input_require_grads()  # lets gradients reach the adapters through the frozen layers
+# <<< CHECKPOINTING
+
+lora_config = LoraConfig(
+    r=__LORA_R__,  # rank: the size of each adapter
+    lora_alpha=__LORA_ALPHA__,  # scaling of the adapter's output (alpha / r)
+    lora_dropout=0.05,
+    target_modules="all-linear",  # every linear layer except the output layer
+    task_type=__TASK_TYPE__,
+)
+model = get_peft_model(model, lora_config)
+for param in model.parameters():
+    if param.requires_grad:
+        param.data = param.data.float()  # adapters learn in 32-bit precision
+model.print_trainable_parameters()

@@ -1,0 +1,57 @@
+# Fine-tune on your data with TRL's SFTTrainer (supervised fine-tuning).
+# Each row of the dataset needs a "text" column, or "messages" (a chat), or
+# "prompt" and "completion".
+import torch
+from datasets import load_dataset
+from trl import SFTConfig, SFTTrainer
+
+dataset_name = __DATASET__
+# >>> if LOCAL_DATA
+dataset = load_dataset(__DATA_FORMAT__, data_files=dataset_name, split="train")  # a file on this machine
+# <<< LOCAL_DATA
+# >>> unless LOCAL_DATA
+dataset = load_dataset(dataset_name, split="train")  # a dataset on the Hugging Face hub
+# <<< LOCAL_DATA
+
+training_args = SFTConfig(
+    output_dir=__OUTPUT_DIR__,
+    per_device_train_batch_size=__BATCH__,
+    gradient_accumulation_steps=__GRAD_ACCUM__,  # the effective batch is batch x accumulation
+    max_length=__SEQ_LEN__,  # longer samples are cut here: the memory estimate assumed this length
+    max_steps=__MAX_STEPS__,  # -1 means one pass over the dataset
+    learning_rate=__LEARNING_RATE__,
+    optim=__OPTIMIZER__,
+    gradient_checkpointing=__CHECKPOINTING__,
+    gradient_checkpointing_kwargs={"use_reentrant": False},
+    bf16=__BF16__,  # bfloat16 mixed precision: only on GPUs of compute capability 8.0+
+    fp16=__FP16__,  # float16 mixed precision: for older GPUs such as the T4
+# >>> if CPU
+    use_cpu=True,  # no GPU in this runtime: train on the CPU (slow; fine for a smoke test)
+# <<< CPU
+    logging_steps=1,
+    save_strategy="no",  # the last cell saves the result
+    report_to="none",
+)
+trainer = SFTTrainer(
+    model=model,
+    args=training_args,
+    train_dataset=dataset,
+    processing_class=tokenizer,
+)
+# >>> if QUANTIZE
+# TRL stores the adapters of a 4-bit model in bfloat16; put them back in 32-bit,
+# which every GPU supports (a T4 has no native bfloat16).
+for param in trainer.model.parameters():
+    if param.requires_grad:
+        param.data = param.data.float()
+# <<< QUANTIZE
+trainer.train()
+
+# How close was the estimate? (It counts what PyTorch allocates, like the
+# measurement below; the CUDA context comes on top of both.)
+estimate_mib = __ESTIMATE_MIB__
+if torch.cuda.is_available():
+    peak_mib = torch.cuda.max_memory_allocated() / 2**20
+    print(f"Peak GPU memory: {peak_mib:,.0f} MiB measured, {estimate_mib:,} MiB estimated")
+else:
+    print(f"No GPU here, so no GPU memory to measure ({estimate_mib:,} MiB estimated for the GPU)")

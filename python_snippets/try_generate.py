@@ -1,0 +1,16 @@
+# Try the model: ask it something and print its answer.
+import torch
+
+prompt = __PROMPT__
+if tokenizer.chat_template:
+    # Chat models expect the conversation in their own format; the tokenizer knows it.
+    messages = [{"role": "user", "content": prompt}]
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+else:
+    text = prompt
+inputs = tokenizer(text, return_tensors="pt").to(model.device)
+model.eval()  # switch off dropout for a steady answer
+with torch.no_grad():
+    output = model.generate(**inputs, max_new_tokens=__MAX_NEW_TOKENS__, pad_token_id=tokenizer.pad_token_id)
+answer = tokenizer.decode(output[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+print(answer)

@@ -1,0 +1,186 @@
+/**
+ * The decisions behind the cells, as data: which Auto class, which number formats, which
+ * training settings, which packages to install. Pure functions of the request.
+ */
+import type { GpuProfile, Method, ModelEntry, Task, WeightDtype } from '../types';
+import { CellRequestError, RuntimeFacts } from './request';
+
+/** The contract's training settings (src/core/memory's `EstimateSettings`). */
+export interface EstimateSettings {
+  method: Method;
+  dtype: WeightDtype;
+  seqLen: number;
+  batch: number;
+  gradAccum: number;
+  loraR: number;
+  loraAlpha: number;
+  gradientCheckpointing: boolean;
+  optimizer: 'adamw_torch' | 'adamw_8bit' | 'paged_adamw_8bit';
+}
+
+/** What the model's head does, which decides the Auto class, the trainer and the "try it" cell. */
+export type Head = 'causal' | 'seq2seq' | 'classification' | 'token' | 'qa';
+
+export const AUTO_CLASS: Record<Head, string> = {
+  causal: 'AutoModelForCausalLM',
+  seq2seq: 'AutoModelForSeq2SeqLM',
+  classification: 'AutoModelForSequenceClassification',
+  token: 'AutoModelForTokenClassification',
+  qa: 'AutoModelForQuestionAnswering'
+};
+
+/** peft's `TaskType` values, which decide what get_peft_model wraps (and which head it keeps trainable). */
+export const LORA_TASK_TYPE: Record<Head, string> = {
+  causal: 'CAUSAL_LM',
+  seq2seq: 'SEQ_2_SEQ_LM',
+  classification: 'SEQ_CLS',
+  token: 'TOKEN_CLS',
+  qa: 'QUESTION_ANS'
+};
+
+// Encoder–decoder families whose generation head is AutoModelForSeq2SeqLM (transformers'
+// MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES).
+const SEQ2SEQ_TYPES = new Set(['t5', 'mt5', 'umt5', 'bart', 'mbart', 'marian', 'pegasus', 'm2m_100', 'nllb-moe', 'led', 'longt5']);
+const GENERATIVE_TASKS: readonly Task[] = ['generation', 'chat', 'code', 'translation'];
+
+function isDecoder(model: ModelEntry): boolean {
+  const archs = model.config.architectures ?? [];
+  // GPT-2 is "GPT2LMHeadModel"; ChatGLM is "ChatGLMModel"/"ChatGLMForConditionalGeneration" with remote code.
+  if (archs.some(a => /ForCausalLM$|LMHeadModel$/.test(a))) return true;
+  if (model.config.model_type === 'chatglm') return true;
+  return model.tasks.some(t => GENERATIVE_TASKS.includes(t)) && !SEQ2SEQ_TYPES.has(String(model.config.model_type));
+}
+
+/** The task the cells serve: the one asked for, else the model's first. */
+export function chooseTask(model: ModelEntry, task: Task | undefined): Task {
+  if (task !== undefined) return task;
+  return model.tasks[0] ?? 'generation';
+}
+
+/** Which head to load for this model and task; an encoder cannot generate text. */
+export function chooseHead(model: ModelEntry, task: Task): Head {
+  if (task === 'classification') return 'classification';
+  if (task === 'ner') return 'token';
+  const seq2seq = SEQ2SEQ_TYPES.has(String(model.config.model_type));
+  if (seq2seq) return 'seq2seq';
+  if (isDecoder(model)) return 'causal';
+  if (task === 'qa') return 'qa';
+  throw new CellRequestError(
+    `${model.id} is an encoder model (no text generation); choose --task classification, ner or qa`
+  );
+}
+
+export type TorchDtype = 'float32' | 'bfloat16' | 'float16';
+
+/** Mixed precision and compute format for this runtime: bf16 from compute capability 8.0, fp16 below, fp32 on a CPU. */
+export function computeDtype(gpu: GpuProfile): TorchDtype {
+  if (gpu.backend === 'cpu') return 'float32';
+  if (gpu.backend === 'mps') return 'float16';
+  return gpu.bf16 ? 'bfloat16' : 'float16';
+}
+
+/** The dtype the base weights load in (the non-quantized ones, under QLoRA). */
+export function loadDtype(gpu: GpuProfile, method: Method): TorchDtype {
+  // Full fine-tuning keeps fp32 master weights and trains under autocast (the contract's recipe).
+  if (method === 'full') return 'float32';
+  return computeDtype(gpu);
+}
+
+/** bitsandbytes' 4-bit (QLoRA, nf4 inference) or 8-bit (int8 inference), or none. */
+export function quantBits(method: Method, settings: EstimateSettings): 4 | 8 | null {
+  if (method === 'qlora') return 4;
+  if (method === 'inference' && settings.dtype === 'nf4') return 4;
+  if (method === 'inference' && settings.dtype === 'int8') return 8;
+  return null;
+}
+
+/** Adam's paged and 8-bit variants live in bitsandbytes' CUDA kernels; elsewhere plain AdamW. */
+export function optimizerFor(gpu: GpuProfile, settings: EstimateSettings): EstimateSettings['optimizer'] {
+  return gpu.backend === 'cuda' ? settings.optimizer : 'adamw_torch';
+}
+
+/** Learning rates that are usual starting points: LoRA adapters tolerate ~10× more than full weights. */
+export function learningRate(method: Method): number {
+  return method === 'full' ? 2e-5 : 2e-4;
+}
+
+/**
+ * Settings when the memory wing offers no plan: small and safe (batch 1, accumulation 8,
+ * 512 tokens, checkpointing on, 8-bit paged AdamW on CUDA for QLoRA).
+ */
+export function conservativeSettings(model: ModelEntry, gpu: GpuProfile, method: Method): EstimateSettings {
+  const dtype: WeightDtype = method === 'qlora' ? 'nf4' : method === 'full' ? 'fp32' : gpu.bf16 ? 'bf16' : gpu.backend === 'cpu' ? 'fp32' : 'fp16';
+  return {
+    method,
+    dtype,
+    seqLen: Math.min(512, model.context_length || 512),
+    batch: 1,
+    gradAccum: 8,
+    loraR: 16,
+    loraAlpha: 32,
+    gradientCheckpointing: method !== 'inference',
+    optimizer: method === 'qlora' ? 'paged_adamw_8bit' : 'adamw_torch'
+  };
+}
+
+/** A requirement: the pip name, the version range tested together, and why it is needed. */
+export interface Requirement {
+  name: string;
+  min: string; // lowest version tested
+  below: string; // next major: APIs may change there
+}
+
+// The versions this project's tests run against (constraints.txt); ranges stop at the next
+// major release. transformers 5 is required: the cells use `dtype=` and `processing_class=`.
+const TESTED: Record<string, Requirement> = {
+  transformers: { name: 'transformers', min: '5.24', below: '6' },
+  accelerate: { name: 'accelerate', min: '1.15', below: '2' },
+  peft: { name: 'peft', min: '0.21', below: '1' },
+  trl: { name: 'trl', min: '1.16', below: '2' },
+  datasets: { name: 'datasets', min: '5.2', below: '6' },
+  bitsandbytes: { name: 'bitsandbytes', min: '0.50', below: '1' },
+  modelscope: { name: 'modelscope', min: '1.20', below: '2' }
+};
+
+/** The packages a set of cells needs. */
+export function requiredPackages(head: Head, method: Method, bits: 4 | 8 | null, training: boolean, source: string): Requirement[] {
+  const names = ['transformers', 'accelerate'];
+  if (method === 'lora' || method === 'qlora') names.push('peft');
+  if (training) names.push('datasets');
+  if (training && head === 'causal') names.push('trl');
+  if (bits !== null) names.push('bitsandbytes');
+  if (source === 'modelscope') names.push('modelscope');
+  return names.map(n => TESTED[n]);
+}
+
+function versionParts(v: string): number[] {
+  return v.split(/[.+-]/).map(p => parseInt(p, 10)).map(n => (Number.isFinite(n) ? n : 0));
+}
+
+/** a < b, comparing dotted release numbers ("0.50.2" < "0.9" is false). */
+export function versionBelow(a: string, b: string): boolean {
+  const x = versionParts(a);
+  const y = versionParts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
+/**
+ * The pip requirement strings to install: everything needed, or — with a probe report —
+ * only what is missing or outside the tested range. A package the report does not list
+ * (datasets, say) is installed, since we cannot tell.
+ */
+export function packagesToInstall(needed: Requirement[], report: RuntimeFacts | undefined): string[] {
+  const have = report?.packages ?? null;
+  return needed
+    .filter(r => {
+      if (have === null) return true;
+      const v = have[r.name];
+      if (typeof v !== 'string') return true;
+      return versionBelow(v, r.min) || !versionBelow(v, r.below);
+    })
+    .map(r => `${r.name}>=${r.min},<${r.below}`);
+}
