@@ -1,0 +1,61 @@
+/** `countParameters`: which family a config belongs to, and its exact parameter count. */
+import { ModelConfig } from '../types';
+import { bertLike, marian, t5 } from './families/encoders';
+import { bloom, gemma, glm, gpt2, llamaLike, mixtral, phi, phi3, qwenMoe } from './families/decoders';
+import { baichuan, chatglm, internlm2, qwenV1 } from './families/remote';
+import { ParamCount, Part, sumParts, UnknownFamilyError } from './parts';
+
+type Layout = (config: ModelConfig, family: string, architecture: string) => Part[];
+
+/** model_type → layout. Yi and the DeepSeek-R1 distills publish model_type llama / qwen2. */
+const FAMILIES: Readonly<Record<string, Layout>> = {
+  llama: llamaLike,
+  mistral: llamaLike,
+  qwen2: llamaLike,
+  qwen3: llamaLike,
+  gemma: gemma,
+  gemma2: gemma,
+  phi3: phi3,
+  phi: phi,
+  glm: glm,
+  glm4: glm,
+  mixtral: mixtral,
+  qwen2_moe: qwenMoe,
+  qwen3_moe: qwenMoe,
+  gpt2: gpt2,
+  bloom: bloom,
+  bert: bertLike,
+  roberta: bertLike,
+  'xlm-roberta': bertLike,
+  marian: marian,
+  t5: t5,
+  mt5: t5,
+  chatglm: chatglm,
+  baichuan: baichuan,
+  qwen: qwenV1,
+  internlm2: internlm2
+};
+
+/** Families whose modeling code is in the model's repository, not in transformers. */
+export const REMOTE_CODE_FAMILIES: readonly string[] = ['chatglm', 'baichuan', 'qwen', 'internlm2'];
+export const KNOWN_FAMILIES: readonly string[] = Object.keys(FAMILIES);
+
+/** Parts of the model, for callers that need more than the sums (e.g. per-layer sizes). */
+export function modelParts(config: ModelConfig): { family: string; architecture: string; parts: Part[] } {
+  const family = typeof config.model_type === 'string' ? config.model_type : '';
+  const architecture = Array.isArray(config.architectures) && typeof config.architectures[0] === 'string' ? config.architectures[0] : '';
+  if (!family) throw new UnknownFamilyError(architecture || '(none)', 'config.json has no model_type');
+  const layout = FAMILIES[family];
+  if (!layout) throw new UnknownFamilyError(family, `known families: ${KNOWN_FAMILIES.join(', ')}`);
+  if (!architecture) throw new UnknownFamilyError(family, 'config.json has no architectures[0]');
+  return { family, architecture, parts: layout(config, family, architecture) };
+}
+
+/**
+ * The exact number of parameters of the class in `architectures[0]`, from config.json alone:
+ * what `sum(p.numel() for p in model.parameters())` prints (tied tensors once).
+ */
+export function countParameters(config: ModelConfig): ParamCount {
+  const { family, architecture, parts } = modelParts(config);
+  return sumParts(family, architecture, parts);
+}
