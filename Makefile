@@ -1,0 +1,68 @@
+# Two commands a user needs: `make lab` and `make test` (README). Everything else is a step
+# they run, each skipped when its inputs have not changed since the last time.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+JUPYTER := $(VENV)/bin/jupyter
+# The venv's bin first, so `jupyter-builder` and `jupyter` in npm scripts are ours.
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# Never let a test tool download a browser: Galata drives Debian's /usr/bin/chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+TS_SOURCES := $(shell find src -name '*.ts' -o -name '*.tsx' -o -name '*.json' | grep -v __tests__ | grep -v snippets.generated) \
+	$(wildcard python_snippets/*.py) $(wildcard style/*) $(wildcard schema/*.json) package.json tsconfig.json
+
+.PHONY: help lab test build venv node jest pytest ui-test clean
+
+help:
+	@echo "make lab    set up, build, and start JupyterLab on examples/quickstart.ipynb"
+	@echo "make test   set up, build, and run every test (jest, pytest, Galata)"
+	@echo "make build  set up and build only"
+
+# Python: torch alone first, pinned, so pip takes the CPU build on this disk and never a CUDA one.
+$(VENV)/.stamp-python: requirements-dev.txt constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -c constraints.txt torch==2.13.0
+	$(PIP) install -q -c constraints.txt -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.stamp-python
+
+node_modules/.stamp-npm: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node: node_modules/.stamp-npm
+
+# The extension, built and installed into the venv (develop mode: a link to our build).
+$(VENV)/.stamp-build: $(VENV)/.stamp-python node_modules/.stamp-npm $(TS_SOURCES)
+	npm run build
+	SKIP_JUPYTER_BUILDER=1 $(PIP) install -q --no-build-isolation --no-deps -e .
+	$(JUPYTER) labextension develop . --overwrite >/dev/null
+	touch $@
+
+build: $(VENV)/.stamp-build
+
+lab: build
+	$(JUPYTER) lab --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) examples/quickstart.ipynb
+
+# Each suite prints its own summary; scripts/test-all adds them up into one last line.
+test: build
+	bash scripts/test-all
+
+jest: build
+	npx jest
+
+pytest: build
+	$(VENV)/bin/pytest -q
+
+ui-test: build
+	cd ui-tests && npx playwright test
+
+clean:
+	npm run clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,3 @@
+import { advisorPlugin } from './lab/plugin';
+
+export default [advisorPlugin];

@@ -1,0 +1,32 @@
+import { Kernel } from '@jupyterlab/services';
+import { SNIPPETS, pythonLiteral } from '../core/codegen';
+import { parseGpuReport, GpuReport } from '../core/report';
+import { runSilently } from './kernel';
+
+export type ProbeResult = { ok: true; report: GpuReport } | { ok: false; error: string };
+
+/**
+ * The probe's source runs in a throwaway globals dict, so not one name reaches the user's
+ * namespace; it prints its report as the last line of stdout.
+ */
+export function probeCode(): string {
+  return `exec(compile(${pythonLiteral(SNIPPETS['gpu_probe'])}, "<model-advisor probe>", "exec"), {"__name__": "__main__"})`;
+}
+
+/** Ask the kernel what runtime it has. A failure is a result that says why, never a throw. */
+export async function probeKernel(kernel: Kernel.IKernelConnection): Promise<ProbeResult> {
+  let run;
+  try {
+    run = await runSilently(kernel, probeCode());
+  } catch (e) {
+    return { ok: false, error: `the kernel did not answer: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (run.status !== 'ok') {
+    return { ok: false, error: run.error ?? 'the kernel aborted the probe' };
+  }
+  const lines = run.stdout.split('\n').filter(l => l.trim() !== '');
+  if (lines.length === 0) {
+    return { ok: false, error: 'the probe printed nothing' };
+  }
+  return parseGpuReport(lines[lines.length - 1]);
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Starts the JupyterLab that the Galata tests drive, with a fake nvidia-smi on PATH that
+# replays ../shared/fixtures/nvidia-smi.json (case from MODEL_ADVISOR_FAKE_SMI_CASE).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+bin=$(mktemp -d -t model-advisor-smi-XXXX)
+"$repo/.venv/bin/python" "$repo/tests/fake_nvidia_smi.py" --install "$bin"
+export PATH="$bin:$repo/.venv/bin:$PATH"
+export MODEL_ADVISOR_FAKE_SMI_CASE="${MODEL_ADVISOR_FAKE_SMI_CASE:-colab-t4}"
+cd "$here"
+exec "$repo/.venv/bin/jupyter" lab --config "$here/jupyter_server_test_config.py"
