@@ -118,7 +118,7 @@ def smi_capability(text):
 
 
 def parse_smi_csv(stdout, fields):
-    """Rows of `--format=csv,noheader,nounits` → (gpus, lines that did not parse)."""
+    """Rows of `--format=csv,noheader,nounits` -> (gpus, lines that did not parse)."""
     gpus, bad = [], []
     for line in stdout.splitlines():
         if not line.strip():

@@ -166,3 +166,28 @@ def test_disk_is_measured_at_the_nearest_folder_that_exists(tmp_path, probe_func
     assert path == str(tmp_path)
     assert abs(free - shutil.disk_usage(str(tmp_path)).free // (1 << 20)) < 256  # other writers may move it a little
     assert errors == []
+
+
+def test_a_torch_the_user_already_imported_is_consulted_not_trusted_over_nvidia_smi(fake_smi_path):
+    # torch here is a CPU build: neither ROCm (torch.version.hip) nor Apple's MPS. One process
+    # (torch takes seconds to import), first without nvidia-smi, then with the fake on PATH.
+    code = ("import os, torch, model_advisor.probe as p\n"
+            "for path in (os.environ['PATH'], %r + os.pathsep + os.environ['PATH']):\n"
+            "    os.environ['PATH'] = path\n"
+            "    r = p.gpu_report()\n"
+            "    print(r['backend'], [g['name'] for g in r['gpus']], r['packages']['torch'] == torch.__version__)\n"
+            % fake_smi_path("colab-t4"))
+    assert run(["-c", code], probe_env()).stdout.splitlines() == ["cpu [] True", "cuda ['Tesla T4'] True"]
+
+
+def test_the_probe_imports_only_the_standard_library():
+    # It runs in any user's kernel, where nothing but the standard library can be assumed,
+    # and must not pay for (or trigger) importing torch.
+    import ast
+
+    with open(PROBE_FILE) as f:
+        tree = ast.parse(f.read())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert imported <= set(sys.stdlib_module_names)
+    assert imported == {"importlib", "json", "os", "platform", "shutil", "subprocess", "sys", "time", "warnings"}
