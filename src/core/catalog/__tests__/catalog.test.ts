@@ -72,6 +72,50 @@ describe('the catalog rows', () => {
   });
 });
 
+describe('what the seed asks for', () => {
+  it.each([
+    'bert-base-chinese',
+    'uer/gpt2-chinese-cluecorpussmall',
+    'hfl/chinese-llama-2-7b',
+    'THUDM/chatglm3-6b',
+    'Qwen/Qwen-7B',
+    'meta-llama/Llama-2-13b-hf',
+    'baichuan-inc/Baichuan2-13B-Base',
+    'hfl/chinese-roberta-wwm-ext'
+  ])('has the seed model %s under its seed id', id => {
+    expect(MODELS.map(m => m.id)).toContain(id);
+  });
+
+  it.each([
+    ['XLM-RoBERTa', (m: ModelEntry) => m.config.model_type === 'xlm-roberta'],
+    ['mBERT', (m: ModelEntry) => m.config.model_type === 'bert' && m.id.includes('multilingual')],
+    ['BLOOM', (m: ModelEntry) => m.config.model_type === 'bloom'],
+    ['MarianMT between Chinese and English', (m: ModelEntry) => m.config.model_type === 'marian' && m.languages.includes('zh') && m.languages.includes('en')],
+    ['T5 / mT5', (m: ModelEntry) => m.config.model_type === 't5' || m.config.model_type === 'mt5'],
+    ['Mistral', (m: ModelEntry) => m.config.model_type === 'mistral']
+  ])('has a representative of %s', (_family, isOne) => {
+    expect(MODELS.filter(isOne).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('has at least 25 models released since 2024', () => {
+    expect(MODELS.filter(m => m.released !== 'unknown' && m.released >= '2024-01').length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('flags every family that ships its own modelling code as needing trust_remote_code', () => {
+    const remote = ['chatglm', 'qwen', 'baichuan', 'internlm2'];
+    for (const m of MODELS) {
+      expect([m.id, m.trust_remote_code]).toEqual([m.id, remote.includes(m.config.model_type as string)]);
+    }
+  });
+
+  it('gives translation only to models that can translate, and says when commercial use is not allowed', () => {
+    for (const m of MODELS.filter(x => x.tasks.includes('translation'))) {
+      expect(['marian', 'mt5', 't5']).toContain(m.config.model_type);
+    }
+    expect(findModel('Qwen/Qwen2.5-3B-Instruct')!.commercial).toBe(false); // Qwen Research License
+  });
+});
+
 describe('findModel', () => {
   it('finds a model by its Hugging Face id, in any case and with stray spaces', () => {
     expect(findModel('Qwen/Qwen2.5-7B-Instruct')?.id).toBe('Qwen/Qwen2.5-7B-Instruct');
