@@ -240,29 +240,66 @@ def read_int_file(path):
     return int(text) if text.isdigit() else None
 
 
-def cgroup_memory(cgroup_root):
-    """(limit, in use) in bytes of this container's memory cgroup, or (None, None)."""
+def own_cgroups(self_cgroup):
+    """{"v2": path, "v1": path} of this process's memory cgroup, from /proc/self/cgroup."""
+    found = {}
+    try:
+        with open(self_cgroup) as f:
+            for line in f:
+                number, controllers, path = line.rstrip("\n").split(":", 2)
+                if number == "0" and controllers == "":
+                    found["v2"] = path
+                elif "memory" in controllers.split(","):
+                    found["v1"] = path
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def cgroup_levels(mount, path):
+    """The cgroup folders from this process's own up to the mount's root, those that exist."""
+    levels = []
+    path = "/" + path.strip("/")
+    while True:
+        folder = os.path.join(mount, path.lstrip("/"))
+        if os.path.isdir(folder):
+            levels.append(folder)
+        if path == "/":
+            return levels
+        path = os.path.dirname(path)
+
+
+def cgroup_memory(cgroup_root, self_cgroup="/proc/self/cgroup"):
+    """(limit, in use) in bytes of the memory cgroup this process lives in, or (None, None)."""
+    # A limit set on any ancestor binds too, so the smallest along the way counts. Inside a
+    # container the own path may not exist under the mount (it is the container's root).
     # cgroup v2: memory.max ("max" when unlimited) and memory.current; v1: limit_in_bytes
     # (a huge number when unlimited) and usage_in_bytes. Page cache the kernel can drop
     # (inactive_file) is not counted as in use, as `docker stats` does.
-    for limit_name, usage_name, inactive_key, base in (
-        ("memory.max", "memory.current", "inactive_file", cgroup_root),
-        ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file", os.path.join(cgroup_root, "memory")),
+    own = own_cgroups(self_cgroup)
+    unified = os.path.join(cgroup_root, "unified")  # v2 beside v1 ("hybrid" systemd layout)
+    for limit_name, usage_name, inactive_key, mount, path in (
+        ("memory.max", "memory.current", "inactive_file", cgroup_root, own.get("v2", "/")),
+        ("memory.max", "memory.current", "inactive_file", unified, own.get("v2", "/")),
+        ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file",
+         os.path.join(cgroup_root, "memory"), own.get("v1", "/")),
     ):
-        limit = read_int_file(os.path.join(base, limit_name))
-        if limit is None or limit >= 1 << 60:
+        levels = cgroup_levels(mount, path)
+        limits = [read_int_file(os.path.join(level, limit_name)) for level in levels]
+        limits = [limit for limit in limits if limit is not None and limit < 1 << 60]
+        if not limits:
             continue
-        usage = read_int_file(os.path.join(base, usage_name))
+        usage = read_int_file(os.path.join(levels[0], usage_name))
         if usage is not None:
             try:
-                usage -= read_key_values(os.path.join(base, "memory.stat")).get(inactive_key, 0)
+                usage -= read_key_values(os.path.join(levels[0], "memory.stat")).get(inactive_key, 0)
             except OSError:
                 pass
-        return limit, usage
+        return min(limits), usage
     return None, None
 
 
-def read_ram(errors, meminfo_path="/proc/meminfo", cgroup_root="/sys/fs/cgroup"):
+def read_ram(errors, meminfo_path="/proc/meminfo", cgroup_root="/sys/fs/cgroup", self_cgroup="/proc/self/cgroup"):
     """(total, available) system RAM in MiB; a container's limit wins over the host's RAM."""
     total = available = None
     try:
@@ -277,7 +314,7 @@ def read_ram(errors, meminfo_path="/proc/meminfo", cgroup_root="/sys/fs/cgroup")
         except (AttributeError, ValueError, OSError):
             pass
     # In a container (Kaggle, many cloud notebooks) /proc/meminfo shows the host.
-    limit, usage = cgroup_memory(cgroup_root)
+    limit, usage = cgroup_memory(cgroup_root, self_cgroup)
     if limit is not None:
         total = limit if total is None else min(total, limit)
         if usage is not None:

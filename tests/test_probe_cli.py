@@ -118,10 +118,17 @@ def write(path, text):
     path.write_text(text)
 
 
+def read_ram(probe_functions, tmp_path, self_cgroup="0::/\n", errors=None):
+    """read_ram on tmp_path/meminfo and the cgroup tree under tmp_path/cg."""
+    write(tmp_path / "self-cgroup", self_cgroup)
+    return probe_functions["read_ram"]([] if errors is None else errors, str(tmp_path / "meminfo"),
+                                       str(tmp_path / "cg"), str(tmp_path / "self-cgroup"))
+
+
 def test_ram_outside_a_container_is_what_meminfo_says(tmp_path, probe_functions):
     write(tmp_path / "meminfo", MEMINFO)
     errors = []
-    assert probe_functions["read_ram"](errors, str(tmp_path / "meminfo"), str(tmp_path / "no-cgroup")) == (32103, 29296)
+    assert read_ram(probe_functions, tmp_path, errors=errors) == (32103, 29296)
     assert errors == []
 
 
@@ -131,23 +138,37 @@ def test_a_container_limit_wins_over_the_hosts_ram_cgroup_v2(tmp_path, probe_fun
     write(tmp_path / "cg" / "memory.max", "%d\n" % (16 << 30))
     write(tmp_path / "cg" / "memory.current", "%d\n" % (4 << 30))
     write(tmp_path / "cg" / "memory.stat", "anon 3221225472\ninactive_file %d\nactive_file 0\n" % (1 << 30))
-    errors = []
-    assert probe_functions["read_ram"](errors, str(tmp_path / "meminfo"), str(tmp_path / "cg")) == (16384, 13312)
+    assert read_ram(probe_functions, tmp_path) == (16384, 13312)
+
+
+def test_a_limit_on_a_parent_cgroup_binds_a_jupyterhub_user(tmp_path, probe_functions):
+    # A JupyterHub host (no cgroup namespace): the user's slice may use 8 GiB of the host's 32.
+    write(tmp_path / "meminfo", MEMINFO)
+    write(tmp_path / "cg" / "memory.max", "max\n")
+    slice_ = tmp_path / "cg" / "user.slice" / "user-1000.slice"
+    write(slice_ / "memory.max", "%d\n" % (8 << 30))
+    write(slice_ / "jupyter-ana.scope" / "memory.max", "max\n")
+    write(slice_ / "jupyter-ana.scope" / "memory.current", "%d\n" % (3 << 30))
+    write(slice_ / "jupyter-ana.scope" / "memory.stat", "inactive_file 0\n")
+    own = "0::/user.slice/user-1000.slice/jupyter-ana.scope\n"
+    assert read_ram(probe_functions, tmp_path, own) == (8192, 5120)
 
 
 def test_a_container_limit_wins_over_the_hosts_ram_cgroup_v1(tmp_path, probe_functions):
     write(tmp_path / "meminfo", MEMINFO)
-    write(tmp_path / "cg" / "memory" / "memory.limit_in_bytes", "%d\n" % (13 << 30))
-    write(tmp_path / "cg" / "memory" / "memory.usage_in_bytes", "%d\n" % (2 << 30))
-    write(tmp_path / "cg" / "memory" / "memory.stat", "cache 0\ntotal_inactive_file 0\n")
-    assert probe_functions["read_ram"]([], str(tmp_path / "meminfo"), str(tmp_path / "cg")) == (13312, 11264)
+    write(tmp_path / "cg" / "memory" / "memory.limit_in_bytes", "9223372036854771712\n")
+    box = tmp_path / "cg" / "memory" / "docker" / "0f3c"
+    write(box / "memory.limit_in_bytes", "%d\n" % (13 << 30))
+    write(box / "memory.usage_in_bytes", "%d\n" % (2 << 30))
+    write(box / "memory.stat", "cache 0\ntotal_inactive_file 0\n")
+    assert read_ram(probe_functions, tmp_path, "5:cpuset:/\n4:memory:/docker/0f3c\n0::/\n") == (13312, 11264)
 
 
 def test_an_unlimited_cgroup_leaves_the_hosts_ram(tmp_path, probe_functions):
     write(tmp_path / "meminfo", MEMINFO)
     write(tmp_path / "cg" / "memory.max", "max\n")
     write(tmp_path / "cg" / "memory" / "memory.limit_in_bytes", "9223372036854771712\n")
-    assert probe_functions["read_ram"]([], str(tmp_path / "meminfo"), str(tmp_path / "cg")) == (32103, 29296)
+    assert read_ram(probe_functions, tmp_path, "4:memory:/docker/0f3c\n0::/\n") == (32103, 29296)
 
 
 @pytest.mark.parametrize("environ, cache", [
