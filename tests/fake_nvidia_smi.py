@@ -23,15 +23,20 @@ DEFAULT_FIXTURES = os.path.join(REPO, "..", "shared", "fixtures", "nvidia-smi.js
 RECORDED_QUERY = "index,name,memory.total,memory.used,memory.free,compute_cap,driver_version"
 FORMAT = "--format=csv,noheader,nounits"
 
-# Cases made here by hand rather than recorded: a hang, and the placeholders nvidia-smi
-# prints for fields it cannot read (MIG mode hides memory use; some cards report
-# "[Not Supported]").
+# Cases made here by hand rather than recorded: a hang, a warning line before the CSV, and
+# the placeholders nvidia-smi prints for fields it cannot read (MIG mode hides memory use;
+# some cards report "[Not Supported]").
 HANG_SECONDS = 30
 EXTRA_CASES = {
     "hang": {"note": "nvidia-smi stuck in the driver: never answers"},
     "mig-na": {
         "note": "an A100 in MIG mode: memory use reads [N/A]",
         "stdout": "0, NVIDIA A100-SXM4-40GB, 40960, [N/A], [N/A], 8.0, 550.54.15\n",
+        "stderr": "", "exit_code": 0,
+    },
+    "inforom-warning": {
+        "note": "a card with a corrupted infoROM: nvidia-smi warns on stdout, then answers",
+        "stdout": "WARNING: infoROM is corrupted at gpu 0000:01:00.0\n0, NVIDIA GeForce RTX 3090, 24576, 1, 24237, 8.6, 535.183.01\n",
         "stderr": "", "exit_code": 0,
     },
     "not-supported": {

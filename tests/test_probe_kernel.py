@@ -26,6 +26,8 @@ GPUS_BY_CASE = {
     # Asked again without compute_cap: the card is known, its capability is not.
     "old-driver": [("Tesla V100-SXM2-16GB", 16160, 0, 15780, None, "450.80.02")],
     "mig-na": [("NVIDIA A100-SXM4-40GB", 40960, None, None, "8.0", "550.54.15")],
+    # The GPU is still read; the odd line is reported.
+    "inforom-warning": [("NVIDIA GeForce RTX 3090", 24576, 1, 24237, "8.6", "535.183.01")],
     "not-supported": [("NVIDIA GeForce GTX 1650", None, None, None, None, "470.82.01")],
     "no-driver": [],
     "garbage": [],
@@ -35,6 +37,7 @@ GPUS_BY_CASE = {
 ERROR_BY_CASE = {
     "no-driver": "couldn't communicate with the NVIDIA driver",
     "garbage": "Segmentation fault",
+    "inforom-warning": "WARNING: infoROM is corrupted",
     "hang": "did not answer within 1 s",
 }
 
