@@ -35,7 +35,7 @@ export interface ModelEntry {
   context_length: number;
   released: string; // YYYY-MM
   /** Published checkpoint: what a download costs. */
-  checkpoint?: { dtype: 'fp32' | 'bf16' | 'fp16'; total_bytes?: number; largest_shard_bytes?: number };
+  checkpoint?: { dtype: 'fp32' | 'bf16' | 'fp16'; total_bytes?: number; largest_shard_bytes?: number; format?: 'safetensors' | 'bin' };
   config: ModelConfig; // the architecture fields of the published config.json
   notes?: string;
 }

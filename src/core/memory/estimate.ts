@@ -1,0 +1,161 @@
+/**
+ * `estimateMemory`: the breakdown, the verdict against the memory this runtime can give, the
+ * longest sequence that fits, and what to change when it does not.
+ */
+import { GpuProfile, Method, ModelEntry } from '../types';
+import { countParameters, ParamCount } from '../params';
+import { estimateLoading } from './loading';
+import { modelShape, Shape } from './shape';
+import {
+  activationBytes,
+  computeDtype,
+  cudaContextBytes,
+  FRAGMENTATION_SHARE,
+  kvCacheBytes,
+  logitsBytes,
+  loraParams,
+  MIB,
+  optimizerBytesPerParam,
+  weightBytes
+} from './terms';
+import { EstimateSettings, FitVerdict, MemoryEstimate } from './types';
+
+interface Priced {
+  breakdown: Record<string, number>;
+  total_mib: number;
+}
+
+/** The breakdown alone (MiB, rounded up per term), for one set of settings. */
+export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings): Priced {
+  const w = weightBytes(count, s, gpu);
+  const training = s.method !== 'inference';
+  const adapters = s.method === 'lora' || s.method === 'qlora' ? loraParams(count, s.loraR) : 0;
+  // What the optimizer updates: the adapters (fp32, per the recipe) or, for full fine-tuning,
+  // every parameter (fp32 master weights, fp32 gradients).
+  const trained = s.method === 'full' ? count.total : adapters;
+  const gradients = training ? trained * 4 : 0;
+  const optimizer = training ? trained * optimizerBytesPerParam(s) : 0;
+  // torch.autocast caches the 16-bit copy of each fp32 weight it casts for the length of the
+  // forward (autocast weight cache): full mixed-precision training holds both copies.
+  const autocastCopies = s.method === 'full' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
+  const activations = training || s.method === 'inference' ? activationBytes(shape, s, gpu) : 0;
+  const logits = logitsBytes(shape, s, gpu);
+  const kv = kvCacheBytes(shape, s, gpu);
+  const bytes: Record<string, number> = {
+    weights: w.weights,
+    quantization_constants: w.quantization_constants,
+    adapters: adapters * 4,
+    gradients,
+    optimizer,
+    autocast_weight_copies: autocastCopies,
+    activations,
+    logits,
+    kv_cache: kv,
+    cuda_context: cudaContextBytes(gpu),
+    allocator_overhead: FRAGMENTATION_SHARE * (activations + logits + gradients + kv)
+  };
+  const breakdown: Record<string, number> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(bytes)) {
+    const mib = Math.ceil(v / MIB);
+    breakdown[k] = mib;
+    total += mib;
+  }
+  return { breakdown, total_mib: total };
+}
+
+/** The memory one device can give us: what the probe saw free, else what it has. */
+export function availableMib(gpu: GpuProfile): number {
+  return gpu.free_mib ?? gpu.memory_mib;
+}
+
+export function verdictFor(total: number, available: number): FitVerdict {
+  if (total <= 0.9 * available) return 'fits';
+  return total <= available ? 'tight' : 'no';
+}
+
+/** Binary search on seqLen: the longest that stays within the available memory at this batch. */
+function maxSeqLen(count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, limit: number): number | null {
+  const available = availableMib(gpu);
+  const fitsAt = (n: number) => priceSettings(count, shape, gpu, { ...s, seqLen: n }).total_mib <= available;
+  if (!fitsAt(1)) return null;
+  let lo = 1;
+  let hi = Math.max(1, limit);
+  if (fitsAt(hi)) return hi;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fitsAt(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function gib(mib: number): string {
+  return (mib / 1024).toFixed(1) + ' GiB';
+}
+
+const METHOD_WORDS: Record<Method, string> = { inference: 'inference', full: 'full fine-tuning', lora: 'LoRA', qlora: 'QLoRA' };
+
+/** What to change, cheapest change first, each with the number it would reach. */
+function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, total: number, verdict: FitVerdict, maxSeq: number | null): string[] {
+  const advice: string[] = [];
+  const available = availableMib(gpu);
+  if (s.method === 'qlora' && !gpu.bnb_4bit) {
+    advice.push(`bitsandbytes 4-bit does not run on ${gpu.name}${gpu.compute_capability ? ` (compute capability ${gpu.compute_capability}; 4-bit needs 6.0 or newer)` : ''}: use LoRA instead of QLoRA.`);
+  }
+  if (s.method !== 'inference' && s.method !== 'full' && gpu.backend === 'cuda' && !gpu.bf16) {
+    advice.push(`${gpu.name} has no native bf16: the cells compute in fp16 (torch.cuda.is_bf16_supported() may say yes through emulation, but it is slow).`);
+  }
+  if (verdict === 'fits') return advice;
+  const tryWith = (change: Partial<EstimateSettings>) => priceSettings(count, shape, gpu, { ...s, ...change }).total_mib;
+  const need = `needs about ${gib(total)}, ${verdict === 'tight' ? 'close to' : 'more than'} the ${gib(available)} available`;
+  advice.push(`${METHOD_WORDS[s.method]} of ${model.id} at ${s.seqLen.toLocaleString('en-US')} tokens × batch ${s.batch} ${need}.`);
+  if (s.method !== 'inference' && !s.gradientCheckpointing) {
+    advice.push(`Turn on gradient checkpointing: about ${gib(tryWith({ gradientCheckpointing: true }))}.`);
+  }
+  if (s.batch > 1) {
+    advice.push(`Use batch 1 with gradient accumulation ${s.batch * s.gradAccum} (same effective batch): about ${gib(tryWith({ batch: 1, gradAccum: s.batch * s.gradAccum }))}.`);
+  }
+  if (maxSeq !== null && maxSeq < s.seqLen && maxSeq >= 64) {
+    advice.push(`Shorten samples to ${maxSeq.toLocaleString('en-US')} tokens or fewer (the longest that fits at batch ${s.batch}).`);
+  }
+  if ((s.method === 'full' || s.method === 'lora') && s.optimizer === 'adamw_torch') {
+    advice.push(`Use the 8-bit optimizer (paged_adamw_8bit): about ${gib(tryWith({ optimizer: 'paged_adamw_8bit' }))}.`);
+  }
+  if (s.method === 'full') advice.push(`Train LoRA adapters instead of all weights: about ${gib(tryWith({ method: 'lora', dtype: computeDtype(gpu) === 'fp32' ? 'fp32' : computeDtype(gpu), optimizer: 'adamw_torch' }))}.`);
+  if ((s.method === 'full' || s.method === 'lora') && gpu.bnb_4bit) {
+    advice.push(`Use QLoRA (4-bit base): about ${gib(tryWith({ method: 'qlora', dtype: 'nf4', optimizer: gpu.backend === 'cuda' ? 'paged_adamw_8bit' : 'adamw_torch', gradientCheckpointing: true }))}.`);
+  }
+  if (s.method === 'inference' && (s.dtype === 'fp32' || s.dtype === 'bf16' || s.dtype === 'fp16') && gpu.bnb_4bit) {
+    advice.push(`Load the weights in 4-bit (nf4): about ${gib(tryWith({ dtype: 'nf4' }))}.`);
+  }
+  advice.push('Or pick a smaller model: `model-advisor recommend` lists the ones that fit this GPU.');
+  return advice;
+}
+
+/**
+ * The memory a model needs on this GPU with these settings: every term in MiB, the verdict
+ * against the free memory (or total when unknown), the longest sequence that fits, advice in
+ * plain words, and what loading costs in download, disk and RAM.
+ */
+export function estimateMemory(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings): MemoryEstimate {
+  const count = countParameters(model.config);
+  const shape = modelShape(model.config);
+  const priced = priceSettings(count, shape, gpu, settings);
+  const available = availableMib(gpu);
+  let verdict = verdictFor(priced.total_mib, available);
+  if (settings.method === 'qlora' && !gpu.bnb_4bit) verdict = 'no';
+  const limit = Math.max(settings.seqLen, model.context_length || 0);
+  const max_seq_len = settings.method === 'qlora' && !gpu.bnb_4bit ? null : maxSeqLen(count, shape, gpu, settings, limit);
+  return {
+    params: count.total,
+    method: settings.method,
+    total_mib: priced.total_mib,
+    breakdown: priced.breakdown,
+    verdict,
+    max_seq_len,
+    advice: adviceFor(model, count, shape, gpu, settings, priced.total_mib, verdict, max_seq_len),
+    loading: estimateLoading(model, count.total, gpu),
+    available_mib: available
+  };
+}
