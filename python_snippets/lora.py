@@ -14,9 +14,9 @@ for module in model.modules():
         module.to(torch.float32)  # normalization layers are tiny; 32-bit keeps training stable
 # <<< QUANTIZE
 # >>> if CHECKPOINTING
-# Recompute activations during the backward pass instead of storing them all:
-# slower, but activation memory shrinks from all layers to about one.
-model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+# Activation (gradient) checkpointing: recompute activations during the backward
+# pass instead of storing them all; slower, but far less memory.
+model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
 model.enable_input_require_grads()  # lets gradients reach the adapters through the frozen layers
 # <<< CHECKPOINTING
 

@@ -21,8 +21,8 @@ training_args = SFTConfig(
     max_steps=__MAX_STEPS__,  # -1 means one pass over the dataset
     learning_rate=__LEARNING_RATE__,
     optim=__OPTIMIZER__,
-    gradient_checkpointing=__CHECKPOINTING__,
-    gradient_checkpointing_kwargs={"use_reentrant": False},
+    activation_checkpointing=__CHECKPOINTING__,  # recompute activations in the backward pass (the old name: gradient_checkpointing)
+    activation_checkpointing_kwargs={"use_reentrant": False},
     bf16=__BF16__,  # bfloat16 mixed precision: only on GPUs of compute capability 8.0+
     fp16=__FP16__,  # float16 mixed precision: for older GPUs such as the T4
 # >>> if CPU

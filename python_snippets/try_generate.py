@@ -12,5 +12,10 @@ inputs = tokenizer(text, return_tensors="pt").to(model.device)
 model.eval()  # switch off dropout for a steady answer
 with torch.no_grad():
     output = model.generate(**inputs, max_new_tokens=__MAX_NEW_TOKENS__, pad_token_id=tokenizer.pad_token_id)
-answer = tokenizer.decode(output[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+# >>> if SEQ2SEQ
+answer = tokenizer.decode(output[0], skip_special_tokens=True)  # the decoder wrote only the answer
+# <<< SEQ2SEQ
+# >>> unless SEQ2SEQ
+answer = tokenizer.decode(output[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)  # drop the prompt
+# <<< SEQ2SEQ
 print(answer)

@@ -165,3 +165,32 @@ def probe_kernel(fake_smi_path):
     kernel = KernelSession(env)
     yield kernel
     kernel.close()
+
+
+# ---------------------------------------------------------------- generated cells (codegen)
+
+
+@pytest.fixture(scope="session")
+def built_lib():
+    """lib/ compiled from the current sources (npm run build:lib: snippets → TypeScript → lib/)."""
+    import subprocess
+
+    proc = subprocess.run(["npm", "run", "--silent", "build:lib"], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, "npm run build:lib failed:\n" + proc.stdout + proc.stderr
+    return os.path.join(REPO, "lib")
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory):
+    """tiny_models(family) -> a folder holding a tiny random llama / qwen2 / gpt2 / bert with its tokenizer."""
+    import tiny_models as builder
+
+    made = {}
+
+    def folder(family):
+        if family not in made:
+            made[family] = builder.build(family, str(tmp_path_factory.mktemp("tiny-" + family)))
+        return made[family]
+
+    return folder

@@ -35,7 +35,9 @@ const DEFAULT_PROMPT: Record<Language, string> = {
   'zh-Hant': '用兩句話解釋什麼是微調語言模型。'
 };
 const DEFAULT_DATASET = 'trl-lib/Capybara';
-const DEFAULT_CLASSIFICATION_DATASET = 'stanfordnlp/imdb';
+const DEFAULT_CLASSIFICATION_DATASET = 'stanfordnlp/imdb'; // "text" and "label" columns
+// No hub dataset has the "source"/"target" columns the seq2seq cell reads: name the user's own file.
+const DEFAULT_SEQ2SEQ_DATASET = 'my_translation_pairs.jsonl';
 
 /** The steps a method needs when the user does not choose. */
 export function defaultSteps(method: Method, gated: boolean, quantized: boolean): Step[] {
@@ -82,7 +84,7 @@ function decide(request: CellRequest): Decisions {
     bits,
     gpuRuntime: gpu.backend === 'cuda' || gpu.backend === 'rocm',
     modelPath: request.modelPath ?? model.id,
-    dataset: request.dataset ?? (head === 'classification' ? DEFAULT_CLASSIFICATION_DATASET : DEFAULT_DATASET),
+    dataset: request.dataset ?? (head === 'classification' ? DEFAULT_CLASSIFICATION_DATASET : head === 'seq2seq' ? DEFAULT_SEQ2SEQ_DATASET : DEFAULT_DATASET),
     saveDir: request.saveDir ?? `outputs/${name}-${method}`,
     prompt: request.prompt ?? DEFAULT_PROMPT[lang]
   };
@@ -185,8 +187,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       );
     case 'train': {
       if (!training) throw new CellRequestError('the train step needs a training method: --method lora, qlora or full');
-      if (d.head !== 'causal' && d.head !== 'classification') {
-        throw new CellRequestError(`training cells are generated for text generation and classification, not for ${request.task}; leave out the train step`);
+      if (d.head === 'token' || d.head === 'qa') {
+        throw new CellRequestError(`training cells are generated for text generation, translation and classification, not for ${d.head === 'token' ? 'ner' : 'qa'}; leave out the train step`);
       }
       const format = localDataFormat(d.dataset);
       const mixed = d.gpuRuntime ? computeDtype(gpu) : 'float32';
@@ -210,12 +212,12 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         flags.QUANTIZE = method === 'qlora';
         return renderSnippet('train_sft', values, flags);
       }
-      return renderSnippet('train_classifier', values, flags);
+      return renderSnippet(d.head === 'seq2seq' ? 'train_seq2seq' : 'train_classifier', values, flags);
     }
     case 'try':
-      if (d.head === 'causal' || d.head === 'seq2seq') return renderSnippet('try_generate', { PROMPT: d.prompt, MAX_NEW_TOKENS: 64 });
+      if (d.head === 'causal' || d.head === 'seq2seq') return renderSnippet('try_generate', { PROMPT: d.prompt, MAX_NEW_TOKENS: 64 }, { SEQ2SEQ: d.head === 'seq2seq' });
       if (d.head === 'classification') return renderSnippet('try_classify', { PROMPT: d.prompt });
-      throw new CellRequestError(`no "try it" cell for ${request.task} yet; leave out the try step`);
+      throw new CellRequestError(`no "try it" cell for ${d.head === 'token' ? 'ner' : 'qa'} yet; leave out the try step`);
     case 'save': {
       const adapter = method === 'lora' || method === 'qlora';
       const classifier = d.head === 'classification' || d.head === 'token';

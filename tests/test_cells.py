@@ -1,0 +1,206 @@
+"""The generated cells, judged by Python itself: templates and every rendering parse, hostile
+values come back as one string constant each, the CLI's files are valid notebooks."""
+import ast
+import io
+import json
+import os
+import re
+import subprocess
+import tokenize
+
+import pytest
+
+from conftest import REPO
+
+SNIPPETS = os.path.join(REPO, "python_snippets")
+TEMPLATES = sorted(f for f in os.listdir(SNIPPETS) if f.endswith(".py") and f != "gpu_probe.py")
+PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__")
+MARKER = re.compile(r"^\s*# (>>> (if|unless)|<<<) ([A-Z][A-Z0-9_]*)\s*$")
+FUZZ_CASES = 10_000
+# What JavaScript's String.prototype.trim() removes (ECMA-262 WhiteSpace and LineTerminator).
+JS_BLANK = re.compile("[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
+# Comments and strings (an f-string is one STRING token before Python 3.12, pieces after).
+TEXT_TOKENS = {tokenize.COMMENT, tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+
+
+def cli(*args, check=True):
+    proc = subprocess.run(["node", os.path.join(REPO, "lib", "cli.js"), *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def render_bulk(*args):
+    proc = subprocess.run(["node", os.path.join(REPO, "tests", "render_cells.js"), *args], capture_output=True,
+                          cwd=REPO, timeout=600)
+    assert proc.returncode == 0, proc.stderr.decode()
+    return json.loads(proc.stdout)
+
+
+# ---------------------------------------------------------------- templates
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_template_is_python_with_placeholders_only_as_names(name):
+    with open(os.path.join(SNIPPETS, name), encoding="utf-8") as f:
+        source = f.read()
+    ast.parse(source, filename=name)
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in TEXT_TOKENS:
+            assert not PLACEHOLDER.search(tok.string), "%s:%d: placeholder inside a %s: %r" % (
+                name, tok.start[0], tokenize.tok_name[tok.type], tok.string)
+    # Block markers pair up like brackets.
+    stack = []
+    for number, line in enumerate(source.splitlines(), 1):
+        m = MARKER.match(line)
+        if m and m.group(1).startswith(">>>"):
+            stack.append(m.group(3))
+        elif m:
+            assert stack and stack.pop() == m.group(3), "%s:%d: unmatched %r" % (name, number, line)
+    assert not stack, "%s: unclosed blocks %s" % (name, stack)
+
+
+# ---------------------------------------------------------------- every rendering
+
+
+@pytest.fixture(scope="module")
+def matrix(built_lib):
+    return render_bulk("matrix")
+
+
+def test_every_catalog_rendering_parses(matrix):
+    rendered = [r for r in matrix if "script" in r]
+    for r in rendered:
+        try:
+            ast.parse(r["script"])
+        except SyntaxError as e:
+            pytest.fail("%s does not parse: %s" % (r["key"], e))
+    # Default step sets are never refused: every catalog model has cells for every method and GPU,
+    # except 4-bit on a GPU that bitsandbytes cannot drive.
+    refused_defaults = {(r["key"]["model"], r["key"]["method"], r["key"]["gpu"]) for r in matrix
+                        if "refused" in r and r["key"]["steps"] == "default"}
+    assert {gpu for _, method, gpu in refused_defaults} <= {"apple-silicon"}, sorted(refused_defaults)[:5]
+    assert len(rendered) > 2000
+
+
+def _script(matrix, model, method, gpu, steps="default", language="en"):
+    key = {"model": model, "method": method, "gpu": gpu, "steps": steps, "language": language}
+    (hit,) = [r for r in matrix if r["key"] == key]
+    return hit["script"]
+
+
+def test_t4_uses_float16_and_a100_uses_bfloat16(matrix):
+    t4 = _script(matrix, "Qwen/Qwen2.5-7B-Instruct", "qlora", "t4")
+    assert "bnb_4bit_compute_dtype=torch.float16" in t4
+    assert "fp16=True" in t4 and "bf16=False" in t4 and "bf16=True" not in t4
+    assert 'optim="paged_adamw_8bit"' in t4
+    a100 = _script(matrix, "Qwen/Qwen2.5-7B-Instruct", "qlora", "a100-40gb")
+    assert "bnb_4bit_compute_dtype=torch.bfloat16" in a100
+    assert "bf16=True" in a100 and "fp16=False" in a100
+    cpu = _script(matrix, "Qwen/Qwen2.5-7B-Instruct", "qlora", "cpu")
+    assert "use_cpu=True" in cpu and "bf16=False" in cpu and "fp16=False" in cpu and 'device_map' not in cpu
+
+
+def test_recipe_details_a_learner_relies_on(matrix):
+    qlora = _script(matrix, "Qwen/Qwen2.5-7B-Instruct", "qlora", "t4")
+    assert "prepare_model_for_kbit_training(" not in qlora  # the contract: norms to fp32 by hand
+    assert 'target_modules="all-linear"' in qlora and "print_trainable_parameters()" in qlora
+    assert "max_length=" in qlora and "max_memory_allocated()" in qlora
+    assert "trust_remote_code" not in qlora
+    chatglm = _script(matrix, "THUDM/chatglm3-6b", "lora", "t4")
+    assert "trust_remote_code=True" in chatglm and 'attn_implementation="sdpa"' not in chatglm
+    gated = _script(matrix, "meta-llama/Llama-3.1-8B-Instruct", "qlora", "t4")
+    assert 'userdata.get("HF_TOKEN")' in gated and "hf_" not in gated.lower().replace("hf_token", "")
+    bert = _script(matrix, "bert-base-chinese", "lora", "t4")
+    assert "AutoModelForSequenceClassification" in bert and "Trainer(" in bert and "SFTTrainer" not in bert
+    zh = _script(matrix, "Qwen/Qwen2.5-7B-Instruct", "qlora", "t4", language="zh-Hans")
+    assert "# ## 训练" in zh
+
+
+# ---------------------------------------------------------------- hostile values
+
+
+def _same_but_values(got, ref, values, markers, where="module"):
+    """Walk both trees together: equal everywhere, except that the reference's marker strings
+    stand where the rendering has the user's values, each as one whole constant."""
+    marker_to_value = {markers[k]: values[k] for k in markers}
+    if isinstance(ref, ast.Constant) and isinstance(ref.value, str) and ref.value in marker_to_value:
+        assert isinstance(got, ast.Constant) and got.value == marker_to_value[ref.value], (
+            "%s: expected %r, got %s" % (where, marker_to_value[ref.value], ast.dump(got)))
+        return
+    assert type(got) is type(ref), "%s: %s vs %s" % (where, ast.dump(got)[:200], ast.dump(ref)[:200])
+    if isinstance(ref, list):
+        assert len(got) == len(ref), "%s: %d vs %d items" % (where, len(got), len(ref))
+        for i, (g, r) in enumerate(zip(got, ref)):
+            _same_but_values(g, r, values, markers, "%s[%d]" % (where, i))
+    elif isinstance(ref, ast.AST):
+        for field in ref._fields:
+            _same_but_values(getattr(got, field), getattr(ref, field), values, markers, where + "." + field)
+    else:
+        assert got == ref, "%s: %r vs %r" % (where, got, ref)
+
+
+def test_hostile_values_come_back_as_one_constant_or_are_refused(built_lib):
+    seed = 20240607
+    cases = render_bulk("fuzz", str(FUZZ_CASES), str(seed))
+    assert len(cases) == FUZZ_CASES
+    refused = 0
+    for i, case in enumerate(cases):
+        if "refused" in case:
+            refused += 1
+            # Only a value with nothing in it is refused, and the message names it.
+            assert "empty" in case["refused"], case["refused"]
+            assert any(JS_BLANK.fullmatch(case["values"][f]) for f in ("modelPath", "dataset", "saveDir", "cacheDir"))
+            continue
+        script, ref = case["script"], case["reference"]
+        try:
+            tree = ast.parse(script)
+        except (SyntaxError, ValueError) as e:
+            pytest.fail("case %d (seed %d) does not parse: %s\nvalues: %r" % (i, seed, e, case["values"]))
+        _same_but_values(tree, ast.parse(ref), case["values"], case["markers"], "case %d" % i)
+        # No value adds a line or a cell, in code or in markdown.
+        assert script.count("\n") == ref.count("\n"), "case %d: a value added a line" % i
+        cells = [n for n, line in enumerate(script.split("\n")) if line.startswith("# %%")]
+        assert cells == [n for n, line in enumerate(ref.split("\n")) if line.startswith("# %%")]
+    # Blank values are refused; the rest (over 90 %) went through the structural check above.
+    assert refused < FUZZ_CASES * 0.1
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_notebook_command_writes_a_valid_notebook_with_the_same_cells(built_lib, tmp_path):
+    import nbformat
+
+    out = tmp_path / "quickstart.ipynb"
+    proc = cli("notebook", "Qwen/Qwen2.5-7B-Instruct", "--gpu", "t4", "--method", "qlora", "-o", str(out))
+    assert "Wrote" in proc.stdout
+    nb = nbformat.read(str(out), as_version=4)
+    nbformat.validate(nb)
+    script = cli("cells", "Qwen/Qwen2.5-7B-Instruct", "--gpu", "t4", "--method", "qlora").stdout
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code and all(source in script for source in code)
+    assert [c.metadata["model_advisor_step"] for c in nb.cells if c.cell_type == "code"] == [
+        "install", "source", "quantize", "load", "lora", "train", "try", "save"]
+
+
+def test_local_folder_is_estimated_from_its_config_and_loaded_from_there(built_lib, tmp_path):
+    with open(os.path.join(REPO, "..", "shared", "fixtures", "configs", "Qwen2.5-0.5B.json")) as f:
+        (tmp_path / "config.json").write_text(f.read())
+    script = cli("cells", str(tmp_path), "--gpu", "t4", "--method", "lora", "--steps", "source,load").stdout
+    assert "model_path = %s" % json.dumps(str(tmp_path)) in script
+
+
+def test_bad_input_is_one_line_and_exit_2(built_lib, tmp_path):
+    (tmp_path / "config.json").write_text("{ not json")
+    for args in ([str(tmp_path), "--gpu", "t4"],
+                 ["Qwen/Qwen2.5-7B-Instruct", "--gpu", "t5"],
+                 ["Qwen/Qwen2.5-7B-Instruct", "--gpu", "t4", "--steps", "install,fly"],
+                 ["Qwen/Qwen2.5-7B-Instruct", "--gpu", "t4", "--method", "full", "--steps", "lora"],
+                 ["Qwen/Qwen2.5-7B-Instruct", "--gpu", "t4", "--max-steps", "0"],
+                 ["no/such-model", "--gpu", "t4"]):
+        proc = cli("cells", *args, check=False)
+        assert proc.returncode == 2, (args, proc.stdout[:200], proc.stderr)
+        assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("model-advisor: "), proc.stderr
+        assert proc.stdout == ""
