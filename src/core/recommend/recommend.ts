@@ -1,0 +1,122 @@
+/**
+ * `recommendModels`: the catalog ranked for a task, a language and a GPU. The seed's decision
+ * flow is the backbone — under 8 GB: QLoRA and a small model; 8–16 GB: QLoRA and 3–7B; over
+ * 16 GB: 7–13B — and every candidate must actually fit by the memory estimate, at the
+ * settings the cells would use, so a current model that fits beats the flow's size band.
+ */
+import { MODELS } from '../catalog';
+import { planTraining, EstimateSettings, MemoryEstimate } from '../memory';
+import { countParameters } from '../params';
+import { GpuProfile, Method, ModelEntry, Task } from '../types';
+
+/** One reason, as data the UI can translate, plus its English rendering. */
+export interface Reason {
+  code: 'fits' | 'tight' | 'size_band' | 'chinese' | 'language' | 'recent' | 'license' | 'gated' | 'remote_code';
+  values: Record<string, string | number>;
+  text: string;
+}
+
+export interface Recommendation {
+  model: ModelEntry;
+  method: Method;
+  params: number;
+  settings: EstimateSettings;
+  estimate: MemoryEstimate;
+  score: number;
+  reasons: Reason[];
+}
+
+export interface RecommendRequest {
+  task: Task;
+  language: string; // ISO 639-1: "zh", "en", …
+  gpu: GpuProfile;
+  method?: Method;
+  /** Defaults to the catalog; the user's own rows can be added. */
+  models?: readonly ModelEntry[];
+  limit?: number;
+}
+
+const GiB = 1024;
+
+/** The seed's size bands (billions of parameters) by the memory a card has. */
+export function sizeBand(gpu: GpuProfile): { min: number; max: number } {
+  const mib = gpu.free_mib ?? gpu.memory_mib;
+  if (mib < 8 * GiB) return { min: 0, max: 3 };
+  if (mib <= 16 * GiB) return { min: 3, max: 8 };
+  return { min: 7, max: 14 };
+}
+
+/** QLoRA up to 16 GB (and wherever 4-bit runs when LoRA would not fit); LoRA above. */
+function methodFor(model: ModelEntry, gpu: GpuProfile, asked?: Method): Method {
+  if (asked) return asked;
+  const mib = gpu.free_mib ?? gpu.memory_mib;
+  if (!gpu.bnb_4bit) return 'lora';
+  if (mib <= 16 * GiB) return 'qlora';
+  return planTraining(model, gpu, 'lora').estimate.verdict === 'fits' ? 'lora' : 'qlora';
+}
+
+const METHOD_WORDS: Record<Method, string> = { inference: 'for inference', full: 'with full fine-tuning', lora: 'with LoRA', qlora: 'with QLoRA' };
+
+function billions(n: number): string {
+  return (n / 1e9).toFixed(n < 1e9 ? 2 : 1) + 'B';
+}
+
+export function recommendModels(request: RecommendRequest): Recommendation[] {
+  const { task, language, gpu } = request;
+  const band = sizeBand(gpu);
+  const candidates = (request.models ?? MODELS).filter(m => m.tasks.includes(task) && (m.languages.includes(language) || m.languages.length === 0));
+  const ranked: Recommendation[] = [];
+  for (const model of candidates) {
+    const method = methodFor(model, gpu, request.method);
+    const { settings, estimate } = planTraining(model, gpu, method);
+    if (estimate.verdict === 'no') continue;
+    const params = countParameters(model.config).total;
+    const b = params / 1e9;
+    const reasons: Reason[] = [];
+    const gpuWords = gpu.name;
+    const tokens = settings.seqLen.toLocaleString('en-US');
+    reasons.push({
+      code: estimate.verdict === 'fits' ? 'fits' : 'tight',
+      values: { gpu: gpuWords, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((estimate.total_mib / 1024).toFixed(1)) },
+      text: `${estimate.verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(estimate.total_mib / 1024).toFixed(1)} GiB)`
+    });
+    let score = 0;
+    if (b >= band.min && b <= band.max) {
+      score += 3;
+      reasons.push({ code: 'size_band', values: { params: billions(params), min: band.min, max: band.max }, text: `${billions(params)} parameters: the size this GPU trains well (${band.min}–${band.max}B)` });
+    } else {
+      // Bigger than the band but fitting is still good (a stronger model); much smaller is weaker.
+      score += b > band.max ? 1.5 : Math.max(0, 2 - (band.min - b));
+    }
+    if (language === 'zh') {
+      score += model.chinese;
+      if (model.chinese >= 4) reasons.push({ code: 'chinese', values: { stars: model.chinese }, text: `strong Chinese (${model.chinese}/5)` });
+    } else if (model.languages.includes(language)) {
+      score += 2;
+      reasons.push({ code: 'language', values: { language }, text: `trained for ${language}` });
+    }
+    const year = Number(model.released.slice(0, 4));
+    if (year >= 2024) {
+      score += Math.min(3, year - 2023);
+      reasons.push({ code: 'recent', values: { released: model.released }, text: `a current model (released ${model.released})` });
+    }
+    if (estimate.verdict === 'tight') score -= 2;
+    if (model.gated) {
+      score -= 0.5;
+      reasons.push({ code: 'gated', values: {}, text: 'gated: accept the licence on Hugging Face first (or use ModelScope)' });
+    }
+    if (model.trust_remote_code) {
+      score -= 1;
+      reasons.push({ code: 'remote_code', values: {}, text: 'needs trust_remote_code=True (its own modeling code)' });
+    }
+    if (!model.commercial) reasons.push({ code: 'license', values: { license: model.license }, text: `licence ${model.license} does not allow commercial use` });
+    ranked.push({ model, method, params, settings, estimate, score, reasons });
+  }
+  ranked.sort((a, b) => b.score - a.score || b.params - a.params);
+  return ranked.slice(0, request.limit ?? ranked.length);
+}
+
+/** One line per recommendation, in English: "Qwen/Qwen2.5-7B-Instruct — fits Tesla T4 with QLoRA …; strong Chinese". */
+export function describeRecommendation(r: Recommendation): string {
+  return `${r.model.id} — ${r.reasons.map(x => x.text).join('; ')}`;
+}
