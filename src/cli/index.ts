@@ -4,8 +4,10 @@
  */
 import { Command } from './args';
 import { CELL_COMMANDS } from './cells';
+import { ESTIMATE_COMMANDS } from './estimate';
 
 export const COMMANDS: Command[] = [];
 COMMANDS.push(...CELL_COMMANDS);
+COMMANDS.push(...ESTIMATE_COMMANDS);
 export { UsageError } from './args';
 export type { Command } from './args';

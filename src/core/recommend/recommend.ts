@@ -38,12 +38,16 @@ export interface RecommendRequest {
 
 const GiB = 1024;
 
-/** The seed's size bands (billions of parameters) by the memory a card has. */
+/**
+ * The seed's size bands by the memory a card has (< 8 GB: small; 8–16 GB: 3–7B; > 16 GB:
+ * 7–13B), in exact billions of parameters: a "7B" is 6.7–8.2B today (Llama-3.1-8B, Qwen3-8B),
+ * a "13B/14B" up to 14.8B (Qwen3-14B), a "small" one up to 4B (Phi-3.5-mini, Qwen3-4B).
+ */
 export function sizeBand(gpu: GpuProfile): { min: number; max: number } {
   const mib = gpu.free_mib ?? gpu.memory_mib;
-  if (mib < 8 * GiB) return { min: 0, max: 3 };
-  if (mib <= 16 * GiB) return { min: 3, max: 8 };
-  return { min: 7, max: 14 };
+  if (mib < 8 * GiB) return { min: 0, max: 4.1 };
+  if (mib <= 16 * GiB) return { min: 3, max: 9 };
+  return { min: 6.5, max: 15 };
 }
 
 /** QLoRA up to 16 GB (and wherever 4-bit runs when LoRA would not fit); LoRA above. */

@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../cli';
+
+/** Runs the CLI as a user would, capturing stdout, stderr and the exit code. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, s => (out += s), s => (err += s));
+  return { code, out, err };
+}
+
+const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures');
+
+describe('model-advisor params', () => {
+  it('counts a config.json exactly', async () => {
+    const r = await cli('params', path.join(FIXTURES, 'configs/Llama-2-7b-hf.json'), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ params: 6738415616, family: 'llama', architecture: 'LlamaForCausalLM' });
+  });
+
+  it('prints a table without --json', async () => {
+    const r = await cli('params', path.join(FIXTURES, 'configs/Qwen2.5-0.5B.json'));
+    expect(r.out).toMatch(/parameters\s+494,032,768/);
+    expect(r.out).toMatch(/tied to the embeddings/);
+  });
+});
+
+describe('model-advisor fit', () => {
+  it('Qwen2.5-7B-Instruct with QLoRA on a T4 fits, as JSON with _mib terms', async () => {
+    const r = await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'qlora', '--seq-len', '1024', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j).toMatchObject({ params: 7615616512, method: 'qlora', gpu: 't4', verdict: 'fits' });
+    expect(Object.keys(j.breakdown)).toEqual(expect.arrayContaining(['weights_mib', 'adapters_mib', 'logits_mib', 'cuda_context_mib']));
+    expect(Object.values(j.breakdown as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(j.total_mib);
+  });
+
+  it('takes a size for --gpu and a config.json for the model, and prints the verdict in words', async () => {
+    const r = await cli('fit', path.join(FIXTURES, 'configs/chatglm3-6b.json'), '--gpu', '12GiB', '--method', 'lora');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/total .* → does not fit/);
+    expect(r.out).toMatch(/Use QLoRA \(4-bit base\)/);
+  });
+
+  it('turning off gradient checkpointing costs memory', async () => {
+    const on = JSON.parse((await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--method', 'lora', '--json')).out);
+    const off = JSON.parse((await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--method', 'lora', '--no-gradient-checkpointing', '--json')).out);
+    expect(off.breakdown.activations_mib).toBeGreaterThan(10 * on.breakdown.activations_mib);
+  });
+
+  it('reads a probe report instead of a profile', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'advisor-'));
+    const report = {
+      schema_version: 1, platform: 'colab', backend: 'cuda',
+      gpus: [{ index: 0, name: 'Tesla T4', memory_total_mib: 15360, memory_used_mib: 10484, memory_free_mib: 4611, compute_capability: '7.5', driver_version: '550.54.15' }],
+      ram_total_mib: 12979, ram_available_mib: 11000, disk_free_mib: 80000, disk_path: '/root', python: '3.11.13',
+      packages: { torch: '2.8.0', transformers: '5.24.0', peft: '0.21.2', bitsandbytes: '0.50.2', trl: '1.16.0', accelerate: '1.15.0', modelscope: null },
+      errors: [], elapsed_ms: 120
+    };
+    fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(report));
+    const r = await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--report', path.join(dir, 'probe.json'), '--method', 'qlora', '--json');
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toMatchObject({ gpu: 't4', available_mib: 4611, verdict: 'no' });
+  });
+});
+
+describe('model-advisor recommend, gpus, models', () => {
+  it('recommends for Chinese chat on a T4, with reasons', async () => {
+    const r = await cli('recommend', '--gpu', 't4', '--task', 'chat', '--language', 'zh', '--json');
+    const recs = JSON.parse(r.out);
+    expect(recs.length).toBeGreaterThan(0);
+    expect(recs[0]).toMatchObject({ method: 'qlora' });
+    expect(recs[0].reasons[0].text).toMatch(/fits Tesla T4 with QLoRA/);
+  });
+
+  it('lists GPU profiles and the catalog as tables', async () => {
+    expect((await cli('gpus')).out).toMatch(/t4\s+Tesla T4\s+15,360\s+7\.5\s+no\s+yes\s+no/);
+    expect((await cli('models')).out).toMatch(/Qwen\/Qwen2\.5-7B-Instruct\s+7\.62B/);
+    expect(JSON.parse((await cli('gpus', '--json')).out).length).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe('bad input: one line on stderr, exit 2', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'advisor-bad-'));
+  fs.writeFileSync(path.join(dir, 'broken.json'), '{"model_type": "llama", ');
+  fs.writeFileSync(path.join(dir, 'rwkv.json'), JSON.stringify({ model_type: 'rwkv', architectures: ['RwkvForCausalLM'] }));
+  it.each([
+    [['fit', 'no/such-model', '--gpu', 't4', '--method', 'qlora'], /unknown model "no\/such-model"/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 'voodoo5', '--method', 'qlora'], /unknown GPU "voodoo5"/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'magic'], /--method must be one of/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'qlora', '--batch', '-2'], /--batch must be a whole number/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--method', 'qlora'], /--gpu .* is required/],
+    [['params', path.join(dir, 'broken.json')], /is not valid JSON/],
+    [['params', path.join(dir, 'rwkv.json')], /unknown model family "rwkv"/],
+    [['params', path.join(dir, 'missing.json')], /cannot read/],
+    [['recommend', '--gpu', 't4', '--task', 'dance', '--language', 'zh'], /--task must be one of/]
+  ])('%j', async (argv, message) => {
+    const r = await cli(...(argv as string[]));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message as RegExp);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+});

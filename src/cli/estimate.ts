@@ -1,0 +1,239 @@
+/**
+ * `params`, `fit`, `recommend`, `gpus`, `models`: the core's judgement from a terminal.
+ * Each prints a readable table, or with --json the data the core returned.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Command, ParsedArgs, UsageError, flagInt, flagString, parseArgs } from './args';
+import { findModel, MODELS, modelFromConfig } from '../core/catalog';
+import { findGpu, gpuFromReport, GPU_PROFILES } from '../core/gpu';
+import { defaultSettings, estimateMemory, EstimateSettings } from '../core/memory';
+import { countParameters, UnknownFamilyError } from '../core/params';
+import { recommendModels } from '../core/recommend';
+import { parseGpuReport } from '../core/report';
+import { GpuProfile, METHODS, ModelConfig, ModelEntry, TASKS, Task, WeightDtype } from '../core/types';
+
+const DTYPES: readonly WeightDtype[] = ['fp32', 'bf16', 'fp16', 'int8', 'nf4'];
+
+function oneOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback?: T): T | undefined {
+  const v = flagString(args, name);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new UsageError(`${what} is required`);
+  return value;
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** A catalog id, or a config.json (or the folder holding one) for any other model. */
+function resolveModel(spec: string): ModelEntry {
+  const file = existsSync(spec) && statSync(spec).isDirectory() ? join(spec, 'config.json') : spec;
+  if (existsSync(file)) {
+    try {
+      return modelFromConfig(readJson(file), resolve(dirname(file)));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`${file}: ${(e as Error).message}`);
+    }
+  }
+  const model = findModel(spec);
+  if (!model) throw new UsageError(`unknown model ${JSON.stringify(spec)}: not in the catalog and not a config.json path (\`model-advisor models\` lists the catalog)`);
+  return model;
+}
+
+/** --gpu (profile id or size) or --report (a probe JSON file); the report wins, it is this machine. */
+function resolveGpu(args: ParsedArgs): GpuProfile {
+  const reportFile = flagString(args, 'report');
+  if (reportFile !== undefined) {
+    const parsed = parseGpuReport(readJson(reportFile));
+    if (!parsed.ok) throw new UsageError(`${reportFile}: ${parsed.error}`);
+    return gpuFromReport(parsed.report);
+  }
+  const spec = required(flagString(args, 'gpu'), '--gpu <profile-id | 24GB | 24GiB>');
+  try {
+    return findGpu(spec);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Core errors a user caused (unknown family, broken config) become one-line usage errors. */
+function userError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof UnknownFamilyError || (e instanceof Error && /config\.json lacks/.test(e.message))) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+const gib = (mib: number) => (mib / 1024).toFixed(1) + ' GiB';
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => (r[i] ?? '').length)));
+  return rows.map(r => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+const paramsCommand: Command = {
+  name: 'params',
+  usage: 'params <config.json> [--json]',
+  summary: 'exact parameter count of a model from its config.json',
+  run(argv, out) {
+    const args = parseArgs(argv, ['json']);
+    const file = required(args.positional[0], 'a config.json path');
+    const config = readJson(file);
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UsageError(`${file} is not a config.json object`);
+    const count = userError(() => countParameters(config as ModelConfig));
+    if (args.flags.has('json')) {
+      out(JSON.stringify({ params: count.total, ...count }) + '\n');
+      return 0;
+    }
+    const rows = [
+      ['family', count.family],
+      ['architecture', count.architecture],
+      ['parameters', n(count.total)],
+      ['  embeddings', n(count.embedding)],
+      ['  output head', count.tied ? 'tied to the embeddings' : n(count.lm_head)],
+      ['  Linear weights', n(count.linear)],
+      ['  norms and biases', n(count.norms_and_biases)]
+    ];
+    if (count.other) rows.push(['  other (experts, routers, …)', n(count.other)]);
+    if (count.moe) rows.push(['active per token', n(count.moe.active_total)]);
+    out(table(rows));
+    return 0;
+  }
+};
+
+const fitCommand: Command = {
+  name: 'fit',
+  usage: 'fit <model-id | config.json> --gpu <profile|24GB|24GiB> --method <inference|full|lora|qlora> [--dtype …] [--seq-len N] [--batch N] [--lora-r N] [--no-gradient-checkpointing] [--report probe.json] [--json]',
+  summary: 'memory a model needs on a GPU, term by term, and whether it fits',
+  run(argv, out) {
+    const args = parseArgs(argv, ['json', 'no-gradient-checkpointing']);
+    const model = resolveModel(required(args.positional[0], 'a model id or config.json path'));
+    const gpu = resolveGpu(args);
+    const method = required(oneOf(args, 'method', METHODS), `--method <${METHODS.join('|')}>`);
+    const wanted: Partial<EstimateSettings> = {};
+    const dtype = oneOf(args, 'dtype', DTYPES);
+    if (dtype) wanted.dtype = dtype;
+    if (args.flags.has('seq-len')) wanted.seqLen = flagInt(args, 'seq-len', 1024);
+    if (args.flags.has('batch')) wanted.batch = flagInt(args, 'batch', 1);
+    if (args.flags.has('lora-r')) wanted.loraR = flagInt(args, 'lora-r', 16);
+    if (args.flags.has('no-gradient-checkpointing')) wanted.gradientCheckpointing = false;
+    const settings = defaultSettings(model, gpu, method, wanted);
+    const e = userError(() => estimateMemory(model, gpu, settings));
+    if (args.flags.has('json')) {
+      const breakdown = Object.fromEntries(Object.entries(e.breakdown).map(([k, v]) => [k + '_mib', v]));
+      out(
+        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice, settings, loading: e.loading }) + '\n'
+      );
+      return 0;
+    }
+    const lines = [`${model.id} (${n(e.params)} parameters) · ${method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`, ''];
+    const rows = Object.entries(e.breakdown)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => [`  ${k.replace(/_/g, ' ')}`, `${n(v)} MiB`]);
+    rows.push(['  total', `${n(e.total_mib)} MiB of ${n(e.available_mib)} → ${e.verdict === 'no' ? 'does not fit' : e.verdict}`]);
+    lines.push(table(rows).trimEnd());
+    lines.push('', e.max_seq_len === null ? `No sequence length fits at batch ${settings.batch}.` : `Longest sequence that fits at batch ${settings.batch}: ${n(e.max_seq_len)} tokens.`);
+    lines.push(`Loading: download ${e.loading.download_mib === null ? 'unknown' : gib(e.loading.download_mib)}, peak RAM ${gib(e.loading.peak_ram_mib)}, disk ${gib(e.loading.disk_mib)}.`);
+    for (const w of e.loading.warnings) lines.push(`! ${w}`);
+    if (e.advice.length) lines.push('', ...e.advice.map(a => `- ${a}`));
+    out(lines.join('\n') + '\n');
+    return 0;
+  }
+};
+
+const recommendCommand: Command = {
+  name: 'recommend',
+  usage: 'recommend --gpu <profile|24GB> --task <task> --language <zh|en|…> [--method …] [--report probe.json] [--limit N] [--json]',
+  summary: 'catalog models ranked for a task, a language and a GPU, with reasons',
+  run(argv, out) {
+    const args = parseArgs(argv, ['json']);
+    const gpu = resolveGpu(args);
+    const task = required(oneOf<Task>(args, 'task', TASKS), `--task <${TASKS.join('|')}>`);
+    const language = required(flagString(args, 'language'), '--language <zh|en|…>');
+    if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--language must be a two-letter code such as zh or en, not ${JSON.stringify(language)}`);
+    const method = oneOf(args, 'method', METHODS);
+    const limit = flagInt(args, 'limit', 5);
+    const recs = recommendModels({ task, language, gpu, method, limit });
+    if (args.flags.has('json')) {
+      out(
+        JSON.stringify(
+          recs.map(r => ({ model: r.model.id, method: r.method, params: r.params, total_mib: r.estimate.total_mib, verdict: r.estimate.verdict, settings: r.settings, score: r.score, reasons: r.reasons }))
+        ) + '\n'
+      );
+      return 0;
+    }
+    if (recs.length === 0) {
+      out(`No catalog model for ${task} in ${language} fits ${gpu.name}${method ? ` with ${method}` : ''}.\n`);
+      return 0;
+    }
+    out(
+      recs
+        .map((r, i) => `${i + 1}. ${r.model.id} — ${r.method}, ${n(r.settings.seqLen)} tokens × batch ${r.settings.batch}, about ${gib(r.estimate.total_mib)}\n   ${r.reasons.map(x => x.text).join('; ')}`)
+        .join('\n') + '\n'
+    );
+    return 0;
+  }
+};
+
+const gpusCommand: Command = {
+  name: 'gpus',
+  usage: 'gpus [--json]',
+  summary: 'the GPU profiles --gpu accepts',
+  run(argv, out) {
+    const args = parseArgs(argv, ['json']);
+    if (args.flags.has('json')) {
+      out(JSON.stringify(GPU_PROFILES) + '\n');
+      return 0;
+    }
+    const yes = (b: boolean) => (b ? 'yes' : 'no');
+    out(
+      table([
+        ['id', 'name', 'memory (MiB)', 'capability', 'bf16', '4-bit', 'FA2'],
+        ...GPU_PROFILES.map(p => [p.id, p.count > 1 ? `${p.count}× ${p.name}` : p.name, n(p.memory_mib), p.compute_capability ?? '-', yes(p.bf16), yes(p.bnb_4bit), yes(p.flash_attention_2)])
+      ])
+    );
+    return 0;
+  }
+};
+
+const modelsCommand: Command = {
+  name: 'models',
+  usage: 'models [--json]',
+  summary: 'the model catalog',
+  run(argv, out) {
+    const args = parseArgs(argv, ['json']);
+    if (args.flags.has('json')) {
+      out(JSON.stringify(MODELS.map(m => ({ ...m, params: countParameters(m.config).total }))) + '\n');
+      return 0;
+    }
+    out(
+      table([
+        ['id', 'params', 'tasks', 'languages', 'zh', 'licence', 'released'],
+        ...MODELS.map(m => [m.id, (countParameters(m.config).total / 1e9).toFixed(2) + 'B', m.tasks.join(','), m.languages.join(','), '★'.repeat(m.chinese), m.license, m.released])
+      ])
+    );
+    return 0;
+  }
+};
+
+export const ESTIMATE_COMMANDS: Command[] = [paramsCommand, fitCommand, recommendCommand, gpusCommand, modelsCommand];
