@@ -1,0 +1,116 @@
+"""Our parameter counts (`model-advisor params`) against the models themselves.
+
+For every catalog model whose family transformers ships, the class in `architectures[0]` is
+built from the catalog's config on the meta device (no weights, no download) and
+`sum(p.numel() for p in model.parameters())` — tied tensors once — must equal our count
+exactly. Families whose code lives in the model's repository (trust_remote_code) are checked
+against what their authors publish, cited per model.
+"""
+import json
+import os
+import subprocess
+
+import pytest
+import torch
+import transformers
+from transformers import CONFIG_MAPPING, AutoConfig
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLI = os.path.join(REPO, "lib", "cli.js")
+
+with open(os.path.join(REPO, "src", "core", "catalog", "models.json")) as f:
+    CATALOG = json.load(f)
+
+NATIVE = [m for m in CATALOG if m["config"]["model_type"] in CONFIG_MAPPING]
+REMOTE = [m for m in CATALOG if m["config"]["model_type"] not in CONFIG_MAPPING]
+
+
+@pytest.fixture(scope="session")
+def our_count(tmp_path_factory):
+    """our_count(config) -> the JSON `node lib/cli.js params <config.json> --json` prints."""
+    subprocess.run(["npm", "run", "build:lib"], cwd=REPO, check=True, capture_output=True)
+    folder = tmp_path_factory.mktemp("configs")
+
+    def count(config, name="config.json"):
+        path = folder / name.replace("/", "__")
+        path.write_text(json.dumps(config))
+        done = subprocess.run(["node", CLI, "params", str(path), "--json"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return count
+
+
+def transformers_count(config):
+    """Parameters of `architectures[0]` built by transformers from this config, on the meta device."""
+    fields = {k: v for k, v in config.items() if k not in ("model_type", "architectures")}
+    built_config = AutoConfig.for_model(config["model_type"], **fields)
+    model_class = getattr(transformers, config["architectures"][0])
+    with torch.device("meta"):
+        model = model_class(built_config)
+    return sum(p.numel() for p in model.parameters())
+
+
+@pytest.mark.parametrize("entry", NATIVE, ids=[m["id"] for m in NATIVE])
+def test_count_equals_transformers(entry, our_count):
+    ours = our_count(entry["config"], entry["id"])
+    assert ours["params"] == transformers_count(entry["config"]), ours["family"]
+
+
+# Remote-code families: the published figure each count must reproduce.
+# - THUDM/chatglm3-6b: its fp16 pytorch_model.bin.index.json says "total_size": 12487168064
+#   (the same file as THUDM/chatglm2-6b, whose architecture and config it shares). The sum
+#   includes the rotary `inv_freq` buffer, 32 fp16 values = 64 bytes, which is not a parameter.
+# - Qwen/Qwen-7B: model.safetensors.index.json "total_size": 15442649088 (bf16, no buffers saved).
+# - internlm/internlm2_5-7b-chat: its bf16 checkpoint holds 227 tensors of 7,737,708,544
+#   elements (15,475,417,088 bytes), as recorded from the published safetensors.
+PUBLISHED_TOTALS = {
+    "THUDM/chatglm3-6b": (12487168064 - 64) // 2,
+    "Qwen/Qwen-7B": 15442649088 // 2,
+    "internlm/internlm2_5-7b-chat": 7737708544,
+}
+
+
+def native_equivalent(entry):
+    """The transformers-native config its authors converted the same weights to, where they did.
+
+    - THUDM/glm-4-9b-chat → THUDM/glm-4-9b-chat-hf (model_type "glm", GlmForCausalLM): the
+      authors' own conversion of the same checkpoint into transformers' Glm classes.
+    - Baichuan 2 publishes only rounded sizes ("7B", "13B"); its layout is Llama's with q, k, v
+      fused into `W_pack` (3·h×h, the same parameters), an untied `NormHead` and no position
+      weights (RoPE in 7B, ALiBi in 13B), so transformers' Llama of the same shape counts it.
+    """
+    c = entry["config"]
+    if c["model_type"] == "chatglm":
+        return {
+            "model_type": "glm", "architectures": ["GlmForCausalLM"],
+            "vocab_size": c["padded_vocab_size"], "hidden_size": c["hidden_size"],
+            "intermediate_size": c["ffn_hidden_size"], "num_hidden_layers": c["num_layers"],
+            "num_attention_heads": c["num_attention_heads"], "num_key_value_heads": c["multi_query_group_num"],
+            "head_dim": c["kv_channels"], "attention_bias": c["add_qkv_bias"], "tie_word_embeddings": False,
+            "pad_token_id": 0,
+        }
+    if c["model_type"] == "baichuan":
+        return {
+            "model_type": "llama", "architectures": ["LlamaForCausalLM"],
+            "vocab_size": c["vocab_size"], "hidden_size": c["hidden_size"],
+            "intermediate_size": c["intermediate_size"], "num_hidden_layers": c["num_hidden_layers"],
+            "num_attention_heads": c["num_attention_heads"], "tie_word_embeddings": False, "pad_token_id": 0,
+        }
+    return None
+
+
+@pytest.mark.parametrize("entry", REMOTE, ids=[m["id"] for m in REMOTE])
+def test_remote_code_count_equals_published(entry, our_count):
+    ours = our_count(entry["config"], entry["id"])["params"]
+    if entry["id"] in PUBLISHED_TOTALS:
+        assert ours == PUBLISHED_TOTALS[entry["id"]]
+    equivalent = native_equivalent(entry)
+    if equivalent is not None:
+        assert ours == transformers_count(equivalent)
+    assert entry["id"] in PUBLISHED_TOTALS or equivalent is not None, "no published figure to check against"
+
+
+def test_every_catalog_model_is_checked():
+    assert len(NATIVE) + len(REMOTE) == len(CATALOG)
+    assert {m["config"]["model_type"] for m in REMOTE} <= {"chatglm", "baichuan", "qwen", "internlm2"}
