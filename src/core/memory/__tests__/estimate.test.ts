@@ -82,3 +82,15 @@ describe('planTraining', () => {
     expect(free.estimate.verdict).not.toBe('no');
   });
 });
+
+describe('mixture of experts', () => {
+  it("Mixtral's experts stay 16-bit under QLoRA: transformers 5 stores them as 3-D tensors bitsandbytes does not replace", () => {
+    // Checked on CPU with a tiny Mixtral: after 4-bit loading, q/k/v/o are Params4bit while
+    // mlp.experts.gate_up_proj / down_proj remain plain tensors.
+    const mixtral = model('mistralai/Mixtral-8x7B-Instruct-v0.1');
+    const h100 = findGpu('h100-80gb');
+    const e = estimateMemory(mixtral, h100, defaultSettings(mixtral, h100, 'qlora'));
+    expect(e.breakdown.weights).toBeGreaterThan(80 * 1024);
+    expect(e.verdict).toBe('no');
+  });
+});
