@@ -76,7 +76,9 @@ def build(family, folder):
 
     torch.manual_seed(0)
     tok = _tokenizer(family)
-    config = _config(family, len(tok))
+    # Room above the tokenizer's ids: transformers may map a family to its own tokenizer class on
+    # loading (Qwen2 adds a padding token), so the model's vocabulary must not end at len(tok).
+    config = _config(family, len(tok) + 16)
     auto = AutoModelForMaskedLM if family == "bert" else AutoModelForCausalLM
     model = auto.from_config(config, dtype=torch.float32)
     os.makedirs(folder, exist_ok=True)

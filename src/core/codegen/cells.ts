@@ -106,27 +106,27 @@ function warningsFlag(values: Record<string, PythonValue>, flags: Record<string,
 /** Warnings the source step prints: the download against the free disk. */
 function sourceWarnings(request: CellRequest, d: Decisions): string[] {
   const total = request.model.checkpoint?.total_bytes;
+  const need = d.plan.loading?.download_mib ?? (total === undefined ? null : total / 2 ** 20);
   const disk = request.report?.disk_free_mib ?? request.gpu.disk_free_mib;
-  if (request.modelPath !== undefined || total === undefined || typeof disk !== 'number') return [];
-  const need = total / 2 ** 20;
+  if (request.modelPath !== undefined || need === null || typeof disk !== 'number') return [];
   return need > disk ? [t(d.lang, 'warn.disk', { need: gib(need), free: gib(disk) })] : [];
 }
 
-/** Warnings the load step prints first: shards against free RAM, the whole model on a CPU, the estimate's verdict. */
+/** Warnings the load step prints first: loading's peak RAM, the whole model on a CPU, the estimate's verdict. */
 function loadWarnings(request: CellRequest, d: Decisions): string[] {
   const out: string[] = [];
   const ram = request.report?.ram_available_mib ?? request.gpu.ram_mib;
-  const ckpt = request.model.checkpoint;
-  if (typeof ram === 'number' && ckpt) {
-    if (ckpt.largest_shard_bytes !== undefined && ckpt.largest_shard_bytes / 2 ** 20 > ram) {
-      out.push(t(d.lang, 'warn.shard', { need: gib(ckpt.largest_shard_bytes / 2 ** 20), free: gib(ram) }));
-    }
-    if (!d.gpuRuntime && ckpt.total_bytes !== undefined && ckpt.total_bytes / 2 ** 20 > ram) {
-      out.push(t(d.lang, 'warn.ram', { need: gib(ckpt.total_bytes / 2 ** 20), free: gib(ram) }));
-    }
+  const loading = d.plan.loading;
+  const shard = loading?.largest_shard_mib ?? null;
+  if (typeof ram === 'number' && shard !== null && loading && loading.peak_ram_mib > ram) {
+    out.push(t(d.lang, 'warn.shard', { need: gib(loading.peak_ram_mib), free: gib(ram) }));
   }
-  if (d.plan.verdict === 'no') out.push(t(d.lang, 'warn.fit', { estimate: d.plan.totalMib }));
-  return out.concat(d.plan.loadingWarnings);
+  const total = request.model.checkpoint?.total_bytes;
+  if (typeof ram === 'number' && !d.gpuRuntime && total !== undefined && total / 2 ** 20 > ram) {
+    out.push(t(d.lang, 'warn.ram', { need: gib(total / 2 ** 20), free: gib(ram) }));
+  }
+  if (d.plan.verdict === 'no' && d.plan.totalMib !== null) out.push(t(d.lang, 'warn.fit', { estimate: d.plan.totalMib }));
+  return out;
 }
 
 function torch(dtype: string): PythonValue {
@@ -169,6 +169,11 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (d.bits === null) throw new CellRequestError(`the quantize step is for --method qlora (or 4/8-bit inference), not ${method}`);
       flags.FOUR_BIT = d.bits === 4;
       if (d.bits === 4) values.COMPUTE_DTYPE = torch(computeDtype(gpu));
+      // transformers keeps only the output embeddings and the last parameter's module out of
+      // bitsandbytes (get_keys_to_not_convert); a task head ("classifier.bias" is the last
+      // parameter, which names no module) would be quantized and peft could not train it.
+      flags.NEW_HEAD = d.head === 'classification' || d.head === 'token' || d.head === 'qa';
+      if (flags.NEW_HEAD) values.SKIP_MODULES = ['classifier', 'score', 'pooler.dense', 'qa_outputs'];
       return renderSnippet('quantize', values, flags);
     case 'load': {
       const classifier = d.head === 'classification' || d.head === 'token';
@@ -266,7 +271,7 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
         seq: s.seqLen,
         optim: optimizerFor(request.gpu, s),
         checkpointing: onOff(s.gradientCheckpointing),
-        estimate: d.plan.totalMib.toLocaleString('en-US')
+        estimate: d.plan.totalMib === null ? '?' : d.plan.totalMib.toLocaleString('en-US')
       });
     case 'try':
       return tr(d.head === 'classification' ? 'cells.try.classify' : 'cells.try');

@@ -3,20 +3,10 @@
  * training settings, which packages to install. Pure functions of the request.
  */
 import type { GpuProfile, Method, ModelEntry, Task, WeightDtype } from '../types';
+import type { EstimateSettings } from '../memory';
 import { CellRequestError, RuntimeFacts } from './request';
 
-/** The contract's training settings (src/core/memory's `EstimateSettings`). */
-export interface EstimateSettings {
-  method: Method;
-  dtype: WeightDtype;
-  seqLen: number;
-  batch: number;
-  gradAccum: number;
-  loraR: number;
-  loraAlpha: number;
-  gradientCheckpointing: boolean;
-  optimizer: 'adamw_torch' | 'adamw_8bit' | 'paged_adamw_8bit';
-}
+export type { EstimateSettings };
 
 /** What the model's head does, which decides the Auto class, the trainer and the "try it" cell. */
 export type Head = 'causal' | 'seq2seq' | 'classification' | 'token' | 'qa';

@@ -23,7 +23,7 @@ export const EN = {
   'cells.save.adapter': ' Only the LoRA adapter is saved; the cell shows how to merge it into the base model.',
   'cells.warning': '**Warning:** {text}',
   'warn.disk': "The download is about {need} GiB, but only {free} GiB of disk is free here: free some space or choose a smaller model.",
-  'warn.shard': "The largest checkpoint file is {need} GiB, more than the {free} GiB of free RAM: loading may crash this runtime.",
+  'warn.shard': "Loading needs about {need} GiB of RAM (the largest checkpoint file plus Python), more than the {free} GiB free here: loading may crash this runtime.",
   'warn.ram': "The whole checkpoint is {need} GiB, more than the {free} GiB of free RAM, and there is no GPU to hold it.",
   'warn.fit': "The memory estimate says this does not fit this GPU ({estimate} MiB needed): expect an out-of-memory error."
 } as const;

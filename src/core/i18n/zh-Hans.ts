@@ -25,7 +25,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'cells.save.adapter': '只保存 LoRA 适配器；单元格中说明了如何把它合并进基础模型。',
   'cells.warning': '**警告：** {text}',
   'warn.disk': "需要下载约 {need} GiB，但这里只有 {free} GiB 可用磁盘空间：请清理空间或换用更小的模型。",
-  'warn.shard': "最大的权重文件有 {need} GiB，超过了 {free} GiB 的可用内存：加载时可能导致运行环境崩溃。",
+  'warn.shard': "加载大约需要 {need} GiB 内存（最大的权重文件加上 Python 本身），超过了这里可用的 {free} GiB：加载时可能导致运行环境崩溃。",
   'warn.ram': "整个权重有 {need} GiB，超过了 {free} GiB 的可用内存，而且没有 GPU 可以存放。",
   'warn.fit': "显存估算表明它放不进这块 GPU（需要 {estimate} MiB）：很可能出现显存不足（OOM）错误。"
 };

@@ -25,7 +25,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'cells.save.adapter': '只儲存 LoRA 轉接器；儲存格中說明了如何將它合併進基礎模型。',
   'cells.warning': '**警告：** {text}',
   'warn.disk': "需要下載約 {need} GiB，但這裡只有 {free} GiB 可用磁碟空間：請清出空間或改用較小的模型。",
-  'warn.shard': "最大的權重檔案有 {need} GiB，超過了 {free} GiB 的可用記憶體：載入時可能導致執行環境當機。",
+  'warn.shard': "載入大約需要 {need} GiB 記憶體（最大的權重檔案加上 Python 本身），超過了這裡可用的 {free} GiB：載入時可能導致執行環境當機。",
   'warn.ram': "整個權重有 {need} GiB，超過了 {free} GiB 的可用記憶體，而且沒有 GPU 可以存放。",
   'warn.fit': "記憶體估算顯示它放不進這張 GPU（需要 {estimate} MiB）：很可能出現記憶體不足（OOM）錯誤。"
 };
