@@ -28,6 +28,8 @@ $(VENV)/.stamp-python: requirements-dev.txt constraints.txt
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c constraints.txt torch==2.13.0
 	$(PIP) install -q -c constraints.txt -r requirements-dev.txt
+	# A real non-Python kernel, for the test that the sidebar says it needs Python.
+	$(PY) -m bash_kernel.install --sys-prefix >/dev/null
 	touch $@
 
 venv: $(VENV)/.stamp-python

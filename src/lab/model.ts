@@ -82,8 +82,11 @@ export class RuntimeModel {
   }
 
   private _onStatusChanged(_: unknown, status: Kernel.Status): void {
-    if (status === 'restarting' || status === 'autorestarting') {
+    if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
+      // A restart drops every request in flight: forget the one we sent, ask again once idle.
       this._restarting = true;
+      this._generation++;
+      this._set({ kind: 'probing', busy: false });
     } else if (status === 'idle' && this._restarting) {
       this._restarting = false;
       void this.refresh();

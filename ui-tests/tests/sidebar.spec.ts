@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import { openNotebook } from './notebooks';
 
 /**
  * The walking skeleton as a user walks it: a notebook, the Model Advisor sidebar, the GPU
@@ -6,8 +7,8 @@ import { expect, test } from '@jupyterlab/galata';
  * cell inserted below the active one.
  */
 test.describe('Model Advisor sidebar', () => {
-  test('shows the kernel’s T4 and inserts a loading cell below the active cell', async ({ page }) => {
-    await page.notebook.createNew('skeleton.ipynb');
+  test('shows the kernel’s T4 and inserts a loading cell below the active cell', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'skeleton.ipynb');
     await page.notebook.setCell(0, 'code', 'x = 1');
     await page.notebook.addCell('code', 'y = 2');
     await page.notebook.runCell(0);

@@ -1,0 +1,20 @@
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+/**
+ * Open a new notebook, in the test's folder `dir`, on the given kernel. It is written through the contents API with its
+ * kernelspec set, so JupyterLab starts that kernel without asking (File > New > Notebook
+ * asks only the first time, which makes a second notebook in one test hang on a dialog).
+ */
+export async function openNotebook(page: IJupyterLabPageFixture, dir: string, name: string, kernel = 'python3'): Promise<void> {
+  const display = kernel === 'python3' ? 'Python 3 (ipykernel)' : kernel;
+  const language = kernel === 'python3' ? 'python' : kernel;
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: kernel, display_name: display, language } },
+    cells: [{ cell_type: 'code', id: 'first', source: '', metadata: {}, outputs: [], execution_count: null }]
+  };
+  await page.contents.uploadContent(JSON.stringify(notebook), 'text', `${dir}/${name}`);
+  await page.notebook.openByPath(`${dir}/${name}`);
+  await page.notebook.activate(name);
+}
