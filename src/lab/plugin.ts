@@ -11,7 +11,7 @@ import { gpuFromReport } from '../core/gpu';
 import { insertCellsBelowActive } from './insert';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
-import { message, uiLanguageFor, UiLanguage } from '../ui/messages';
+import { Language, t, toLanguage } from '../core/i18n';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
 /** Small enough for any runtime, a T4 or a CPU: the skeleton's loading cell. */
@@ -40,28 +40,28 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const runtime = new RuntimeModel();
-    let lang: UiLanguage = uiLanguageFor(translator?.languageCode);
+    let lang: Language = toLanguage(translator?.languageCode);
 
     const insertLoadingCell = (): string => {
       const panel = tracker.currentWidget;
-      if (!panel) return message(lang, 'noNotebook');
+      if (!panel) return t(lang, 'ui.noNotebook');
       const state = runtime.state;
-      if (state.kind !== 'ready') return message(lang, 'insertFailed', { message: message(lang, 'runtimeUnknown') });
+      if (state.kind !== 'ready') return t(lang, 'ui.insertFailed', { message: t(lang, 'ui.runtimeUnknown') });
       try {
         const model = findModel(DEFAULT_MODEL);
         if (!model) throw new Error(`${DEFAULT_MODEL} is not in the catalog`);
         const cells = renderCells({ model, gpu: gpuFromReport(state.report), method: 'inference', steps: ['source', 'load'], report: state.report, language: lang });
         insertCellsBelowActive(panel, cells);
-        return message(lang, 'inserted', { count: cells.length });
+        return t(lang, 'ui.inserted', { count: cells.length });
       } catch (e) {
-        return message(lang, 'insertFailed', { message: e instanceof Error ? e.message : String(e) });
+        return t(lang, 'ui.insertFailed', { message: e instanceof Error ? e.message : String(e) });
       }
     };
 
     const sidebar = new AdvisorSidebar(runtime, { insertLoadingCell }, lang);
     sidebar.id = 'jp-model-advisor';
     sidebar.title.icon = advisorIcon;
-    sidebar.title.caption = message(lang, 'title');
+    sidebar.title.caption = t(lang, 'ui.title');
     app.shell.add(sidebar, 'left', { rank: 650 });
     restorer?.add(sidebar, 'jp-model-advisor');
 
@@ -85,9 +85,9 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
       void settingRegistry.load(PLUGIN_ID).then(settings => {
         const apply = () => {
           const chosen = settings.get('language').composite as string;
-          lang = chosen === 'auto' ? uiLanguageFor(translator?.languageCode) : (chosen as UiLanguage);
+          lang = chosen === 'auto' ? toLanguage(translator?.languageCode) : (chosen as Language);
           sidebar.setLanguage(lang);
-          sidebar.title.caption = message(lang, 'title');
+          sidebar.title.caption = t(lang, 'ui.title');
         };
         apply();
         settings.changed.connect(apply);

@@ -1,7 +1,7 @@
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import { RuntimeView } from '../ui/RuntimeView';
-import { message, UiLanguage } from '../ui/messages';
+import { Language, t } from '../core/i18n';
 import { RuntimeModel } from './model';
 
 export interface SidebarActions {
@@ -10,13 +10,13 @@ export interface SidebarActions {
 
 /** The left-area panel: a thin Lumino wrapper that re-renders the React view on each state change. */
 export class AdvisorSidebar extends ReactWidget {
-  constructor(private readonly runtime: RuntimeModel, private readonly actions: SidebarActions, private lang: UiLanguage) {
+  constructor(private readonly runtime: RuntimeModel, private readonly actions: SidebarActions, private lang: Language) {
     super();
     this.addClass('jp-ModelAdvisor');
     this.runtime.stateChanged.connect(() => this.update(), this);
   }
 
-  setLanguage(lang: UiLanguage): void {
+  setLanguage(lang: Language): void {
     this.lang = lang;
     this.update();
   }
@@ -26,7 +26,7 @@ export class AdvisorSidebar extends ReactWidget {
     const state = this.runtime.state;
     return (
       <>
-        <h2>{message(lang, 'title')}</h2>
+        <h2>{t(lang, 'ui.title')}</h2>
         <RuntimeView lang={lang} state={state} onRefresh={() => void this.runtime.refresh()} />
         <section className="jp-ModelAdvisor-section">
           <div className="jp-ModelAdvisor-row">
@@ -39,7 +39,7 @@ export class AdvisorSidebar extends ReactWidget {
                 this.update();
               }}
             >
-              {message(lang, 'insertLoading')}
+              {t(lang, 'ui.insertLoading')}
             </button>
           </div>
           {this._notice && (

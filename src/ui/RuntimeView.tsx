@@ -1,6 +1,7 @@
 import * as React from 'react';
 import type { GpuReport } from '../core/report';
-import { formatMiB, message, UiLanguage } from './messages';
+import { Language, t } from '../core/i18n';
+import { formatMiB } from './format';
 
 /** What the sidebar can say about a runtime: the states of `RuntimeModel`, in the UI's words. */
 export type RuntimeViewState =
@@ -12,38 +13,38 @@ export type RuntimeViewState =
   | { kind: 'error'; message: string };
 
 /** "Tesla T4 · 15.0 GiB", "2 × Tesla T4 · 15.0 GiB each", or that there is none. */
-export function describeGpus(lang: UiLanguage, report: GpuReport): string {
+export function describeGpus(lang: Language, report: GpuReport): string {
   const gpus = report.gpus;
   if (gpus.length === 0) {
-    return message(lang, report.backend === 'mps' ? 'appleGpu' : 'noGpu');
+    return t(lang, report.backend === 'mps' ? 'ui.appleGpu' : 'ui.noGpu');
   }
   const first = gpus[0];
   const memory = first.memory_total_mib === null ? '?' : formatMiB(first.memory_total_mib);
   const same = gpus.every(g => g.name === first.name);
   if (gpus.length > 1 && same) {
-    return message(lang, 'gpuCount', { count: gpus.length, name: first.name ?? '?', memory });
+    return t(lang, 'ui.gpuCount', { count: gpus.length, name: first.name ?? '?', memory });
   }
-  return gpus.map(g => message(lang, 'gpuLine', { name: g.name ?? '?', memory: g.memory_total_mib === null ? '?' : formatMiB(g.memory_total_mib) })).join(' + ');
+  return gpus.map(g => t(lang, 'ui.gpuLine', { name: g.name ?? '?', memory: g.memory_total_mib === null ? '?' : formatMiB(g.memory_total_mib) })).join(' + ');
 }
 
-export function RuntimeView(props: { lang: UiLanguage; state: RuntimeViewState; onRefresh: () => void }): JSX.Element {
+export function RuntimeView(props: { lang: Language; state: RuntimeViewState; onRefresh: () => void }): JSX.Element {
   const { lang, state } = props;
   let body: JSX.Element;
   switch (state.kind) {
     case 'no-notebook':
-      body = <p className="jp-ModelAdvisor-muted">{message(lang, 'noNotebook')}</p>;
+      body = <p className="jp-ModelAdvisor-muted">{t(lang, 'ui.noNotebook')}</p>;
       break;
     case 'no-kernel':
-      body = <p className="jp-ModelAdvisor-muted">{message(lang, 'noKernel')}</p>;
+      body = <p className="jp-ModelAdvisor-muted">{t(lang, 'ui.noKernel')}</p>;
       break;
     case 'not-python':
-      body = <p className="jp-ModelAdvisor-error">{message(lang, 'notPython', { language: state.language })}</p>;
+      body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.notPython', { language: state.language })}</p>;
       break;
     case 'probing':
-      body = <p className="jp-ModelAdvisor-muted">{message(lang, state.busy ? 'waiting' : 'probing')}</p>;
+      body = <p className="jp-ModelAdvisor-muted">{t(lang, state.busy ? 'ui.waiting' : 'ui.probing')}</p>;
       break;
     case 'error':
-      body = <p className="jp-ModelAdvisor-error">{message(lang, 'probeFailed', { message: state.message })}</p>;
+      body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.probeFailed', { message: state.message })}</p>;
       break;
     case 'ready': {
       const r = state.report;
@@ -53,23 +54,23 @@ export function RuntimeView(props: { lang: UiLanguage; state: RuntimeViewState; 
           <div className="jp-ModelAdvisor-gpu" data-testid="model-advisor-gpu">
             {describeGpus(lang, r)}
           </div>
-          {free !== undefined && free !== null && <div className="jp-ModelAdvisor-muted">{message(lang, 'freeMemory', { free: formatMiB(free) })}</div>}
-          <div className="jp-ModelAdvisor-muted">{message(lang, 'platform', { platform: r.platform })}</div>
+          {free !== undefined && free !== null && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.freeMemory', { free: formatMiB(free) })}</div>}
+          <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.platform', { platform: r.platform })}</div>
           {r.ram_total_mib !== null && r.ram_available_mib !== null && (
-            <div className="jp-ModelAdvisor-muted">{message(lang, 'ram', { available: formatMiB(r.ram_available_mib), total: formatMiB(r.ram_total_mib) })}</div>
+            <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.ram', { available: formatMiB(r.ram_available_mib), total: formatMiB(r.ram_total_mib) })}</div>
           )}
-          {r.disk_free_mib !== null && <div className="jp-ModelAdvisor-muted">{message(lang, 'disk', { free: formatMiB(r.disk_free_mib) })}</div>}
+          {r.disk_free_mib !== null && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.disk', { free: formatMiB(r.disk_free_mib) })}</div>}
         </>
       );
       break;
     }
   }
   return (
-    <section className="jp-ModelAdvisor-section" aria-label={message(lang, 'runtime')} aria-live="polite">
+    <section className="jp-ModelAdvisor-section" aria-label={t(lang, 'ui.runtime')} aria-live="polite">
       <div className="jp-ModelAdvisor-row">
-        <h2>{message(lang, 'runtime')}</h2>
+        <h2>{t(lang, 'ui.runtime')}</h2>
         <button type="button" onClick={props.onRefresh} disabled={state.kind === 'no-notebook' || state.kind === 'probing'}>
-          {message(lang, 'refresh')}
+          {t(lang, 'ui.refresh')}
         </button>
       </div>
       {body}

@@ -6,6 +6,7 @@
  */
 import type { GpuProfile, Method, ModelEntry } from '../types';
 import { planTraining } from '../memory';
+import { UnknownFamilyError } from '../params';
 import { conservativeSettings, EstimateSettings } from './plan';
 
 export interface Plan {
@@ -25,6 +26,7 @@ export function planFor(model: ModelEntry, gpu: GpuProfile, method: Method, want
     planned = planTraining(model, gpu, method, wanted);
   } catch (e) {
     // countParameters throws for a family it does not know; the cells do not need the estimate.
+    if (!(e instanceof UnknownFamilyError)) throw e;
     const settings = { ...conservativeSettings(model, gpu, method), ...wanted, method };
     return { settings, totalMib: null, tensorMib: null, verdict: 'unknown', loading: null };
   }

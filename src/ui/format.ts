@@ -1,0 +1,4 @@
+/** MiB → "15.0 GiB" (or "512 MiB"), as the sidebar shows memory. */
+export function formatMiB(mib: number): string {
+  return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
+}
