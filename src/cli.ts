@@ -10,15 +10,17 @@ import { COMMANDS, UsageError } from './cli/index';
 const VERSION: string = require('../package.json').version;
 
 function help(): string {
-  const width = Math.max(...COMMANDS.map(c => c.usage.length), 10);
+  // Usage on its own line, the summary indented under it: some usages are long.
   return [
     `model-advisor ${VERSION} — which language model fits this GPU, and the cells to fine-tune it`,
     '',
     'Usage: model-advisor <command> [options]',
     '',
-    ...COMMANDS.map(c => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-    `  ${'--version'.padEnd(width)}  print the version`,
-    `  ${'--help'.padEnd(width)}  print this help`,
+    ...COMMANDS.flatMap(c => [`  ${c.usage}`, `      ${c.summary}`]),
+    '  --version',
+    '      print the version',
+    '  --help',
+    '      print this help',
     ''
   ].join('\n');
 }

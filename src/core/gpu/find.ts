@@ -26,14 +26,18 @@ export interface GpuReportLike {
 
 const MIB = 1024 * 1024;
 
-/** "24GB" (10⁹ bytes), "24GiB" / "24g" (2³⁰ bytes), "24000MiB"/"24000MB" → MiB, or null. */
+/**
+ * "24GB", "24GiB", "24g" → 24,576 MiB; "16000MB"/"16000MiB" → 16,000 MiB; else null.
+ * GB is read as GiB on purpose: cards are sold as "24 GB" but hold 24 GiB (an RTX 4090
+ * reports 24,564 MiB in nvidia-smi, which labels it "MiB"), so a user typing the size on
+ * the box means the binary unit; reading 10⁹ bytes would take ~1.6 GiB off a 24 GB card.
+ */
 export function parseMemorySize(spec: string): number | null {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(gib|gb|g|mib|mb|m)\s*$/i.exec(spec);
   if (!m) return null;
   const value = Number(m[1]);
   const unit = m[2].toLowerCase();
-  const bytes =
-    unit === 'gb' ? value * 1e9 : unit === 'gib' || unit === 'g' ? value * 2 ** 30 : unit === 'mb' ? value * 1e6 : value * MIB;
+  const bytes = unit.startsWith('g') ? value * 2 ** 30 : value * MIB;
   const mib = Math.floor(bytes / MIB);
   return mib > 0 ? mib : null;
 }

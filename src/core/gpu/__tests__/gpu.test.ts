@@ -41,10 +41,10 @@ describe('GPU profiles', () => {
     expect(findGpu('kaggle-2xt4').count).toBe(2);
   });
 
-  it('reads sizes in GB (10⁹ bytes), GiB and g', () => {
+  it('reads sizes in GB as the GiB on the box, GiB and g', () => {
     expect(findGpu('24GiB').memory_mib).toBe(24576);
     expect(findGpu('12g').memory_mib).toBe(12288);
-    expect(findGpu('24GB').memory_mib).toBe(22888);
+    expect(findGpu('24GB').memory_mib).toBe(24576);
     expect(parseMemorySize('-3GB')).toBeNull();
   });
 
