@@ -4,6 +4,9 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// Another JupyterLab (a second checkout's tests, a `make lab`) may hold 8888: UI_TEST_PORT moves ours.
+const port = process.env.UI_TEST_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   reporter: [['list']],
@@ -14,6 +17,7 @@ module.exports = {
   outputDir: 'test-results',
   use: {
     ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${port}`,
     video: 'off',
     trace: 'off',
     launchOptions: {
@@ -23,7 +27,7 @@ module.exports = {
   },
   webServer: {
     command: 'bash start-lab.sh',
-    url: 'http://127.0.0.1:8888/lab',
+    url: `http://127.0.0.1:${port}/lab`,
     timeout: 120000,
     reuseExistingServer: false,
     stdout: 'ignore',
