@@ -213,11 +213,16 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         ESTIMATE_MIB: d.plan.tensorMib
       });
       if (format !== null) values.DATA_FORMAT = format;
+      const { ESTIMATE_MIB, ...trainValues } = values;
+      let train: string;
       if (d.head === 'causal') {
         flags.QUANTIZE = method === 'qlora';
-        return renderSnippet('train_sft', values, flags);
+        train = renderSnippet('train_sft', trainValues, flags);
+      } else {
+        train = renderSnippet(d.head === 'seq2seq' ? 'train_seq2seq' : 'train_classifier', trainValues, flags);
       }
-      return renderSnippet(d.head === 'seq2seq' ? 'train_seq2seq' : 'train_classifier', values, flags);
+      // Every trainer ends the same way: the measured peak beside our estimate.
+      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB });
     }
     case 'try':
       if (d.head === 'causal' || d.head === 'seq2seq') return renderSnippet('try_generate', { PROMPT: d.prompt, MAX_NEW_TOKENS: 64 }, { SEQ2SEQ: d.head === 'seq2seq' });
