@@ -5,17 +5,12 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import iconSvg from '../../style/icon.svg';
-import { findModel } from '../core/catalog';
-import { renderCells } from '../core/codegen';
-import { gpuFromReport } from '../core/gpu';
-import { insertCellsBelowActive } from './insert';
+import { AdvisorModel } from './advisor';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
 import { Language, t, toLanguage } from '../core/i18n';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
-/** Small enough for any runtime, a T4 or a CPU: the skeleton's loading cell. */
-const DEFAULT_MODEL = 'Qwen/Qwen2.5-0.5B';
 
 export const CommandIds = {
   open: 'model-advisor:open',
@@ -40,25 +35,10 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null
   ) => {
     const runtime = new RuntimeModel();
-    let lang: Language = toLanguage(translator?.languageCode);
+    const advisor = new AdvisorModel(runtime, tracker, toLanguage(translator?.languageCode));
+    let lang: Language = advisor.lang;
 
-    const insertLoadingCell = (): string => {
-      const panel = tracker.currentWidget;
-      if (!panel) return t(lang, 'ui.noNotebook');
-      const state = runtime.state;
-      if (state.kind !== 'ready') return t(lang, 'ui.insertFailed', { message: t(lang, 'ui.runtimeUnknown') });
-      try {
-        const model = findModel(DEFAULT_MODEL);
-        if (!model) throw new Error(`${DEFAULT_MODEL} is not in the catalog`);
-        const cells = renderCells({ model, gpu: gpuFromReport(state.report), method: 'inference', steps: ['source', 'load'], report: state.report, language: lang });
-        insertCellsBelowActive(panel, cells);
-        return t(lang, 'ui.inserted', { count: cells.length });
-      } catch (e) {
-        return t(lang, 'ui.insertFailed', { message: e instanceof Error ? e.message : String(e) });
-      }
-    };
-
-    const sidebar = new AdvisorSidebar(runtime, { insertLoadingCell }, lang);
+    const sidebar = new AdvisorSidebar(runtime, advisor);
     sidebar.id = 'jp-model-advisor';
     sidebar.title.icon = advisorIcon;
     sidebar.title.caption = t(lang, 'ui.title');
@@ -76,7 +56,7 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIds.insertLoadingCell, {
       label: 'Model Advisor: Insert loading cell',
       isEnabled: () => tracker.currentWidget !== null,
-      execute: () => insertLoadingCell()
+      execute: () => advisor.insertLoadingCell()
     });
     palette?.addItem({ command: CommandIds.open, category: 'Model Advisor' });
     palette?.addItem({ command: CommandIds.insertLoadingCell, category: 'Model Advisor' });
@@ -86,7 +66,7 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
         const apply = () => {
           const chosen = settings.get('language').composite as string;
           lang = chosen === 'auto' ? toLanguage(translator?.languageCode) : (chosen as Language);
-          sidebar.setLanguage(lang);
+          advisor.setLanguage(lang);
           sidebar.title.caption = t(lang, 'ui.title');
         };
         apply();

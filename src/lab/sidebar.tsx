@@ -1,56 +1,82 @@
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { METHODS, TASKS } from '../core';
+import { STEPS } from '../core/codegen';
+import { t } from '../core/i18n';
+import { CellsView } from '../ui/CellsView';
+import { ChoicesView } from '../ui/ChoicesView';
+import { EstimateView } from '../ui/EstimateView';
+import { ModelsView, ModelsViewState } from '../ui/ModelsView';
 import { RuntimeView } from '../ui/RuntimeView';
-import { Language, t } from '../core/i18n';
+import { modelRow, ModelRow, verdictText } from '../ui/rows';
+import { AdvisorModel } from './advisor';
+import { DATA_LANGUAGES, toggleStep } from './choices';
 import { RuntimeModel } from './model';
 
-export interface SidebarActions {
-  insertLoadingCell(): string; // returns the notice to show
-}
+const METHOD_CHOICES = ['auto', ...METHODS] as const;
 
-/** The left-area panel: a thin Lumino wrapper that re-renders the React view on each state change. */
+/** The left-area panel: a thin Lumino wrapper that re-renders the views on each change of the runtime or the choices. */
 export class AdvisorSidebar extends ReactWidget {
-  constructor(private readonly runtime: RuntimeModel, private readonly actions: SidebarActions, private lang: Language) {
+  constructor(private readonly runtime: RuntimeModel, private readonly advisor: AdvisorModel) {
     super();
     this.addClass('jp-ModelAdvisor');
-    this.runtime.stateChanged.connect(() => this.update(), this);
-  }
-
-  setLanguage(lang: Language): void {
-    this.lang = lang;
-    this.update();
+    this.advisor.changed.connect(() => this.update(), this);
   }
 
   protected render(): JSX.Element {
-    const lang = this.lang;
-    const state = this.runtime.state;
+    const advisor = this.advisor;
+    const lang = advisor.lang;
+    const choices = advisor.choices;
+    const state = advisor.advice;
+    const chosen = state.kind === 'ready' ? state.advice.chosen : null;
     return (
       <>
         <h2>{t(lang, 'ui.title')}</h2>
-        <RuntimeView lang={lang} state={state} onRefresh={() => void this.runtime.refresh()} />
-        <section className="jp-ModelAdvisor-section">
-          <div className="jp-ModelAdvisor-row">
-            <button
-              type="button"
-              data-testid="model-advisor-insert-loading"
-              disabled={this.runtime.panel === null}
-              onClick={() => {
-                this._notice = this.actions.insertLoadingCell();
-                this.update();
-              }}
-            >
-              {t(lang, 'ui.insertLoading')}
-            </button>
-          </div>
-          {this._notice && (
-            <p role="status" className="jp-ModelAdvisor-muted">
-              {this._notice}
-            </p>
-          )}
-        </section>
+        <RuntimeView lang={lang} state={this.runtime.state} onRefresh={() => void this.runtime.refresh()} />
+        <ChoicesView
+          lang={lang}
+          tasks={TASKS}
+          languages={DATA_LANGUAGES}
+          methods={METHOD_CHOICES}
+          task={choices.task}
+          dataLanguage={choices.dataLanguage}
+          method={choices.method}
+          seqLen={choices.seqLen}
+          onChange={change => advisor.update(change)}
+        />
+        <ModelsView lang={lang} state={this._modelsState()} onChoose={id => advisor.update({ modelId: id })} />
+        {chosen && <EstimateView lang={lang} modelId={chosen.model.id} method={chosen.method} state={chosen.estimate} />}
+        <CellsView
+          lang={lang}
+          allSteps={STEPS}
+          steps={chosen?.steps ?? []}
+          canInsert={this.runtime.panel !== null}
+          notice={advisor.notice}
+          onToggle={(step, on) => chosen && advisor.update({ steps: toggleStep(chosen.steps, step, on) })}
+          onInsertCells={() => advisor.insertCells()}
+          onInsertLoading={() => advisor.insertLoadingCell()}
+        />
       </>
     );
   }
 
-  private _notice = '';
+  private _modelsState(): ModelsViewState {
+    const state = this.advisor.advice;
+    const lang = this.advisor.lang;
+    if (state.kind !== 'ready') return state;
+    const { recommendations, chosen } = state.advice;
+    const rows = recommendations.map(r => modelRow(lang, r));
+    let extra: ModelRow | null = null;
+    if (chosen && !chosen.recommended) {
+      // The user's pick left the list (another method or task): keep it visible with its own verdict.
+      const e = chosen.estimate;
+      extra = {
+        id: chosen.model.id,
+        verdict: e.ok ? e.estimate.verdict : 'no',
+        verdictText: e.ok ? verdictText(lang, e.estimate.verdict, e.estimate.total_mib, e.estimate.available_mib) : '',
+        reasons: []
+      };
+    }
+    return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };
+  }
 }

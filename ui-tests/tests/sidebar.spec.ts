@@ -4,7 +4,7 @@ import { openNotebook } from './notebooks';
 /**
  * The walking skeleton as a user walks it: a notebook, the Model Advisor sidebar, the GPU
  * of the notebook's kernel (a fake nvidia-smi answering like a Colab T4), and a loading
- * cell inserted below the active one.
+ * cell for the chosen model (by default the top recommendation) inserted below the active one.
  */
 test.describe('Model Advisor sidebar', () => {
   test('shows the kernel’s T4 and inserts a loading cell below the active cell', async ({ page, tmpPath }) => {
@@ -26,6 +26,12 @@ test.describe('Model Advisor sidebar', () => {
     await expect(page.locator('.jp-Cell').nth(1).locator('.jp-InputPrompt')).toHaveText('[2]:');
     const before = await page.notebook.getCellCount();
 
+    // The loading cell loads the chosen model; untouched, that is the first recommendation.
+    const first = sidebar.getByTestId('model-advisor-models').getByRole('radio').first();
+    await expect(first).toBeChecked();
+    const chosen = await first.getAttribute('value');
+    expect(chosen).toMatch(/^[\w.-]+\/[\w.-]+$/);
+
     await page.notebook.selectCells(0);
     await sidebar.getByTestId('model-advisor-insert-loading').click();
     const added = (await page.notebook.getCellCount()) - before;
@@ -39,7 +45,7 @@ test.describe('Model Advisor sidebar', () => {
     const sources: string[] = [];
     for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
     const all = sources.join('\n');
-    expect(all).toContain('"Qwen/Qwen2.5-0.5B"');
+    expect(all).toContain(`"${chosen}"`);
     expect(all).toContain('AutoModelForCausalLM.from_pretrained(');
     expect(all).toContain('dtype=torch.float16'); // a T4 has no native bf16
   });

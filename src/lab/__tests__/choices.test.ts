@@ -1,0 +1,84 @@
+import { findModel, GpuReport, MODELS, renderCells, ModelEntry } from '../../core';
+import { advise, cellRequest, defaultChoices, loadingRequest, toggleStep, Choices } from '../choices';
+
+/** A fresh Colab T4 as the probe reports it (nvidia-smi fixture "colab-t4": 15,095 MiB free). */
+const T4: GpuReport = {
+  schema_version: 1,
+  platform: 'colab',
+  backend: 'cuda',
+  gpus: [{ index: 0, name: 'Tesla T4', memory_total_mib: 15360, memory_used_mib: 0, memory_free_mib: 15095, compute_capability: '7.5', driver_version: '550.54.15' }],
+  ram_total_mib: 12979,
+  ram_available_mib: 11800,
+  disk_free_mib: 80000,
+  disk_path: '/root/.cache/huggingface',
+  python: '3.11.9',
+  packages: { torch: '2.5.1', transformers: '4.46.0', peft: null, bitsandbytes: null, trl: null, accelerate: '1.1.0', modelscope: null },
+  errors: [],
+  elapsed_ms: 120
+};
+
+const chatZhQlora: Choices = { ...defaultChoices('zh-Hans'), task: 'chat', dataLanguage: 'zh', method: 'qlora' };
+
+describe('advise: what the sidebar shows for a T4', () => {
+  it('lists models that fit, chooses the first until the user picks', () => {
+    const advice = advise(chatZhQlora, T4);
+    expect(advice.recommendations.length).toBeGreaterThan(0);
+    expect(advice.recommendations.every(r => r.estimate.verdict !== 'no' && r.method === 'qlora')).toBe(true);
+    expect(advice.chosen?.model.id).toBe(advice.recommendations[0].model.id);
+    expect(advice.chosen?.recommended).toBe(true);
+  });
+
+  it('Qwen2.5-7B-Instruct with QLoRA at 1,024 tokens fits, and its cells compute in fp16', () => {
+    const choices = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct' };
+    const advice = advise(choices, T4);
+    const chosen = advice.chosen!;
+    expect(chosen.estimate.ok && chosen.estimate.estimate.verdict).toBe('fits');
+    expect(chosen.estimate.ok && chosen.estimate.settings.seqLen).toBe(1024);
+    expect(chosen.steps).toEqual(['install', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save']);
+    const source = renderCells(cellRequest(choices, chosen, advice.gpu, T4, 'zh-Hans')).map(c => c.source).join('\n');
+    expect(source).toContain('"Qwen/Qwen2.5-7B-Instruct"');
+    expect(source).toContain('bnb_4bit_compute_dtype=torch.float16');
+    expect(source).toContain('fp16=True');
+    expect(source).toContain('bf16=False');
+  });
+
+  it('the loading cells are the source, the 4-bit config and the load, for the chosen model', () => {
+    const advice = advise(chatZhQlora, T4);
+    const cells = renderCells(loadingRequest(chatZhQlora, advice.chosen!, advice.gpu, T4, 'en'));
+    expect([...new Set(cells.map(c => c.step))].filter(s => s !== 'title')).toEqual(['source', 'quantize', 'load']);
+    expect(cells.map(c => c.source).join('\n')).toContain(`"${advice.chosen!.model.id}"`);
+    const inference = { ...chatZhQlora, method: 'inference' as const };
+    const plain = advise(inference, T4);
+    const steps = renderCells(loadingRequest(inference, plain.chosen!, plain.gpu, T4, 'en')).map(c => c.step);
+    expect([...new Set(steps)].filter(s => s !== 'title')).toEqual(['source', 'load']);
+  });
+
+  it('keeps a pick that left the list, with its own verdict', () => {
+    // Full fine-tuning of a 7B model on a T4: not recommended, still the user's model, and "no".
+    const advice = advise({ ...chatZhQlora, method: 'full', modelId: 'Qwen/Qwen2.5-7B-Instruct' }, T4);
+    expect(advice.recommendations.some(r => r.model.id === 'Qwen/Qwen2.5-7B-Instruct')).toBe(false);
+    expect(advice.chosen?.model.id).toBe('Qwen/Qwen2.5-7B-Instruct');
+    expect(advice.chosen?.recommended).toBe(false);
+    expect(advice.chosen?.estimate.ok && advice.chosen.estimate.estimate.verdict).toBe('no');
+  });
+
+  it('a length outside 16 … the model’s context is an explicit state, not an estimate', () => {
+    for (const seqLen of [NaN, 3, 1024.5, 10_000_000]) {
+      const chosen = advise({ ...chatZhQlora, seqLen }, T4).chosen!;
+      expect(chosen.estimate).toEqual({ ok: false, reason: 'seq-len', min: 16, max: chosen.model.context_length });
+    }
+  });
+
+  it('a model whose family the counter does not know gets a message, not a crash', () => {
+    const unknown: ModelEntry = { ...findModel('Qwen/Qwen2.5-7B-Instruct')!, id: 'me/my-own-model', config: { model_type: 'my_own_arch', architectures: ['MyOwnForCausalLM'] } };
+    const chosen = advise({ ...chatZhQlora, modelId: unknown.id }, T4, [...MODELS, unknown]).chosen!;
+    expect(chosen.model.id).toBe(unknown.id);
+    expect(chosen.recommended).toBe(false);
+    expect(!chosen.estimate.ok && chosen.estimate.reason === 'error' && chosen.estimate.message).toMatch(/my_own_arch/);
+  });
+
+  it('ticking and unticking keeps the cells’ order', () => {
+    expect(toggleStep(['load', 'install'], 'source', true)).toEqual(['install', 'source', 'load']);
+    expect(toggleStep(['install', 'source', 'load'], 'install', false)).toEqual(['source', 'load']);
+  });
+});

@@ -1,0 +1,130 @@
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISignal, Signal } from '@lumino/signaling';
+import { CellRequest, CellRequestError, renderCells } from '../core';
+import { Language, t } from '../core/i18n';
+import { Advice, advise, cellRequest, Choices, defaultChoices, loadingRequest } from './choices';
+import { insertCellsBelowActive } from './insert';
+import { RuntimeModel } from './model';
+
+/** The advice for the current runtime, or why there is none yet. */
+export type AdviceState = { kind: 'waiting' } | { kind: 'ready'; advice: Advice } | { kind: 'error'; message: string };
+
+/**
+ * The sidebar's choices and what follows from them: recommendations and the estimate
+ * (recomputed only when the choices or the runtime change), and the two insert actions, which
+ * either write every cell or none and always answer with the notice to show.
+ */
+export class AdvisorModel {
+  constructor(private readonly runtime: RuntimeModel, private readonly tracker: INotebookTracker, lang: Language) {
+    this._lang = lang;
+    this._choices = defaultChoices(lang);
+    runtime.stateChanged.connect(() => this._invalidate(), this);
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get lang(): Language {
+    return this._lang;
+  }
+
+  get choices(): Choices {
+    return this._choices;
+  }
+
+  /** The last insert's outcome, for the role=status line. */
+  get notice(): string {
+    return this._notice;
+  }
+
+  /** The sidebar's language; until the user picks a data language, it follows (中文 → zh). */
+  setLanguage(lang: Language): void {
+    this._lang = lang;
+    if (!this._dataLanguagePicked) this._choices = { ...this._choices, dataLanguage: defaultChoices(lang).dataLanguage };
+    this._invalidate();
+  }
+
+  /** Change what the user asked; a new task, language or method resets the ticked steps. */
+  update(change: Partial<Choices>): void {
+    if (change.dataLanguage !== undefined) this._dataLanguagePicked = true;
+    const next = { ...this._choices, ...change };
+    if (change.method !== undefined || change.modelId !== undefined || change.task !== undefined) {
+      if (change.steps === undefined) next.steps = null;
+    }
+    this._choices = next;
+    this._invalidate();
+  }
+
+  get advice(): AdviceState {
+    if (this._advice) return this._advice;
+    const state = this.runtime.state;
+    if (state.kind !== 'ready') {
+      this._advice = { kind: 'waiting' };
+    } else {
+      try {
+        this._advice = { kind: 'ready', advice: advise(this._choices, state.report) };
+      } catch (e) {
+        this._advice = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    return this._advice;
+  }
+
+  /** Every ticked step's cells for the chosen model, below the active cell. */
+  insertCells(): void {
+    this._insert(advice => cellRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang));
+  }
+
+  /** Where the weights come from and the load, for the chosen model (the top recommendation by default). */
+  insertLoadingCell(): void {
+    this._insert(advice => loadingRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang));
+  }
+
+  private _insert(request: (advice: Advice) => CellRequest): void {
+    this._notice = this._tryInsert(request);
+    this._changed.emit();
+  }
+
+  private _tryInsert(request: (advice: Advice) => CellRequest): string {
+    const lang = this._lang;
+    const failed = (message: string) => t(lang, 'ui.insertFailed', { message });
+    const panel = this.tracker.currentWidget;
+    if (!panel) return t(lang, 'ui.noNotebook');
+    const state = this.advice;
+    if (state.kind === 'waiting') return failed(t(lang, 'ui.runtimeUnknown'));
+    if (state.kind === 'error') return failed(state.message);
+    const chosen = state.advice.chosen;
+    if (!chosen) return failed(t(lang, 'ui.chooseModel'));
+    if (!chosen.estimate.ok && chosen.estimate.reason === 'seq-len') {
+      return failed(t(lang, 'ui.seqLenInvalid', { min: chosen.estimate.min, max: chosen.estimate.max }));
+    }
+    if (chosen.steps.length === 0) return failed(t(lang, 'ui.noSteps'));
+    try {
+      // Render everything first: a request the generator refuses writes nothing.
+      const cells = renderCells(request(state.advice));
+      insertCellsBelowActive(panel, cells);
+      return t(lang, 'ui.inserted', { count: cells.length });
+    } catch (e) {
+      // CellRequestError says what to change in the user's words; anything else is still a message, not a crash.
+      return failed(e instanceof CellRequestError || e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private _report() {
+    const state = this.runtime.state;
+    return state.kind === 'ready' ? state.report : null;
+  }
+
+  private _invalidate(): void {
+    this._advice = null;
+    this._changed.emit();
+  }
+
+  private _lang: Language;
+  private _choices: Choices;
+  private _advice: AdviceState | null = null;
+  private _notice = '';
+  private _dataLanguagePicked = false;
+  private _changed = new Signal<this, void>(this);
+}

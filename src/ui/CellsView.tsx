@@ -1,0 +1,51 @@
+import * as React from 'react';
+import type { Step } from '../core/codegen';
+import { Language, t } from '../core/i18n';
+import { stepName } from './rows';
+
+/**
+ * The steps to insert (checkboxes) and the two insert buttons. The notice is the last
+ * insert's outcome, in a role=status line so a screen reader hears it.
+ */
+export interface CellsViewProps {
+  lang: Language;
+  /** Every step, in the order cells run (codegen `STEPS`). */
+  allSteps: readonly Step[];
+  steps: readonly Step[];
+  /** False with no notebook: the buttons are disabled. */
+  canInsert: boolean;
+  notice: string;
+  onToggle(step: Step, on: boolean): void;
+  onInsertCells(): void;
+  onInsertLoading(): void;
+}
+
+export function CellsView(props: CellsViewProps): JSX.Element {
+  const { lang } = props;
+  return (
+    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-stepsTitle">
+      <h2 id="jp-ModelAdvisor-stepsTitle">{t(lang, 'ui.steps')}</h2>
+      <div className="jp-ModelAdvisor-steps" data-testid="model-advisor-steps">
+        {props.allSteps.map(step => (
+          <label key={step} className="jp-ModelAdvisor-choice">
+            <input type="checkbox" value={step} checked={props.steps.includes(step)} onChange={e => props.onToggle(step, e.currentTarget.checked)} />
+            {stepName(lang, step)}
+          </label>
+        ))}
+      </div>
+      <div className="jp-ModelAdvisor-row">
+        <button type="button" data-testid="model-advisor-insert-cells" disabled={!props.canInsert} onClick={props.onInsertCells}>
+          {t(lang, 'ui.insertCells')}
+        </button>
+        <button type="button" data-testid="model-advisor-insert-loading" disabled={!props.canInsert} onClick={props.onInsertLoading}>
+          {t(lang, 'ui.insertLoading')}
+        </button>
+      </div>
+      {props.notice && (
+        <p role="status" className="jp-ModelAdvisor-muted">
+          {props.notice}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+import * as React from 'react';
+import type { EstimateSettings, MemoryEstimate, Method } from '../core';
+import { Language, t } from '../core/i18n';
+import { formatMiB } from './format';
+import { breakdownRows, methodName, verdictText } from './rows';
+
+/** The estimate for the chosen model, or why there is none. */
+export type EstimateViewState =
+  | { ok: true; settings: EstimateSettings; estimate: MemoryEstimate }
+  | { ok: false; reason: 'seq-len'; min: number; max: number }
+  | { ok: false; reason: 'error'; message: string };
+
+/**
+ * Verdict, breakdown, longest length, advice and loading for one model × method × length.
+ * The advice and loading warnings are the estimator's English sentences (src/core/memory has
+ * no codes for them), shown under a note that says so outside English.
+ */
+export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState }): JSX.Element {
+  const { lang, state } = props;
+  let body: JSX.Element;
+  if (!state.ok && state.reason === 'seq-len') {
+    body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.seqLenInvalid', { min: state.min, max: state.max })}</p>;
+  } else if (!state.ok) {
+    body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.estimateFailed', { model: props.modelId, message: state.message })}</p>;
+  } else {
+    const { settings, estimate } = state;
+    const rows = breakdownRows(lang, estimate);
+    body = (
+      <>
+        <div className="jp-ModelAdvisor-muted">
+          {t(lang, 'ui.estimateFor', { model: props.modelId, method: methodName(lang, props.method), seq_len: settings.seqLen, batch: settings.batch, accum: settings.gradAccum })}
+        </div>
+        <div className={`jp-ModelAdvisor-verdict jp-ModelAdvisor-verdict-${estimate.verdict}`} data-testid="model-advisor-verdict">
+          {verdictText(lang, estimate.verdict, estimate.total_mib, estimate.available_mib)}
+        </div>
+        <table className="jp-ModelAdvisor-breakdown" data-testid="model-advisor-breakdown">
+          <thead>
+            <tr>
+              <th scope="col">{t(lang, 'ui.term')}</th>
+              <th scope="col">MiB</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(row => (
+              <tr key={row.term}>
+                <th scope="row">{row.label}</th>
+                <td>{row.mib.toLocaleString('en-US')}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">{t(lang, 'ui.total')}</th>
+              <td>{estimate.total_mib.toLocaleString('en-US')}</td>
+            </tr>
+          </tfoot>
+        </table>
+        <div>{estimate.max_seq_len === null ? t(lang, 'ui.maxSeqLenNone') : t(lang, 'ui.maxSeqLen', { tokens: estimate.max_seq_len })}</div>
+        {estimate.advice.length > 0 && (
+          <>
+            <h3>{t(lang, 'ui.advice')}</h3>
+            <EnglishList lang={lang} items={estimate.advice} />
+          </>
+        )}
+        <h3>{t(lang, 'ui.loading')}</h3>
+        <div>
+          {t(lang, 'ui.download', {
+            size: estimate.loading.download_mib === null ? '?' : formatMiB(estimate.loading.download_mib),
+            ram: formatMiB(estimate.loading.peak_ram_mib)
+          })}
+        </div>
+        {estimate.loading.warnings.length > 0 && <EnglishList lang={lang} items={estimate.loading.warnings} warning />}
+      </>
+    );
+  }
+  return (
+    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-estimateTitle" aria-live="polite">
+      <h2 id="jp-ModelAdvisor-estimateTitle">{t(lang, 'ui.estimate')}</h2>
+      {body}
+    </section>
+  );
+}
+
+/** The estimator's English sentences, marked lang="en", with a note saying so in the other languages. */
+function EnglishList(props: { lang: Language; items: readonly string[]; warning?: boolean }): JSX.Element {
+  return (
+    <>
+      {props.lang !== 'en' && <div className="jp-ModelAdvisor-muted">{t(props.lang, 'ui.englishOnly')}</div>}
+      <ul className={props.warning ? 'jp-ModelAdvisor-list jp-ModelAdvisor-warning' : 'jp-ModelAdvisor-list'} lang="en">
+        {props.items.map(item => (
+          <li key={item}>{item}</li>
+        ))}
+      </ul>
+    </>
+  );
+}

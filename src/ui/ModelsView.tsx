@@ -1,0 +1,66 @@
+import * as React from 'react';
+import { Language, t } from '../core/i18n';
+import type { ModelRow } from './rows';
+
+/** What the list can say: still waiting for the GPU, a failure, or the rows to choose from. */
+export type ModelsViewState =
+  | { kind: 'waiting' }
+  | { kind: 'error'; message: string }
+  | { kind: 'ready'; rows: ModelRow[]; chosenId: string | null; extra: ModelRow | null };
+
+/**
+ * The recommendations as one radio group: native radios, so Tab enters the group and the
+ * arrow keys move the choice. Reasons describe each radio (aria-describedby) instead of
+ * lengthening its name.
+ */
+export function ModelsView(props: { lang: Language; state: ModelsViewState; onChoose(id: string): void }): JSX.Element {
+  const { lang, state } = props;
+  let body: JSX.Element;
+  if (state.kind === 'waiting') {
+    body = <p className="jp-ModelAdvisor-muted">{t(lang, 'ui.modelsWaiting')}</p>;
+  } else if (state.kind === 'error') {
+    body = <p className="jp-ModelAdvisor-error">{state.message}</p>;
+  } else {
+    const rows = state.extra ? [...state.rows, state.extra] : state.rows;
+    body = (
+      <>
+        {state.rows.length === 0 && <p className="jp-ModelAdvisor-muted">{t(lang, 'ui.modelsNone')}</p>}
+        <div className="jp-ModelAdvisor-models" data-testid="model-advisor-models" role="radiogroup" aria-labelledby="jp-ModelAdvisor-modelsTitle">
+          {rows.map((row, i) => {
+            const id = `jp-ModelAdvisor-model-${i}`;
+            return (
+              <div key={row.id} className="jp-ModelAdvisor-model">
+                <label className="jp-ModelAdvisor-choice">
+                  <input
+                    type="radio"
+                    name="jp-ModelAdvisor-model"
+                    value={row.id}
+                    checked={row.id === state.chosenId}
+                    aria-describedby={`${id}-why`}
+                    onChange={() => props.onChoose(row.id)}
+                  />
+                  <span className="jp-ModelAdvisor-modelId">{row.id}</span>
+                </label>
+                <div id={`${id}-why`} className="jp-ModelAdvisor-why">
+                  <div className={`jp-ModelAdvisor-verdict-${row.verdict}`}>{row.verdictText}</div>
+                  {row === state.extra && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.notRecommended')}</div>}
+                  <ul className="jp-ModelAdvisor-reasons">
+                    {row.reasons.map(reason => (
+                      <li key={reason}>{reason}</li>
+                    ))}
+                  </ul>
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      </>
+    );
+  }
+  return (
+    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-modelsTitle">
+      <h2 id="jp-ModelAdvisor-modelsTitle">{t(lang, 'ui.models')}</h2>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { expect, galata, test } from '@jupyterlab/galata';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { openNotebook } from './notebooks';
+
+/**
+ * "Which model fits, and give me the cells", as a learner on a Colab T4 (the server's fake
+ * nvidia-smi) asks it: chat in Chinese with QLoRA, pick Qwen2.5-7B-Instruct by keyboard, read
+ * the estimate, insert the cells below the active one.
+ */
+
+const sidebarOf = (page: IJupyterLabPageFixture) => page.locator('#jp-model-advisor');
+
+/**
+ * The whole sidebar, however long: a tall window so nothing scrolls out of the picture, and
+ * the left area dragged to 400 px, as wide as a user would make it to read the reasons.
+ */
+async function screenshotSidebar(page: IJupyterLabPageFixture, name: string): Promise<string> {
+  await page.setViewportSize({ width: 1280, height: 3200 });
+  const box = await sidebarOf(page).boundingBox();
+  if (box && box.width < 400) {
+    const handle = page.locator('#jp-main-split-panel > .lm-SplitPanel-handle').first();
+    const h = await handle.boundingBox();
+    if (h) {
+      await page.mouse.move(h.x + h.width / 2, h.y + 200);
+      await page.mouse.down();
+      await page.mouse.move(h.x + h.width / 2 + (400 - box.width), h.y + 200, { steps: 5 });
+      await page.mouse.up();
+    }
+  }
+  const file = test.info().outputPath(name);
+  const panel = (await sidebarOf(page).boundingBox())!;
+  const last = (await sidebarOf(page).locator(':scope > :last-child').boundingBox())!;
+  const height = Math.min(panel.height, last.y + last.height + 12 - panel.y);
+  await page.screenshot({ path: file, clip: { x: panel.x, y: panel.y, width: panel.width, height } });
+  return file;
+}
+
+test.describe('Which model fits, and its cells', () => {
+  test('on a T4: chat in Chinese with QLoRA, Qwen2.5-7B fits, its cells go below the active cell', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'advisor.ipynb');
+    await page.notebook.setCell(0, 'code', 'x = 1');
+    await page.notebook.addCell('code', 'y = 2');
+    await page.sidebar.openTab('jp-model-advisor');
+    const sidebar = sidebarOf(page);
+    await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
+
+    await sidebar.getByLabel('Task', { exact: true }).selectOption('chat');
+    await sidebar.getByLabel('Language of the data').selectOption('zh');
+    await sidebar.getByLabel('Method', { exact: true }).selectOption('qlora');
+    await expect(sidebar.getByLabel('Sequence length')).toHaveValue('1024');
+
+    // The list: the first entry fits, and says why in words (no reason left as a code).
+    const models = sidebar.getByTestId('model-advisor-models');
+    const rows = models.locator('.jp-ModelAdvisor-model');
+    // Judged against the 14.7 GiB the probe saw free (of 15.0 GiB).
+    await expect(rows.first().locator('.jp-ModelAdvisor-verdict-fits')).toHaveText(/^Fits: [\d.]+ GiB of 14\.7 GiB$/);
+    await expect(rows.first()).toContainText('with QLoRA (4-bit) at 1024 tokens');
+    await expect(rows.first()).toContainText('strong Chinese');
+
+    // Keyboard only: into the radio group, then the arrow keys, until Qwen2.5-7B-Instruct is the model.
+    const target = sidebar.getByRole('radio', { name: 'Qwen/Qwen2.5-7B-Instruct', exact: true });
+    await expect(target).toBeVisible();
+    await models.getByRole('radio', { checked: true }).focus();
+    for (let i = 0; i < 6 && !(await target.isChecked()); i++) await page.keyboard.press('ArrowDown');
+    await expect(target).toBeChecked();
+    await expect(target).toBeFocused();
+
+    const verdict = sidebar.getByTestId('model-advisor-verdict');
+    await expect(verdict).toHaveText(/^Fits: [\d.]+ GiB of 14\.7 GiB$/);
+    await expect(verdict).toHaveClass(/jp-ModelAdvisor-verdict-fits/);
+    await expect(sidebar).toContainText('Qwen/Qwen2.5-7B-Instruct · QLoRA (4-bit) · 1024 tokens');
+    const breakdown = sidebar.getByTestId('model-advisor-breakdown');
+    await expect(breakdown.getByRole('row', { name: /^Weights \d[\d,]*$/ })).toBeVisible();
+    await expect(breakdown.getByRole('row', { name: /^LoRA adapters \d[\d,]*$/ })).toBeVisible();
+    await expect(breakdown.getByRole('row', { name: /^Total \d[\d,]*$/ })).toBeVisible();
+    await expect(sidebar).toContainText(/Longest sequence that fits at this batch: \d+ tokens/);
+    await expect(sidebar).toContainText(/Download about [\d.]+ GiB/);
+
+    // The QLoRA steps are ticked by default: the 4-bit one among them.
+    const steps = sidebar.getByTestId('model-advisor-steps');
+    await expect(steps.getByRole('checkbox', { name: '4-bit quantization' })).toBeChecked();
+    await expect(steps.getByRole('checkbox', { name: 'Train' })).toBeChecked();
+
+    const light = await screenshotSidebar(page, 'advisor-light.png');
+    if (process.env.UPDATE_DOCS === '1') {
+      fs.copyFileSync(light, path.resolve(__dirname, '..', '..', 'docs', 'sidebar.png'));
+    }
+
+    const before = await page.notebook.getCellCount();
+    await page.notebook.selectCells(0);
+    await sidebar.getByTestId('model-advisor-insert-cells').click();
+    const added = (await page.notebook.getCellCount()) - before;
+    expect(added).toBeGreaterThan(4);
+    await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
+
+    expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
+    expect(await page.notebook.getCellTextInput(added + 1)).toBe('y = 2');
+    const sources: string[] = [];
+    for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
+    const all = sources.join('\n');
+    expect(all).toContain('"Qwen/Qwen2.5-7B-Instruct"');
+    expect(all).toContain('bnb_4bit_compute_dtype=torch.float16'); // a T4 has no bf16
+    expect(all).toContain('fp16=True');
+    expect(all).toContain('bf16=False');
+
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' });
+    });
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+    await screenshotSidebar(page, 'advisor-dark.png');
+  });
+
+  test('refuses a sequence length it cannot estimate, and inserts nothing', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'refuse.ipynb');
+    await page.sidebar.openTab('jp-model-advisor');
+    const sidebar = sidebarOf(page);
+    await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
+    await sidebar.getByLabel('Sequence length').fill('3');
+    await expect(sidebar).toContainText(/The sequence length must be a whole number of tokens from 16 to \d+\./);
+    const cells = await page.notebook.getCellCount();
+    await sidebar.getByTestId('model-advisor-insert-cells').click();
+    await expect(sidebar.getByRole('status')).toContainText('Nothing was inserted: The sequence length must be');
+    expect(await page.notebook.getCellCount()).toBe(cells);
+  });
+});
+
+test.describe('In 简体中文', () => {
+  test.use({ mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-model-advisor:plugin': { language: 'zh-Hans' } } });
+
+  test('the sidebar speaks Chinese when the setting says so', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'zh.ipynb');
+    await page.sidebar.openTab('jp-model-advisor');
+    const sidebar = sidebarOf(page);
+    await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
+    await expect(sidebar.getByRole('heading', { name: '用途' })).toBeVisible();
+    await expect(sidebar.getByLabel('任务', { exact: true })).toHaveValue('chat');
+    await expect(sidebar.getByLabel('数据的语言')).toHaveValue('zh');
+    await expect(sidebar.getByRole('heading', { name: '放得下的模型' })).toBeVisible();
+    await expect(sidebar.getByTestId('model-advisor-models').locator('.jp-ModelAdvisor-model').first()).toContainText('中文能力强');
+    await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(/^放得下：需要 [\d.]+ GiB，可用 14\.7 GiB$/);
+    await expect(sidebar.getByTestId('model-advisor-insert-loading')).toHaveText('插入加载单元格');
+    await screenshotSidebar(page, 'advisor-zh-Hans.png');
+  });
+});
