@@ -112,7 +112,7 @@ test.describe('Which model fits, and its cells', () => {
     await screenshotSidebar(page, 'advisor-dark.png');
   });
 
-  test('refuses a sequence length it cannot estimate, and inserts nothing', async ({ page, tmpPath }) => {
+  test('refuses a length it cannot estimate and an empty list of steps, and inserts nothing', async ({ page, tmpPath }) => {
     await openNotebook(page, tmpPath, 'refuse.ipynb');
     await page.sidebar.openTab('jp-model-advisor');
     const sidebar = sidebarOf(page);
@@ -122,6 +122,15 @@ test.describe('Which model fits, and its cells', () => {
     const cells = await page.notebook.getCellCount();
     await sidebar.getByTestId('model-advisor-insert-cells').click();
     await expect(sidebar.getByRole('status')).toContainText('Nothing was inserted: The sequence length must be');
+    expect(await page.notebook.getCellCount()).toBe(cells);
+
+    // A good length again, but no step ticked: nothing to insert, and it says so.
+    await sidebar.getByLabel('Sequence length').fill('512');
+    await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(/^Fits: /);
+    const ticked = sidebar.getByTestId('model-advisor-steps').getByRole('checkbox', { checked: true });
+    while ((await ticked.count()) > 0) await ticked.first().uncheck();
+    await sidebar.getByTestId('model-advisor-insert-cells').click();
+    await expect(sidebar.getByRole('status')).toHaveText('Nothing was inserted: choose at least one step.');
     expect(await page.notebook.getCellCount()).toBe(cells);
   });
 });
