@@ -5,7 +5,6 @@
  */
 import {
   CellRequest,
-  countParameters,
   EstimateSettings,
   gpuFromReport,
   GpuProfile,
@@ -106,17 +105,7 @@ function autoMethod(model: ModelEntry, gpu: GpuProfile, choices: Choices): Metho
 export function advise(choices: Choices, report: GpuReport, models: readonly ModelEntry[] = MODELS): Advice {
   const gpu = gpuFromReport(report);
   const method = choices.method === 'auto' ? undefined : choices.method;
-  // recommendModels estimates every candidate and throws on a family it cannot count (a user's
-  // own row): rank the countable ones; the others stay choosable, with their own message.
-  const countable = models.filter(m => {
-    try {
-      countParameters(m.config);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const recommendations = recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models: countable, limit: LIST_LENGTH });
+  const recommendations = recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models, limit: LIST_LENGTH });
   const picked = choices.modelId === null ? undefined : recommendations.find(r => r.model.id === choices.modelId);
   const model = picked?.model ?? (choices.modelId !== null ? models.find(m => m.id === choices.modelId) : undefined) ?? recommendations[0]?.model;
   if (!model) return { gpu, recommendations, chosen: null };

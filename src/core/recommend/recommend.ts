@@ -6,7 +6,7 @@
  */
 import { MODELS } from '../catalog';
 import { planTraining, EstimateSettings, MemoryEstimate } from '../memory';
-import { countParameters } from '../params';
+import { countParameters, UnknownFamilyError } from '../params';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
@@ -72,7 +72,16 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
   const ranked: Recommendation[] = [];
   for (const model of candidates) {
     const method = methodFor(model, gpu, request.method);
-    const { settings, estimate } = planTraining(model, gpu, method);
+    let planned;
+    try {
+      planned = planTraining(model, gpu, method);
+    } catch (e) {
+      // A family we cannot count (a user's own config) has no estimate, so we cannot say it
+      // fits: it is not recommended, and stays choosable by id where the caller offers that.
+      if (e instanceof UnknownFamilyError) continue;
+      throw e;
+    }
+    const { settings, estimate } = planned;
     if (estimate.verdict === 'no') continue;
     const params = countParameters(model.config).total;
     const b = params / 1e9;

@@ -1,4 +1,6 @@
+import { MODELS } from '../../catalog';
 import { findGpu } from '../../gpu';
+import { ModelEntry } from '../../types';
 import { recommendModels, describeRecommendation } from '../index';
 
 describe('recommendModels', () => {
@@ -30,5 +32,16 @@ describe('recommendModels', () => {
   it('respects the method asked for, and leaves out what cannot fit', () => {
     const recs = recommendModels({ task: 'chat', language: 'en', gpu: findGpu('t4'), method: 'full' });
     for (const r of recs) expect(r.params).toBeLessThan(2e9);
+  });
+
+  it('passes over a user’s model of a family it cannot estimate, and still ranks the rest', () => {
+    const mine: ModelEntry = {
+      ...MODELS.find(m => m.id === 'Qwen/Qwen2.5-7B-Instruct')!,
+      id: 'me/my-rwkv',
+      config: { architectures: ['RwkvForCausalLM'], model_type: 'rwkv', hidden_size: 2048, num_hidden_layers: 24, vocab_size: 50277 }
+    };
+    const recs = recommendModels({ task: 'chat', language: 'zh', gpu: findGpu('t4'), models: [mine, ...MODELS] });
+    expect(recs.map(r => r.model.id)).not.toContain('me/my-rwkv');
+    expect(recs.length).toBeGreaterThan(3);
   });
 });
