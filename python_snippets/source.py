@@ -21,7 +21,12 @@ os.environ["HF_ENDPOINT"] = __MIRROR_URL__
 # local folder it returns.
 from modelscope import snapshot_download
 
+# >>> if CACHE_DIR
+model_path = snapshot_download(__MODELSCOPE_ID__, cache_dir=__CACHE_DIR__)  # ModelScope keeps its own cache
+# <<< CACHE_DIR
+# >>> unless CACHE_DIR
 model_path = snapshot_download(__MODELSCOPE_ID__)
+# <<< CACHE_DIR
 # <<< MODELSCOPE
 # >>> unless MODELSCOPE
 # A Hugging Face id (downloaded on first use) or a folder on this machine.

@@ -16,4 +16,4 @@ export type { Recommendation, RecommendRequest, Reason } from './recommend';
 export { parseGpuReport } from './report';
 export type { GpuReport, ParsedGpuReport } from './report';
 export { renderCells, toPercentScript, toNotebook, pythonLiteral, CellRequestError } from './codegen';
-export type { Cell, CellRequest } from './codegen';
+export type { Cell, CellRequest, WeightSource } from './codegen';

@@ -2,7 +2,8 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISignal, Signal } from '@lumino/signaling';
 import { CellRequest, CellRequestError, renderCells } from '../core';
 import { Language, t } from '../core/i18n';
-import { Advice, advise, cellRequest, Choices, defaultChoices, loadingRequest } from './choices';
+import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../core';
+import { Advice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
 import { insertCellsBelowActive } from './insert';
 import { RuntimeModel } from './model';
 
@@ -45,6 +46,25 @@ export class AdvisorModel {
     this._invalidate();
   }
 
+  /**
+   * The settings: download source, folders, and the user's own catalog rows (validated here;
+   * rows that fail are left out and the notice says why). A user's row replaces a catalog row
+   * of the same id.
+   */
+  setPreferences(prefs: Preferences, customModels: unknown): void {
+    this._prefs = prefs;
+    let own: ModelEntry[] = [];
+    try {
+      own = validateCatalog(customModels ?? []);
+      this._notice = '';
+    } catch (e) {
+      this._notice = t(this._lang, 'ui.customModelsInvalid', { message: e instanceof CatalogError || e instanceof Error ? e.message : String(e) });
+    }
+    const ids = new Set(own.map(m => m.id.toLowerCase()));
+    this._models = [...own, ...MODELS.filter(m => !ids.has(m.id.toLowerCase()))];
+    this._invalidate();
+  }
+
   /** Change what the user asked; a new task, language or method resets the ticked steps. */
   update(change: Partial<Choices>): void {
     if (change.dataLanguage !== undefined) this._dataLanguagePicked = true;
@@ -63,7 +83,7 @@ export class AdvisorModel {
       this._advice = { kind: 'waiting' };
     } else {
       try {
-        this._advice = { kind: 'ready', advice: advise(this._choices, state.report) };
+        this._advice = { kind: 'ready', advice: advise(this._choices, state.report, this._models) };
       } catch (e) {
         this._advice = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
       }
@@ -73,12 +93,12 @@ export class AdvisorModel {
 
   /** Every ticked step's cells for the chosen model, below the active cell. */
   insertCells(): void {
-    this._insert(advice => cellRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang));
+    this._insert(advice => cellRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang, this._prefs));
   }
 
   /** Where the weights come from and the load, for the chosen model (the top recommendation by default). */
   insertLoadingCell(): void {
-    this._insert(advice => loadingRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang));
+    this._insert(advice => loadingRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang, this._prefs));
   }
 
   private _insert(request: (advice: Advice) => CellRequest): void {
@@ -125,6 +145,8 @@ export class AdvisorModel {
   private _choices: Choices;
   private _advice: AdviceState | null = null;
   private _notice = '';
+  private _prefs: Preferences = DEFAULT_PREFERENCES;
+  private _models: readonly ModelEntry[] = MODELS;
   private _dataLanguagePicked = false;
   private _changed = new Signal<this, void>(this);
 }

@@ -5,6 +5,7 @@
  */
 import {
   CellRequest,
+  WeightSource,
   EstimateSettings,
   gpuFromReport,
   GpuProfile,
@@ -118,8 +119,19 @@ export function advise(choices: Choices, report: GpuReport, models: readonly Mod
   return { gpu, recommendations, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, steps, defaultSteps: defaults } };
 }
 
+/** What the settings say about every insert: where weights come from and where things go. */
+export interface Preferences {
+  source: WeightSource;
+  cacheDir: string; // "" → the libraries' default (~/.cache/huggingface)
+  outputDir: string; // the folder trained adapters are saved under
+}
+
+export const DEFAULT_PREFERENCES: Preferences = { source: 'hf', cacheDir: '', outputDir: 'outputs' };
+
 /** The cells for the ticked steps, as renderCells takes them. */
-export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language): CellRequest {
+export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
+  const name = chosen.model.id.split('/').pop();
+  const outputDir = prefs.outputDir.trim().replace(/\/+$/, '') || DEFAULT_PREFERENCES.outputDir;
   return {
     model: chosen.model,
     gpu,
@@ -128,14 +140,17 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
     steps: STEPS.filter(s => chosen.steps.includes(s)),
     report,
     language,
-    settings: { seqLen: choices.seqLen }
+    settings: { seqLen: choices.seqLen },
+    source: prefs.source,
+    saveDir: `${outputDir}/${name}-${chosen.method}`,
+    ...(prefs.cacheDir.trim() ? { cacheDir: prefs.cacheDir.trim() } : {})
   };
 }
 
 /** The loading cell(s): where the weights come from, their 4-bit form if the method uses one, and the load. */
-export function loadingRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language): CellRequest {
+export function loadingRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
   const steps: Step[] = chosen.defaultSteps.includes('quantize') ? ['source', 'quantize', 'load'] : ['source', 'load'];
-  return { ...cellRequest(choices, chosen, gpu, report, language), steps };
+  return { ...cellRequest(choices, chosen, gpu, report, language, prefs), steps };
 }
 
 /** Tick or untick one step, starting from the defaults the first time. */

@@ -6,6 +6,7 @@ import { ITranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import iconSvg from '../../style/icon.svg';
 import { AdvisorModel } from './advisor';
+import { Preferences } from './choices';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
 import { Language, t, toLanguage } from '../core/i18n';
@@ -67,6 +68,14 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
           const chosen = settings.get('language').composite as string;
           lang = chosen === 'auto' ? toLanguage(translator?.languageCode) : (chosen as Language);
           advisor.setLanguage(lang);
+          advisor.setPreferences(
+            {
+              source: settings.get('source').composite as Preferences['source'],
+              cacheDir: settings.get('cacheDir').composite as string,
+              outputDir: settings.get('outputDir').composite as string
+            },
+            settings.get('customModels').composite
+          );
           sidebar.title.caption = t(lang, 'ui.title');
         };
         apply();

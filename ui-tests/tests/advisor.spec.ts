@@ -12,6 +12,11 @@ import { openNotebook } from './notebooks';
 
 const sidebarOf = (page: IJupyterLabPageFixture) => page.locator('#jp-model-advisor');
 
+/** The catalog's Qwen2.5-7B-Instruct row, as a user would copy it into the settings. */
+const QWEN_7B_ROW = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'src', 'core', 'catalog', 'models.json'), 'utf8')).find(
+  (m: { id: string }) => m.id === 'Qwen/Qwen2.5-7B-Instruct'
+);
+
 /**
  * The whole sidebar, however long: a tall window so nothing scrolls out of the picture, and
  * the left area dragged to 400 px, as wide as a user would make it to read the reasons.
@@ -151,5 +156,54 @@ test.describe('In 简体中文', () => {
     await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(/^放得下：需要 [\d.]+ GiB，可用 14\.7 GiB$/);
     await expect(sidebar.getByTestId('model-advisor-insert-loading')).toHaveText('插入加载单元格');
     await screenshotSidebar(page, 'advisor-zh-Hans.png');
+  });
+});
+
+test.describe('With the settings a user in mainland China would choose', () => {
+  // A fine-tuned copy of Qwen2.5-7B-Instruct the user added as their own catalog row, and
+  // ModelScope as the download source, with the cache on a mounted drive.
+  const own = { ...QWEN_7B_ROW, id: 'me/qwen-7b-medical', modelscope_id: 'me/qwen-7b-medical', released: '2026-10' };
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-model-advisor:plugin': { source: 'modelscope', cacheDir: '/content/drive/hf', outputDir: 'runs', customModels: [own] }
+    }
+  });
+
+  test('their own model is ranked, and the cells download from ModelScope into their cache', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'settings.ipynb');
+    await page.sidebar.openTab('jp-model-advisor');
+    const sidebar = sidebarOf(page);
+    await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
+    await sidebar.getByLabel('Task', { exact: true }).selectOption('chat');
+    await sidebar.getByLabel('Language of the data').selectOption('zh');
+    const mine = sidebar.getByRole('radio', { name: 'me/qwen-7b-medical', exact: true });
+    await expect(mine).toBeVisible();
+    await mine.check();
+
+    const before = await page.notebook.getCellCount();
+    await page.notebook.selectCells(0);
+    await sidebar.getByTestId('model-advisor-insert-loading').click();
+    const added = (await page.notebook.getCellCount()) - before;
+    expect(added).toBeGreaterThan(0);
+    const sources: string[] = [];
+    for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
+    const all = sources.join('\n');
+    expect(all).toContain('os.environ["HF_HOME"] = "/content/drive/hf"');
+    expect(all).toContain('snapshot_download("me/qwen-7b-medical", cache_dir="/content/drive/hf")');
+  });
+});
+
+test.describe('With a broken row among the user’s own models', () => {
+  test.use({
+    mockSettings: { ...galata.DEFAULT_SETTINGS, 'jupyterlab-model-advisor:plugin': { customModels: [{ id: 'me/half-a-row' }] } }
+  });
+
+  test('says what is wrong and still advises from the catalog', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'broken-settings.ipynb');
+    await page.sidebar.openTab('jp-model-advisor');
+    const sidebar = sidebarOf(page);
+    await expect(sidebar.getByRole('status')).toContainText('Your own models in the settings were left out:');
+    await expect(sidebar.getByTestId('model-advisor-models').locator('.jp-ModelAdvisor-model').first()).toBeVisible();
   });
 });

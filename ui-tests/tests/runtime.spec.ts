@@ -57,6 +57,27 @@ test.describe('The runtime the sidebar shows', () => {
   });
 });
 
+test.describe('After a change of kernel', () => {
+  // Changing kernels goes through the sessions API, which Galata's mock would also answer.
+  test.use({ kernels: null, sessions: null });
+
+  test('asks the new kernel, and says when it is not Python', async ({ page, tmpPath }) => {
+    await openNotebook(page, tmpPath, 'change.ipynb');
+    await page.sidebar.openTab('jp-model-advisor');
+    await expect(gpuLine(page)).toHaveText('Tesla T4 · 15.0 GiB');
+    await page.evaluate(async () => {
+      const panel = window.jupyterapp.shell.currentWidget as any;
+      await panel.sessionContext.changeKernel({ name: 'bash' });
+    });
+    await expect(page.locator('#jp-model-advisor')).toContainText('The advisor needs a Python kernel; this notebook runs bash.');
+    await page.evaluate(async () => {
+      const panel = window.jupyterapp.shell.currentWidget as any;
+      await panel.sessionContext.changeKernel({ name: 'python3' });
+    });
+    await expect(gpuLine(page)).toHaveText('Tesla T4 · 15.0 GiB');
+  });
+});
+
 test.describe('After a kernel restart', () => {
   // Galata's kernel-tracking mock answers every POST under /api/kernels with 201, which
   // JupyterLab's restart call rejects (it expects 200): leave the kernels API unmocked here.

@@ -27,6 +27,7 @@ export const EN = {
   'warn.ram': "The whole checkpoint is {need} GiB, more than the {free} GiB of free RAM, and there is no GPU to hold it.",
   'warn.fit': "The memory estimate says this does not fit this GPU ({estimate} MiB needed): expect an out-of-memory error.",
   // The sidebar (src/ui, src/lab).
+  'ui.customModelsInvalid': 'Your own models in the settings were left out: {message}',
   'ui.title': 'Model Advisor',
   'ui.runtime': 'This runtime',
   'ui.refresh': 'Check again',

@@ -29,6 +29,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'warn.ram': "整个权重有 {need} GiB，超过了 {free} GiB 的可用内存，而且没有 GPU 可以存放。",
   'warn.fit': "显存估算表明它放不进这块 GPU（需要 {estimate} MiB）：很可能出现显存不足（OOM）错误。",
   // The sidebar (src/ui, src/lab).
+  'ui.customModelsInvalid': '设置中你自己的模型未被采用：{message}',
   'ui.title': '模型顾问',
   'ui.runtime': '当前运行环境',
   'ui.refresh': '重新检测',

@@ -29,6 +29,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'warn.ram': "整個權重有 {need} GiB，超過了 {free} GiB 的可用記憶體，而且沒有 GPU 可以存放。",
   'warn.fit': "記憶體估算顯示它放不進這張 GPU（需要 {estimate} MiB）：很可能出現記憶體不足（OOM）錯誤。",
   // The sidebar (src/ui, src/lab).
+  'ui.customModelsInvalid': '設定中你自己的模型未被採用：{message}',
   'ui.title': '模型顧問',
   'ui.runtime': '目前執行環境',
   'ui.refresh': '重新偵測',

@@ -53,6 +53,29 @@ describe('advise: what the sidebar shows for a T4', () => {
     expect([...new Set(steps)].filter(s => s !== 'title')).toEqual(['source', 'load']);
   });
 
+  it('the settings decide where weights come from, where they are cached and where the adapter goes', () => {
+    const choices = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct' };
+    const advice = advise(choices, T4);
+    const prefs = { source: 'modelscope' as const, cacheDir: ' /content/drive/hf ', outputDir: 'runs/' };
+    const request = cellRequest(choices, advice.chosen!, advice.gpu, T4, 'en', prefs);
+    expect(request).toMatchObject({ source: 'modelscope', cacheDir: '/content/drive/hf', saveDir: 'runs/Qwen2.5-7B-Instruct-qlora' });
+    const source = renderCells(request).map(c => c.source).join('\n');
+    // The ModelScope id, not the Hugging Face one, kept in the chosen cache folder.
+    expect(source).toContain('os.environ["HF_HOME"] = "/content/drive/hf"');
+    expect(source).toContain('snapshot_download("qwen/Qwen2.5-7B-Instruct", cache_dir="/content/drive/hf")');
+    expect(source).toContain('output_dir="runs/Qwen2.5-7B-Instruct-qlora"');
+    // Empty settings fall back to the libraries' defaults and to outputs/.
+    const plain = cellRequest(choices, advice.chosen!, advice.gpu, T4, 'en', { source: 'hf', cacheDir: '', outputDir: '' });
+    expect(plain.cacheDir).toBeUndefined();
+    expect(plain.saveDir).toBe('outputs/Qwen2.5-7B-Instruct-qlora');
+  });
+
+  it('ranks a user’s own catalog row beside the catalog', () => {
+    const mine: ModelEntry = { ...findModel('Qwen/Qwen2.5-7B-Instruct')!, id: 'me/qwen-7b-medical', released: '2026-10' };
+    const advice = advise(chatZhQlora, T4, [mine, ...MODELS]);
+    expect(advice.recommendations.map(r => r.model.id)).toContain('me/qwen-7b-medical');
+  });
+
   it('keeps a pick that left the list, with its own verdict', () => {
     // Full fine-tuning of a 7B model on a T4: not recommended, still the user's model, and "no".
     const advice = advise({ ...chatZhQlora, method: 'full', modelId: 'Qwen/Qwen2.5-7B-Instruct' }, T4);
