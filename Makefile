@@ -6,6 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 JUPYTER := $(VENV)/bin/jupyter
+LAB_PORT ?= 8888
 # The venv's bin first, so `jupyter-builder` and `jupyter` in npm scripts are ours.
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # Never let a test tool download a browser: Galata drives Debian's /usr/bin/chromium.
@@ -50,7 +51,7 @@ $(VENV)/.stamp-build: $(VENV)/.stamp-python node_modules/.stamp-npm $(TS_SOURCES
 build: $(VENV)/.stamp-build
 
 lab: build
-	$(JUPYTER) lab --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) examples/quickstart.ipynb
+	$(JUPYTER) lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) examples/quickstart.ipynb
 
 # Each suite prints its own summary; scripts/test-all adds them up into one last line.
 test: build
