@@ -6,6 +6,13 @@ import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../core';
 import { Advice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
 import { insertCellsBelowActive } from './insert';
 import { RuntimeModel } from './model';
+import { modelPathFor } from './paths';
+
+/** A model the user pointed at by its config.json: its row, and its folder on the server. */
+interface LocalModel {
+  entry: ModelEntry;
+  folder: string; // server-relative, as the contents API names it
+}
 
 /** The advice for the current runtime, or why there is none yet. */
 export type AdviceState = { kind: 'waiting' } | { kind: 'ready'; advice: Advice } | { kind: 'error'; message: string };
@@ -60,9 +67,28 @@ export class AdvisorModel {
     } catch (e) {
       this._notice = t(this._lang, 'ui.customModelsInvalid', { message: e instanceof CatalogError || e instanceof Error ? e.message : String(e) });
     }
-    const ids = new Set(own.map(m => m.id.toLowerCase()));
-    this._models = [...own, ...MODELS.filter(m => !ids.has(m.id.toLowerCase()))];
+    this._own = own;
+    this._rebuildModels();
     this._invalidate();
+  }
+
+  /**
+   * A model folder the user pointed at (its config.json, read by the caller): listed beside the
+   * catalog, chosen, and loaded from `folder` by the cells. A family the parameter counter does
+   * not know is still chosen; the estimate then says it cannot estimate, and the cells fall back
+   * to conservative settings.
+   */
+  useLocalModel(entry: ModelEntry, folder: string): void {
+    this._local = [{ entry, folder }, ...this._local.filter(m => m.entry.id !== entry.id)];
+    this._rebuildModels();
+    this._notice = t(this._lang, 'ui.configUsed', { model: entry.id, family: String(entry.config.model_type) });
+    this.update({ modelId: entry.id });
+  }
+
+  /** A config.json that could not be used: say why in the status line; nothing else changes. */
+  configFailed(path: string, message: string): void {
+    this._notice = t(this._lang, 'ui.configInvalid', { path, message });
+    this._changed.emit();
   }
 
   /** Change what the user asked; a new task, language or method resets the ticked steps. */
@@ -122,13 +148,31 @@ export class AdvisorModel {
     if (chosen.steps.length === 0) return failed(t(lang, 'ui.noSteps'));
     try {
       // Render everything first: a request the generator refuses writes nothing.
-      const cells = renderCells(request(state.advice));
+      const cells = renderCells(this._withLocalPath(request(state.advice), panel.context.localPath));
       insertCellsBelowActive(panel, cells);
       return t(lang, 'ui.inserted', { count: cells.length });
     } catch (e) {
       // CellRequestError says what to change in the user's words; anything else is still a message, not a crash.
       return failed(e instanceof CellRequestError || e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /** A local model loads from its folder, as seen from the notebook the cells go into. */
+  private _withLocalPath(request: CellRequest, notebookPath: string): CellRequest {
+    const local = this._local.find(m => m.entry.id === request.model.id);
+    return local ? { ...request, modelPath: modelPathFor(local.folder, notebookPath) } : request;
+  }
+
+  /** The user's config folders first, then their settings rows, then the catalog; an earlier row wins an id. */
+  private _rebuildModels(): void {
+    const rows = [...this._local.map(m => m.entry), ...this._own, ...MODELS];
+    const seen = new Set<string>();
+    this._models = rows.filter(m => {
+      const id = m.id.toLowerCase();
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
   }
 
   private _report() {
@@ -147,6 +191,8 @@ export class AdvisorModel {
   private _notice = '';
   private _prefs: Preferences = DEFAULT_PREFERENCES;
   private _models: readonly ModelEntry[] = MODELS;
+  private _own: ModelEntry[] = [];
+  private _local: LocalModel[] = [];
   private _dataLanguagePicked = false;
   private _changed = new Signal<this, void>(this);
 }

@@ -130,7 +130,8 @@ export const DEFAULT_PREFERENCES: Preferences = { source: 'hf', cacheDir: '', ou
 
 /** The cells for the ticked steps, as renderCells takes them. */
 export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
-  const name = chosen.model.id.split('/').pop();
+  // A local id ("./", "../models/qwen") names its folder by the last real segment.
+  const name = chosen.model.id.split('/').filter(s => s !== '' && s !== '.' && s !== '..').pop() ?? 'model';
   const outputDir = prefs.outputDir.trim().replace(/\/+$/, '') || DEFAULT_PREFERENCES.outputDir;
   return {
     model: chosen.model,

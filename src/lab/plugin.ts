@@ -1,5 +1,6 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
@@ -9,13 +10,15 @@ import { AdvisorModel } from './advisor';
 import { Preferences } from './choices';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
+import { useConfigFile } from './useConfig';
 import { Language, t, toLanguage } from '../core/i18n';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
 
 export const CommandIds = {
   open: 'model-advisor:open',
-  insertLoadingCell: 'model-advisor:insert-loading-cell'
+  insertLoadingCell: 'model-advisor:insert-loading-cell',
+  useConfig: 'model-advisor:use-config'
 } as const;
 
 export const advisorIcon = new LabIcon({ name: 'jupyterlab-model-advisor:icon', svgstr: iconSvg });
@@ -26,14 +29,15 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Which model fits this runtime’s GPU, and the cells to load and fine-tune it.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ICommandPalette, ISettingRegistry, ITranslator, ILayoutRestorer],
+  optional: [ICommandPalette, ISettingRegistry, ITranslator, ILayoutRestorer, IFileBrowserFactory],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    browsers: IFileBrowserFactory | null
   ) => {
     const runtime = new RuntimeModel();
     const advisor = new AdvisorModel(runtime, tracker, toLanguage(translator?.languageCode));
@@ -59,6 +63,28 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: () => tracker.currentWidget !== null,
       execute: () => advisor.insertLoadingCell()
     });
+
+    /** The file browser's selected item, when it is a config.json (the context menu's target). */
+    const selectedConfig = (): string | null => {
+      const first = browsers?.tracker.currentWidget?.selectedItems().next();
+      if (!first || first.done) return null;
+      return first.value.type !== 'directory' && first.value.name === 'config.json' ? first.value.path : null;
+    };
+    app.commands.addCommand(CommandIds.useConfig, {
+      label: () => t(lang, 'ui.useConfig'),
+      icon: advisorIcon,
+      // `path` (server-relative) lets a test or another extension run it without the file browser.
+      isVisible: args => typeof args.path === 'string' || selectedConfig() !== null,
+      execute: async args => {
+        const path = typeof args.path === 'string' ? args.path : selectedConfig();
+        if (path === null) return false;
+        app.shell.activateById(sidebar.id);
+        return useConfigFile(app.serviceManager.contents, advisor, path, tracker.currentWidget?.context.localPath ?? null);
+      }
+    });
+    // Every .json item gets the entry's selector; isVisible keeps it to files named config.json.
+    app.contextMenu.addItem({ command: CommandIds.useConfig, selector: '.jp-DirListing-item[data-file-type="json"]', rank: 10 });
+
     palette?.addItem({ command: CommandIds.open, category: 'Model Advisor' });
     palette?.addItem({ command: CommandIds.insertLoadingCell, category: 'Model Advisor' });
 

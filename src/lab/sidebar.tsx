@@ -73,7 +73,8 @@ export class AdvisorSidebar extends ReactWidget {
       extra = {
         id: chosen.model.id,
         verdict: e.ok ? e.estimate.verdict : 'no',
-        verdictText: e.ok ? verdictText(lang, e.estimate.verdict, e.estimate.total_mib, e.estimate.available_mib) : '',
+        // No estimate (a family the counter does not know, a bad length): say so; the estimate section says why.
+        verdictText: e.ok ? verdictText(lang, e.estimate.verdict, e.estimate.total_mib, e.estimate.available_mib) : t(lang, 'ui.verdict_none'),
         reasons: []
       };
     }

@@ -28,6 +28,10 @@ export const EN = {
   'warn.fit': "The memory estimate says this does not fit this GPU ({estimate} MiB needed): expect an out-of-memory error.",
   // The sidebar (src/ui, src/lab).
   'ui.customModelsInvalid': 'Your own models in the settings were left out: {message}',
+  'ui.verdict_none': 'No estimate: see below.',
+  'ui.useConfig': 'Estimate with Model Advisor',
+  'ui.configUsed': 'Chose {model} ({family}) from its config.json; the cells load it from that folder.',
+  'ui.configInvalid': 'Could not use {path}: {message}',
   'ui.title': 'Model Advisor',
   'ui.runtime': 'This runtime',
   'ui.refresh': 'Check again',

@@ -30,6 +30,10 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'warn.fit': "显存估算表明它放不进这块 GPU（需要 {estimate} MiB）：很可能出现显存不足（OOM）错误。",
   // The sidebar (src/ui, src/lab).
   'ui.customModelsInvalid': '设置中你自己的模型未被采用：{message}',
+  'ui.verdict_none': '无法估算：见下方说明。',
+  'ui.useConfig': '用模型顾问估算',
+  'ui.configUsed': '已根据 config.json 选择 {model}（{family}）；单元格会从该文件夹加载它。',
+  'ui.configInvalid': '无法使用 {path}：{message}',
   'ui.title': '模型顾问',
   'ui.runtime': '当前运行环境',
   'ui.refresh': '重新检测',

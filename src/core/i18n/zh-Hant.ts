@@ -30,6 +30,10 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'warn.fit': "記憶體估算顯示它放不進這張 GPU（需要 {estimate} MiB）：很可能出現記憶體不足（OOM）錯誤。",
   // The sidebar (src/ui, src/lab).
   'ui.customModelsInvalid': '設定中你自己的模型未被採用：{message}',
+  'ui.verdict_none': '無法估算：見下方說明。',
+  'ui.useConfig': '用模型顧問估算',
+  'ui.configUsed': '已根據 config.json 選擇 {model}（{family}）；儲存格會從該資料夾載入它。',
+  'ui.configInvalid': '無法使用 {path}：{message}',
   'ui.title': '模型顧問',
   'ui.runtime': '目前執行環境',
   'ui.refresh': '重新偵測',

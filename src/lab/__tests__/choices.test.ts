@@ -1,4 +1,6 @@
-import { findModel, GpuReport, MODELS, renderCells, ModelEntry } from '../../core';
+import * as fs from 'fs';
+import * as path from 'path';
+import { findModel, GpuReport, MODELS, modelFromConfig, renderCells, ModelEntry } from '../../core';
 import { advise, cellRequest, defaultChoices, loadingRequest, toggleStep, Choices } from '../choices';
 
 /** A fresh Colab T4 as the probe reports it (nvidia-smi fixture "colab-t4": 15,095 MiB free). */
@@ -98,6 +100,36 @@ describe('advise: what the sidebar shows for a T4', () => {
     expect(chosen.model.id).toBe(unknown.id);
     expect(chosen.recommended).toBe(false);
     expect(!chosen.estimate.ok && chosen.estimate.reason === 'error' && chosen.estimate.message).toMatch(/my_own_arch/);
+  });
+
+  it('a config.json from the file browser: chosen, estimated, and loaded from its folder', () => {
+    // What "Estimate with Model Advisor" on course/mymodel/config.json builds for course/train.ipynb.
+    const text = fs.readFileSync(path.resolve(__dirname, '../../../../shared/fixtures/configs/Qwen2.5-0.5B.json'), 'utf8');
+    const mine = modelFromConfig(text, './mymodel');
+    const choices = { ...chatZhQlora, modelId: mine.id };
+    const chosen = advise(choices, T4, [mine, ...MODELS]).chosen!;
+    expect(chosen.model.id).toBe('./mymodel');
+    expect(chosen.estimate.ok && chosen.estimate.estimate.verdict).toBe('fits');
+    const request = { ...loadingRequest(choices, chosen, advise(choices, T4).gpu, T4, 'en'), modelPath: 'mymodel' };
+    expect(request.saveDir).toBe('outputs/mymodel-qlora');
+    const source = renderCells(request).map(c => c.source).join('\n');
+    expect(source).toContain('model_path = "mymodel"');
+    expect(source).not.toContain('snapshot_download');
+  });
+
+  it('a config.json of a family the counter does not know: chosen, "no estimate", and its cells still render', () => {
+    const config = { model_type: 'my_own_arch', architectures: ['MyOwnForCausalLM'], hidden_size: 512, num_hidden_layers: 4, vocab_size: 32000 };
+    const mine = modelFromConfig(JSON.stringify(config), './');
+    const choices = { ...chatZhQlora, task: 'generation' as const, modelId: mine.id };
+    const advice = advise(choices, T4, [mine, ...MODELS]);
+    const chosen = advice.chosen!;
+    expect(chosen.model.id).toBe('./');
+    expect(!chosen.estimate.ok && chosen.estimate.reason).toBe('error');
+    const request = { ...cellRequest(choices, chosen, advice.gpu, T4, 'en'), modelPath: '.' };
+    // The folder "./" has no name of its own; the adapter still goes to a named folder.
+    expect(request.saveDir).toBe(`outputs/model-${chosen.method}`);
+    const source = renderCells(request).map(c => c.source).join('\n');
+    expect(source).toContain('model_path = "."');
   });
 
   it('ticking and unticking keeps the cells’ order', () => {
