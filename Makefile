@@ -51,7 +51,12 @@ $(VENV)/.stamp-build: $(VENV)/.stamp-python node_modules/.stamp-npm $(TS_SOURCES
 build: $(VENV)/.stamp-build
 
 lab: build
-	$(JUPYTER) lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) examples/quickstart.ipynb
+	@# This lab is for trying the advisor: no "get Jupyter news?" toast over the notebook.
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp scripts/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# The printed URL opens the demo notebook itself (default_url), served from examples/.
+	$(JUPYTER) lab --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) \
+		--ServerApp.root_dir=examples --LabApp.default_url=/lab/tree/quickstart.ipynb
 
 # Each suite prints its own summary; scripts/test-all adds them up into one last line.
 test: build

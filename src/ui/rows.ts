@@ -11,6 +11,7 @@ const REASON_KEYS: Record<Reason['code'], MessageKey> = {
   fits: 'ui.reason.fits',
   tight: 'ui.reason.tight',
   size_band: 'ui.reason.size_band',
+  cpu_slow: 'ui.reason.cpu_slow',
   chinese: 'ui.reason.chinese',
   language: 'ui.reason.language',
   recent: 'ui.reason.recent',

@@ -83,6 +83,7 @@ export const EN = {
   'ui.reason.fits': 'fits {gpu} with {method} at {seq_len} tokens, batch {batch} (about {total_gib} GiB)',
   'ui.reason.tight': 'just fits {gpu} with {method} at {seq_len} tokens, batch {batch} (about {total_gib} GiB)',
   'ui.reason.size_band': '{params} parameters: the size this GPU trains well ({min}–{max}B)',
+  'ui.reason.cpu_slow': '{params} parameters: small enough to try every cell on this CPU (training is slow without a GPU; use a GPU runtime such as a free Colab T4 for real runs)',
   'ui.reason.chinese': 'strong Chinese ({stars}/5)',
   'ui.reason.language': 'trained for {language}',
   'ui.reason.recent': 'a current model (released {released})',

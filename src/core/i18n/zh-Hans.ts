@@ -85,6 +85,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.reason.fits': '用 {method} 在 {gpu} 上放得下：{seq_len} 个 token，批大小 {batch}（约 {total_gib} GiB）',
   'ui.reason.tight': '用 {method} 在 {gpu} 上勉强放得下：{seq_len} 个 token，批大小 {batch}（约 {total_gib} GiB）',
   'ui.reason.size_band': '{params} 参数：这张 GPU 适合训练的规模（{min}–{max}B）',
+  'ui.reason.cpu_slow': '{params} 参数：足够小，可在这台 CPU 上试跑每个单元格（没有 GPU 时训练很慢；正式训练请使用 GPU 运行环境，例如免费的 Colab T4）',
   'ui.reason.chinese': '中文能力强（{stars}/5）',
   'ui.reason.language': '针对 {language} 训练',
   'ui.reason.recent': '较新的模型（发布于 {released}）',

@@ -85,6 +85,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.reason.fits': '用 {method} 在 {gpu} 上放得下：{seq_len} 個 token，批次大小 {batch}（約 {total_gib} GiB）',
   'ui.reason.tight': '用 {method} 在 {gpu} 上勉強放得下：{seq_len} 個 token，批次大小 {batch}（約 {total_gib} GiB）',
   'ui.reason.size_band': '{params} 參數：這張 GPU 適合訓練的規模（{min}–{max}B）',
+  'ui.reason.cpu_slow': '{params} 參數：夠小，可在這台 CPU 上試跑每個儲存格（沒有 GPU 時訓練很慢；正式訓練請使用 GPU 執行環境，例如免費的 Colab T4）',
   'ui.reason.chinese': '中文能力強（{stars}/5）',
   'ui.reason.language': '針對 {language} 訓練',
   'ui.reason.recent': '較新的模型（發布於 {released}）',

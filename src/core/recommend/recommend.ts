@@ -11,7 +11,7 @@ import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
 export interface Reason {
-  code: 'fits' | 'tight' | 'size_band' | 'chinese' | 'language' | 'recent' | 'license' | 'gated' | 'remote_code';
+  code: 'fits' | 'tight' | 'size_band' | 'cpu_slow' | 'chinese' | 'language' | 'recent' | 'license' | 'gated' | 'remote_code';
   values: Record<string, string | number>;
   text: string;
 }
@@ -44,6 +44,9 @@ const GiB = 1024;
  * a "13B/14B" up to 14.8B (Qwen3-14B), a "small" one up to 4B (Phi-3.5-mini, Qwen3-4B).
  */
 export function sizeBand(gpu: GpuProfile): { min: number; max: number } {
+  // Without a GPU, RAM decides what fits but not what is sensible: a CPU trains a 7B model at
+  // minutes per step. Small models let a learner run every cell before renting a GPU.
+  if (gpu.backend === 'cpu') return { min: 0, max: 1.8 };
   const mib = gpu.free_mib ?? gpu.memory_mib;
   if (mib < 8 * GiB) return { min: 0, max: 4.1 };
   if (mib <= 16 * GiB) return { min: 3, max: 9 };
@@ -94,7 +97,12 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
       text: `${estimate.verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(estimate.total_mib / 1024).toFixed(1)} GiB)`
     });
     let score = 0;
-    if (b >= band.min && b <= band.max) {
+    if (gpu.backend === 'cpu') {
+      // Only small models are worth a CPU's time (see sizeBand); say why the list is small.
+      if (b > band.max) continue;
+      score += 3;
+      reasons.push({ code: 'cpu_slow', values: { params: billions(params) }, text: `${billions(params)} parameters: small enough to try every cell on this CPU (training is slow without a GPU; use a GPU runtime such as a free Colab T4 for real runs)` });
+    } else if (b >= band.min && b <= band.max) {
       score += 3;
       reasons.push({ code: 'size_band', values: { params: billions(params), min: band.min, max: band.max }, text: `${billions(params)} parameters: the size this GPU trains well (${band.min}–${band.max}B)` });
     } else {

@@ -35,7 +35,7 @@ describe('a recommendation as the sidebar lists it', () => {
         }
       }
     }
-    expect([...codes].sort()).toEqual(['chinese', 'fits', 'gated', 'language', 'license', 'recent', 'remote_code', 'size_band', 'tight']);
+    expect([...codes].sort()).toEqual(['chinese', 'cpu_slow', 'fits', 'gated', 'language', 'license', 'recent', 'remote_code', 'size_band', 'tight']);
   });
 
   it('names data languages in the sidebar’s language', () => {

@@ -44,4 +44,13 @@ describe('recommendModels', () => {
     expect(recs.map(r => r.model.id)).not.toContain('me/my-rwkv');
     expect(recs.length).toBeGreaterThan(3);
   });
+
+  it('without a GPU: small models only, each saying why, however much RAM the machine has', () => {
+    const recs = recommendModels({ task: 'chat', language: 'zh', gpu: { ...findGpu('cpu'), memory_mib: 64 * 1024 } });
+    expect(recs.length).toBeGreaterThan(0);
+    for (const r of recs) {
+      expect(r.params).toBeLessThanOrEqual(1.8e9);
+      expect(r.reasons.map(x => x.code)).toContain('cpu_slow');
+    }
+  });
 });
