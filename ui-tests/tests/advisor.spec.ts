@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { openNotebook } from './notebooks';
+import { insertBelowFirstCell, openNotebook } from './notebooks';
 
 /**
  * "Which model fits, and give me the cells", as a learner on a Colab T4 (the server's fake
@@ -93,18 +93,12 @@ test.describe('Which model fits, and its cells', () => {
       fs.copyFileSync(light, path.resolve(__dirname, '..', '..', 'docs', 'sidebar.png'));
     }
 
-    const before = await page.notebook.getCellCount();
-    await page.notebook.selectCells(0);
-    await sidebar.getByTestId('model-advisor-insert-cells').click();
-    const added = (await page.notebook.getCellCount()) - before;
+    const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-cells');
     expect(added).toBeGreaterThan(4);
     await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
 
     expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
     expect(await page.notebook.getCellTextInput(added + 1)).toBe('y = 2');
-    const sources: string[] = [];
-    for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
-    const all = sources.join('\n');
     expect(all).toContain('"Qwen/Qwen2.5-7B-Instruct"');
     expect(all).toContain('bnb_4bit_compute_dtype=torch.float16'); // a T4 has no bf16
     expect(all).toContain('fp16=True');
@@ -181,14 +175,8 @@ test.describe('With the settings a user in mainland China would choose', () => {
     await expect(mine).toBeVisible();
     await mine.check();
 
-    const before = await page.notebook.getCellCount();
-    await page.notebook.selectCells(0);
-    await sidebar.getByTestId('model-advisor-insert-loading').click();
-    const added = (await page.notebook.getCellCount()) - before;
+    const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
     expect(added).toBeGreaterThan(0);
-    const sources: string[] = [];
-    for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
-    const all = sources.join('\n');
     expect(all).toContain('os.environ["HF_HOME"] = "/content/drive/hf"');
     expect(all).toContain('snapshot_download("me/qwen-7b-medical", cache_dir="/content/drive/hf")');
   });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { openNotebook } from './notebooks';
+import { insertBelowFirstCell, openNotebook } from './notebooks';
 
 /**
  * "Any config.json": a learner has a model folder beside their notebook (a fine-tune they
@@ -14,13 +14,6 @@ import { openNotebook } from './notebooks';
 const QWEN_05B = fs.readFileSync(path.resolve(__dirname, '../../../shared/fixtures/configs/Qwen2.5-0.5B.json'), 'utf8');
 
 const sidebarOf = (page: IJupyterLabPageFixture) => page.locator('#jp-model-advisor');
-
-async function cellSources(page: IJupyterLabPageFixture): Promise<string> {
-  const sources: string[] = [];
-  const count = await page.notebook.getCellCount();
-  for (let i = 0; i < count; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
-  return sources.join('\n');
-}
 
 /** What the command's explicit `path` argument is for: another extension, or a test, without the file browser. */
 async function useConfig(page: IJupyterLabPageFixture, file: string): Promise<void> {
@@ -58,13 +51,9 @@ test.describe('A config.json from the file browser', () => {
     await expect(sidebar.getByTestId('model-advisor-breakdown').getByRole('row', { name: /^Weights \d[\d,]*$/ })).toBeVisible();
 
     // The kernel runs in the notebook's folder: the cells load "mymodel", not a hub id.
-    const before = await page.notebook.getCellCount();
-    await page.notebook.selectCells(0);
-    await sidebar.getByTestId('model-advisor-insert-loading').click();
-    const added = (await page.notebook.getCellCount()) - before;
+    const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
     expect(added).toBeGreaterThan(0);
     await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
-    const all = await cellSources(page);
     expect(all).toContain('model_path = "mymodel"');
     expect(all).not.toContain('snapshot_download');
   });
@@ -79,11 +68,10 @@ test.describe('A config.json from the file browser', () => {
     await expect(sidebar).toContainText(/No memory estimate for \.\/weights\/own: .*my_own_arch/);
     await expect(sidebar.getByTestId('model-advisor-models')).toContainText('No estimate: see below.');
 
-    const before = await page.notebook.getCellCount();
-    await sidebar.getByTestId('model-advisor-insert-loading').click();
-    await expect(sidebar.getByRole('status')).toHaveText(/^Inserted \d+ cell\(s\) below the active cell\.$/);
-    expect(await page.notebook.getCellCount()).toBeGreaterThan(before);
-    expect(await cellSources(page)).toContain('model_path = "weights/own"');
+    const { added, sources } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
+    expect(added).toBeGreaterThan(0);
+    await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
+    expect(sources).toContain('model_path = "weights/own"');
   });
 
   test('a broken config.json: the status line says what is wrong, and nothing else changes', async ({ page, tmpPath }) => {

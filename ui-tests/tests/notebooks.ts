@@ -18,3 +18,18 @@ export async function openNotebook(page: IJupyterLabPageFixture, dir: string, na
   await page.notebook.openByPath(`${dir}/${name}`);
   await page.notebook.activate(name);
 }
+
+/**
+ * Click a sidebar button that inserts cells (`model-advisor-insert-cells` or
+ * `model-advisor-insert-loading`) with the first cell active; returns how many cells it
+ * added and their sources joined — the cells right below the first one.
+ */
+export async function insertBelowFirstCell(page: IJupyterLabPageFixture, testId: string): Promise<{ added: number; sources: string }> {
+  const before = await page.notebook.getCellCount();
+  await page.notebook.selectCells(0);
+  await page.locator('#jp-model-advisor').getByTestId(testId).click();
+  const added = (await page.notebook.getCellCount()) - before;
+  const sources: string[] = [];
+  for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
+  return { added, sources: sources.join('\n') };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
-import { openNotebook } from './notebooks';
+import { insertBelowFirstCell, openNotebook } from './notebooks';
 
 /**
  * The walking skeleton as a user walks it: a notebook, the Model Advisor sidebar, the GPU
@@ -24,7 +24,6 @@ test.describe('Model Advisor sidebar', () => {
     await expect(page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea-output')).toHaveCount(0);
     await page.notebook.runCell(1);
     await expect(page.locator('.jp-Cell').nth(1).locator('.jp-InputPrompt')).toHaveText('[2]:');
-    const before = await page.notebook.getCellCount();
 
     // The loading cell loads the chosen model; untouched, that is the first recommendation.
     const first = sidebar.getByTestId('model-advisor-models').getByRole('radio').first();
@@ -32,9 +31,7 @@ test.describe('Model Advisor sidebar', () => {
     const chosen = await first.getAttribute('value');
     expect(chosen).toMatch(/^[\w.-]+\/[\w.-]+$/);
 
-    await page.notebook.selectCells(0);
-    await sidebar.getByTestId('model-advisor-insert-loading').click();
-    const added = (await page.notebook.getCellCount()) - before;
+    const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
     expect(added).toBeGreaterThan(0);
     await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
 
@@ -42,9 +39,6 @@ test.describe('Model Advisor sidebar', () => {
     // loads the model, from the id the loading cell names.
     expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
     expect(await page.notebook.getCellTextInput(added + 1)).toBe('y = 2');
-    const sources: string[] = [];
-    for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
-    const all = sources.join('\n');
     expect(all).toContain(`"${chosen}"`);
     expect(all).toContain('AutoModelForCausalLM.from_pretrained(');
     expect(all).toContain('dtype=torch.float16'); // a T4 has no native bf16
