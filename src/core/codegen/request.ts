@@ -3,7 +3,7 @@
  */
 import type { GpuProfile, Method, ModelEntry, Task } from '../types';
 import type { Language } from '../i18n';
-import type { EstimateSettings } from './plan';
+import type { EstimateSettings } from '../memory';
 
 /** One notebook cell. `step` names the template it came from ("load", "train", …). */
 export interface Cell {
