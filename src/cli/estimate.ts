@@ -142,7 +142,7 @@ const fitCommand: Command = {
     if (args.flags.has('json')) {
       const breakdown = Object.fromEntries(Object.entries(e.breakdown).map(([k, v]) => [k + '_mib', v]));
       out(
-        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice, settings, loading: e.loading }) + '\n'
+        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice.map(a => a.text), advice_codes: e.advice.map(a => a.code), settings, loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) } }) + '\n'
       );
       return 0;
     }
@@ -154,8 +154,8 @@ const fitCommand: Command = {
     lines.push(table(rows).trimEnd());
     lines.push('', e.max_seq_len === null ? `No sequence length fits at batch ${settings.batch}.` : `Longest sequence that fits at batch ${settings.batch}: ${n(e.max_seq_len)} tokens.`);
     lines.push(`Loading: download ${e.loading.download_mib === null ? 'unknown' : gib(e.loading.download_mib)}, peak RAM ${gib(e.loading.peak_ram_mib)}, disk ${gib(e.loading.disk_mib)}.`);
-    for (const w of e.loading.warnings) lines.push(`! ${w}`);
-    if (e.advice.length) lines.push('', ...e.advice.map(a => `- ${a}`));
+    for (const w of e.loading.warnings) lines.push(`! ${w.text}`);
+    if (e.advice.length) lines.push('', ...e.advice.map(a => `- ${a.text}`));
     out(lines.join('\n') + '\n');
     return 0;
   }

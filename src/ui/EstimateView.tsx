@@ -2,7 +2,7 @@ import * as React from 'react';
 import type { EstimateSettings, MemoryEstimate, Method } from '../core';
 import { Language, t } from '../core/i18n';
 import { formatMiB } from './format';
-import { breakdownRows, methodName, verdictText } from './rows';
+import { adviceText, breakdownRows, methodName, verdictText, warningText } from './rows';
 
 /** The estimate for the chosen model, or why there is none. */
 export type EstimateViewState =
@@ -11,9 +11,8 @@ export type EstimateViewState =
   | { ok: false; reason: 'error'; message: string };
 
 /**
- * Verdict, breakdown, longest length, advice and loading for one model × method × length.
- * The advice and loading warnings are the estimator's English sentences (src/core/memory has
- * no codes for them), shown under a note that says so outside English.
+ * Verdict, breakdown, longest length, advice and loading for one model × method × length,
+ * every sentence in the sidebar's language (advice and warnings from their codes).
  */
 export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState }): JSX.Element {
   const { lang, state } = props;
@@ -59,7 +58,7 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
         {estimate.advice.length > 0 && (
           <>
             <h3>{t(lang, 'ui.advice')}</h3>
-            <EnglishList lang={lang} items={estimate.advice} />
+            <SentenceList items={estimate.advice.map(a => adviceText(lang, a))} />
           </>
         )}
         <h3>{t(lang, 'ui.loading')}</h3>
@@ -69,7 +68,7 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
             ram: formatMiB(estimate.loading.peak_ram_mib)
           })}
         </div>
-        {estimate.loading.warnings.length > 0 && <EnglishList lang={lang} items={estimate.loading.warnings} warning />}
+        {estimate.loading.warnings.length > 0 && <SentenceList items={estimate.loading.warnings.map(w => warningText(lang, w))} warning />}
       </>
     );
   }
@@ -81,16 +80,12 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
   );
 }
 
-/** The estimator's English sentences, marked lang="en", with a note saying so in the other languages. */
-function EnglishList(props: { lang: Language; items: readonly string[]; warning?: boolean }): JSX.Element {
+function SentenceList(props: { items: readonly string[]; warning?: boolean }): JSX.Element {
   return (
-    <>
-      {props.lang !== 'en' && <div className="jp-ModelAdvisor-muted">{t(props.lang, 'ui.englishOnly')}</div>}
-      <ul className={props.warning ? 'jp-ModelAdvisor-list jp-ModelAdvisor-warning' : 'jp-ModelAdvisor-list'} lang="en">
-        {props.items.map(item => (
-          <li key={item}>{item}</li>
-        ))}
-      </ul>
-    </>
+    <ul className={props.warning ? 'jp-ModelAdvisor-list jp-ModelAdvisor-warning' : 'jp-ModelAdvisor-list'}>
+      {props.items.map(item => (
+        <li key={item}>{item}</li>
+      ))}
+    </ul>
   );
 }

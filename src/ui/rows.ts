@@ -1,9 +1,10 @@
 /**
  * The core's answers in the sidebar's words: a recommendation as a list row, an estimate as a
- * table, a reason code as a sentence. Pure formatting — the views call these, jest checks them.
+ * table, a reason or advice code as a sentence. Pure formatting — the views call these, jest checks them.
  */
 import type { FitVerdict, MemoryEstimate, Method, Recommendation, Reason, Task } from '../core';
 import type { Step } from '../core/codegen';
+import type { Advice, LoadingWarning } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
 import { formatMiB } from './format';
 
@@ -18,6 +19,32 @@ const REASON_KEYS: Record<Reason['code'], MessageKey> = {
   license: 'ui.reason.license',
   gated: 'ui.reason.gated',
   remote_code: 'ui.reason.remote_code'
+};
+
+const ADVICE_KEYS: Record<Advice['code'], MessageKey> = {
+  no_4bit: 'ui.advice.no_4bit',
+  no_4bit_capability: 'ui.advice.no_4bit_capability',
+  no_bf16: 'ui.advice.no_bf16',
+  needs_close: 'ui.advice.needs_close',
+  needs_more: 'ui.advice.needs_more',
+  checkpointing: 'ui.advice.checkpointing',
+  batch_one: 'ui.advice.batch_one',
+  shorten: 'ui.advice.shorten',
+  optimizer_8bit: 'ui.advice.optimizer_8bit',
+  lora_instead: 'ui.advice.lora_instead',
+  qlora_instead: 'ui.advice.qlora_instead',
+  load_4bit: 'ui.advice.load_4bit',
+  smaller_model: 'ui.advice.smaller_model'
+};
+
+const WARNING_KEYS: Record<LoadingWarning['code'], MessageKey> = { ram: 'ui.warning.ram', disk: 'ui.warning.disk' };
+
+/** The method inside an advice sentence ("full fine-tuning of …"), lower case in English as the estimator writes it. */
+const ADVICE_METHOD_KEYS: Record<Method, MessageKey> = {
+  inference: 'ui.advice.method_inference',
+  full: 'ui.advice.method_full',
+  lora: 'ui.advice.method_lora',
+  qlora: 'ui.advice.method_qlora'
 };
 
 /** The estimate's terms (src/core/memory/estimate.ts `priceSettings`), in the order they are paid. */
@@ -94,6 +121,32 @@ export function reasonText(lang: Language, reason: Reason): string {
   if (typeof values.method === 'string' && values.method in METHOD_KEYS) values.method = methodName(lang, values.method as Method);
   if (typeof values.language === 'string') values.language = languageName(lang, values.language);
   return t(lang, REASON_KEYS[reason.code], values);
+}
+
+/**
+ * An advice or warning's raw values as its sentence shows them, the way src/core/memory writes
+ * its English text: `x_mib` becomes slot `{x}` in GiB with one decimal (always GiB, as the
+ * estimator does, unlike formatMiB), `seq_len` gets thousands separators, `method` its words.
+ */
+function adviceValues(lang: Language, values: Record<string, string | number>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (name.endsWith('_mib') && typeof value === 'number') out[name.slice(0, -4)] = `${(value / 1024).toFixed(1)} GiB`;
+    else if (name === 'seq_len' && typeof value === 'number') out[name] = value.toLocaleString('en-US');
+    else if (name === 'method' && typeof value === 'string' && value in ADVICE_METHOD_KEYS) out[name] = t(lang, ADVICE_METHOD_KEYS[value as Method]);
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** One piece of the estimate's advice, translated from its code and values (never from its English text). */
+export function adviceText(lang: Language, advice: Advice): string {
+  return t(lang, ADVICE_KEYS[advice.code], adviceValues(lang, advice.values));
+}
+
+/** One loading warning (RAM, disk), translated from its code and values. */
+export function warningText(lang: Language, warning: LoadingWarning): string {
+  return t(lang, WARNING_KEYS[warning.code], adviceValues(lang, warning.values));
 }
 
 /** "Fits: 10.2 GiB of 15.0 GiB" — the verdict with the estimated total against what the GPU has. */

@@ -149,6 +149,12 @@ test.describe('In 简体中文', () => {
     await expect(sidebar.getByTestId('model-advisor-models').locator('.jp-ModelAdvisor-model').first()).toContainText('中文能力强');
     await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(/^放得下：需要 [\d.]+ GiB，可用 14\.7 GiB$/);
     await expect(sidebar.getByTestId('model-advisor-insert-loading')).toHaveText('插入加载单元格');
+    // The estimate's advice is translated too: a T4 has no bf16, in Chinese, with the API name as typed.
+    await expect(sidebar.getByRole('heading', { name: '可以调整的地方' })).toBeVisible();
+    await expect(sidebar.locator('.jp-ModelAdvisor-list li').first()).toHaveText(
+      'Tesla T4 不原生支持 bf16：单元格改用 fp16 计算（torch.cuda.is_bf16_supported() 可能因为模拟而返回 True，但速度很慢）。'
+    );
+    await expect(sidebar).not.toContainText('has no native bf16');
     await screenshotSidebar(page, 'advisor-zh-Hans.png');
   });
 });

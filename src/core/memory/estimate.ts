@@ -18,7 +18,7 @@ import {
   optimizerBytesPerParam,
   weightBytes
 } from './terms';
-import { EstimateSettings, FitVerdict, MemoryEstimate } from './types';
+import { Advice, EstimateSettings, FitVerdict, MemoryEstimate } from './types';
 
 interface Priced {
   breakdown: Record<string, number>;
@@ -97,39 +97,56 @@ function gib(mib: number): string {
 const METHOD_WORDS: Record<Method, string> = { inference: 'inference', full: 'full fine-tuning', lora: 'LoRA', qlora: 'QLoRA' };
 
 /** What to change, cheapest change first, each with the number it would reach. */
-function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, total: number, verdict: FitVerdict, maxSeq: number | null): string[] {
-  const advice: string[] = [];
+function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, total: number, verdict: FitVerdict, maxSeq: number | null): Advice[] {
+  const advice: Advice[] = [];
   const available = availableMib(gpu);
   if (s.method === 'qlora' && !gpu.bnb_4bit) {
-    advice.push(`bitsandbytes 4-bit does not run on ${gpu.name}${gpu.compute_capability ? ` (compute capability ${gpu.compute_capability}; 4-bit needs 6.0 or newer)` : ''}: use LoRA instead of QLoRA.`);
+    const capability = gpu.compute_capability;
+    advice.push(
+      capability
+        ? { code: 'no_4bit_capability', values: { gpu: gpu.name, capability }, text: `bitsandbytes 4-bit does not run on ${gpu.name} (compute capability ${capability}; 4-bit needs 6.0 or newer): use LoRA instead of QLoRA.` }
+        : { code: 'no_4bit', values: { gpu: gpu.name }, text: `bitsandbytes 4-bit does not run on ${gpu.name}: use LoRA instead of QLoRA.` }
+    );
   }
   if (s.method !== 'inference' && s.method !== 'full' && gpu.backend === 'cuda' && !gpu.bf16) {
-    advice.push(`${gpu.name} has no native bf16: the cells compute in fp16 (torch.cuda.is_bf16_supported() may say yes through emulation, but it is slow).`);
+    advice.push({ code: 'no_bf16', values: { gpu: gpu.name }, text: `${gpu.name} has no native bf16: the cells compute in fp16 (torch.cuda.is_bf16_supported() may say yes through emulation, but it is slow).` });
   }
   if (verdict === 'fits') return advice;
   const tryWith = (change: Partial<EstimateSettings>) => priceSettings(count, shape, gpu, { ...s, ...change }).total_mib;
   const need = `needs about ${gib(total)}, ${verdict === 'tight' ? 'close to' : 'more than'} the ${gib(available)} available`;
-  advice.push(`${METHOD_WORDS[s.method]} of ${model.id} at ${s.seqLen.toLocaleString('en-US')} tokens × batch ${s.batch} ${need}.`);
+  advice.push({
+    code: verdict === 'tight' ? 'needs_close' : 'needs_more',
+    values: { method: s.method, model: model.id, seq_len: s.seqLen, batch: s.batch, total_mib: total, available_mib: available },
+    text: `${METHOD_WORDS[s.method]} of ${model.id} at ${s.seqLen.toLocaleString('en-US')} tokens × batch ${s.batch} ${need}.`
+  });
+  // Each alternative: its code, the MiB it would reach, and the sentence with that number.
+  const alternative = (code: Advice['code'], mib: number, text: (size: string) => string, values: Record<string, string | number> = {}) =>
+    advice.push({ code, values: { ...values, total_mib: mib }, text: text(gib(mib)) });
   if (s.method !== 'inference' && !s.gradientCheckpointing) {
-    advice.push(`Turn on gradient checkpointing: about ${gib(tryWith({ gradientCheckpointing: true }))}.`);
+    alternative('checkpointing', tryWith({ gradientCheckpointing: true }), size => `Turn on gradient checkpointing: about ${size}.`);
   }
   if (s.batch > 1) {
-    advice.push(`Use batch 1 with gradient accumulation ${s.batch * s.gradAccum} (same effective batch): about ${gib(tryWith({ batch: 1, gradAccum: s.batch * s.gradAccum }))}.`);
+    const accum = s.batch * s.gradAccum;
+    alternative('batch_one', tryWith({ batch: 1, gradAccum: accum }), size => `Use batch 1 with gradient accumulation ${accum} (same effective batch): about ${size}.`, { accum });
   }
   if (maxSeq !== null && maxSeq < s.seqLen && maxSeq >= 64) {
-    advice.push(`Shorten samples to ${maxSeq.toLocaleString('en-US')} tokens or fewer (the longest that fits at batch ${s.batch}).`);
+    advice.push({ code: 'shorten', values: { seq_len: maxSeq, batch: s.batch }, text: `Shorten samples to ${maxSeq.toLocaleString('en-US')} tokens or fewer (the longest that fits at batch ${s.batch}).` });
   }
   if ((s.method === 'full' || s.method === 'lora') && s.optimizer === 'adamw_torch') {
-    advice.push(`Use the 8-bit optimizer (paged_adamw_8bit): about ${gib(tryWith({ optimizer: 'paged_adamw_8bit' }))}.`);
+    alternative('optimizer_8bit', tryWith({ optimizer: 'paged_adamw_8bit' }), size => `Use the 8-bit optimizer (paged_adamw_8bit): about ${size}.`);
   }
-  if (s.method === 'full') advice.push(`Train LoRA adapters instead of all weights: about ${gib(tryWith({ method: 'lora', dtype: computeDtype(gpu) === 'fp32' ? 'fp32' : computeDtype(gpu), optimizer: 'adamw_torch' }))}.`);
+  if (s.method === 'full') {
+    const loraMib = tryWith({ method: 'lora', dtype: computeDtype(gpu) === 'fp32' ? 'fp32' : computeDtype(gpu), optimizer: 'adamw_torch' });
+    alternative('lora_instead', loraMib, size => `Train LoRA adapters instead of all weights: about ${size}.`);
+  }
   if ((s.method === 'full' || s.method === 'lora') && gpu.bnb_4bit) {
-    advice.push(`Use QLoRA (4-bit base): about ${gib(tryWith({ method: 'qlora', dtype: 'nf4', optimizer: gpu.backend === 'cuda' ? 'paged_adamw_8bit' : 'adamw_torch', gradientCheckpointing: true }))}.`);
+    const qloraMib = tryWith({ method: 'qlora', dtype: 'nf4', optimizer: gpu.backend === 'cuda' ? 'paged_adamw_8bit' : 'adamw_torch', gradientCheckpointing: true });
+    alternative('qlora_instead', qloraMib, size => `Use QLoRA (4-bit base): about ${size}.`);
   }
   if (s.method === 'inference' && (s.dtype === 'fp32' || s.dtype === 'bf16' || s.dtype === 'fp16') && gpu.bnb_4bit) {
-    advice.push(`Load the weights in 4-bit (nf4): about ${gib(tryWith({ dtype: 'nf4' }))}.`);
+    alternative('load_4bit', tryWith({ dtype: 'nf4' }), size => `Load the weights in 4-bit (nf4): about ${size}.`);
   }
-  advice.push('Or pick a smaller model: `model-advisor recommend` lists the ones that fit this GPU.');
+  advice.push({ code: 'smaller_model', values: {}, text: 'Or pick a smaller model: `model-advisor recommend` lists the ones that fit this GPU.' });
   return advice;
 }
 

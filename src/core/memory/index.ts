@@ -8,4 +8,4 @@ export { computeDtype, loraParams, layerActivationBytesPerToken, kbitPreparation
 export { modelShape } from './shape';
 export { estimateLoading } from './loading';
 export { OPTIMIZERS } from './types';
-export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer } from './types';
+export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer, Advice, LoadingWarning } from './types';

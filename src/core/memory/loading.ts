@@ -4,7 +4,7 @@
  */
 import { GpuProfile, ModelEntry } from '../types';
 import { BYTES, MIB } from './terms';
-import { LoadingEstimate } from './types';
+import { LoadingEstimate, LoadingWarning } from './types';
 
 /**
  * Python, torch and transformers imported, plus the CUDA runtime's host side: about 1.5 GiB
@@ -36,14 +36,21 @@ export function estimateLoading(model: ModelEntry, params: number, gpu: GpuProfi
   const onCpu = gpu.backend === 'cpu' || gpu.backend === 'mps';
   const shardCopies = ckpt?.format === 'bin' ? 2 : 1;
   const peak_ram_mib = Math.ceil(PROCESS_RAM_MIB + (onCpu ? downloadBytes + shardBytes * (shardCopies - 1) : shardBytes * shardCopies) / MIB);
-  const warnings: string[] = [];
+  const warnings: LoadingWarning[] = [];
   if (gpu.ram_mib !== undefined && peak_ram_mib > gpu.ram_mib) {
-    warnings.push(
-      `Loading needs about ${gib(peak_ram_mib)} of RAM (largest checkpoint shard ${gib(shardBytes / MIB)} plus the Python process); this runtime has ${gib(gpu.ram_mib)}, so loading may crash the kernel. Use a checkpoint with smaller shards or a runtime with more RAM.`
-    );
+    const shard_mib = shardBytes / MIB;
+    warnings.push({
+      code: 'ram',
+      values: { need_mib: peak_ram_mib, shard_mib, ram_mib: gpu.ram_mib },
+      text: `Loading needs about ${gib(peak_ram_mib)} of RAM (largest checkpoint shard ${gib(shard_mib)} plus the Python process); this runtime has ${gib(gpu.ram_mib)}, so loading may crash the kernel. Use a checkpoint with smaller shards or a runtime with more RAM.`
+    });
   }
   if (gpu.disk_free_mib !== undefined && download_mib > gpu.disk_free_mib) {
-    warnings.push(`The download is about ${gib(download_mib)} but only ${gib(gpu.disk_free_mib)} of disk is free.`);
+    warnings.push({
+      code: 'disk',
+      values: { download_mib, free_mib: gpu.disk_free_mib },
+      text: `The download is about ${gib(download_mib)} but only ${gib(gpu.disk_free_mib)} of disk is free.`
+    });
   }
   return {
     download_mib,

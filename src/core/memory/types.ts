@@ -20,6 +20,39 @@ export interface EstimateSettings {
 /** fits: below 90 % of the memory we can use; tight: below 100 %; no: above. */
 export type FitVerdict = 'fits' | 'tight' | 'no';
 
+/**
+ * One piece of advice: a code the sidebar translates, the raw values it needs (memory in MiB
+ * under names ending in `_mib`, lengths in tokens, model and GPU names as given) and the English
+ * sentence the CLI prints. Like `Reason` in the recommend wing: translate the code, never the text.
+ */
+export interface Advice {
+  code:
+    | 'no_4bit' // values: gpu
+    | 'no_4bit_capability' // gpu, capability
+    | 'no_bf16' // gpu
+    | 'needs_close' // method, model, seq_len, batch, total_mib, available_mib (verdict tight)
+    | 'needs_more' // the same (verdict no)
+    | 'checkpointing' // total_mib
+    | 'batch_one' // accum, total_mib
+    | 'shorten' // seq_len, batch
+    | 'optimizer_8bit' // total_mib
+    | 'lora_instead' // total_mib
+    | 'qlora_instead' // total_mib
+    | 'load_4bit' // total_mib
+    | 'smaller_model'; // none
+  values: Record<string, string | number>;
+  text: string;
+}
+
+/** A warning about loading, the same shape as advice. */
+export interface LoadingWarning {
+  code:
+    | 'ram' // need_mib, shard_mib, ram_mib
+    | 'disk'; // download_mib, free_mib
+  values: Record<string, string | number>;
+  text: string;
+}
+
 export interface LoadingEstimate {
   /** What the first `from_pretrained` downloads (MiB); null when neither the checkpoint size nor the params are known. */
   download_mib: number | null;
@@ -28,7 +61,7 @@ export interface LoadingEstimate {
   peak_ram_mib: number;
   /** Disk the Hugging Face cache needs. */
   disk_mib: number;
-  warnings: string[];
+  warnings: LoadingWarning[];
 }
 
 export interface MemoryEstimate {
@@ -40,7 +73,7 @@ export interface MemoryEstimate {
   verdict: FitVerdict;
   /** Largest sequence length that does not exceed the memory at this batch; null if none does. */
   max_seq_len: number | null;
-  advice: string[];
+  advice: Advice[];
   loading: LoadingEstimate;
   /** The memory the verdict was judged against (free memory when known, else total). */
   available_mib: number;

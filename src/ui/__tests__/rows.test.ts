@@ -1,6 +1,8 @@
-import { findGpu, GPU_PROFILES, planTraining, recommendModels, findModel, TASKS } from '../../core';
-import { LANGUAGES } from '../../core/i18n';
-import { breakdownRows, languageName, modelRow, reasonText } from '../rows';
+import { defaultSettings, estimateMemory, findGpu, gpuFromReport, GPU_PROFILES, METHODS, MODELS, planTraining, recommendModels, findModel, TASKS } from '../../core';
+import type { MemoryEstimate } from '../../core';
+import { Language, LANGUAGES } from '../../core/i18n';
+import type { Advice, LoadingWarning } from '../../core/memory';
+import { adviceText, breakdownRows, languageName, modelRow, reasonText, warningText } from '../rows';
 
 describe('a recommendation as the sidebar lists it', () => {
   const t4 = findGpu('t4');
@@ -56,5 +58,67 @@ describe('the breakdown table', () => {
       expect(rows.reduce((sum, row) => sum + row.mib, 0)).toBe(estimate.total_mib);
     }
     expect(breakdownRows('en', estimate)[0]).toEqual({ term: 'weights', label: 'Weights', mib: estimate.breakdown.weights });
+  });
+});
+
+describe('the estimate’s advice and loading warnings', () => {
+  const ALL_CODES = [
+    'batch_one', 'checkpointing', 'disk', 'load_4bit', 'lora_instead', 'needs_close', 'needs_more', 'no_4bit', 'no_4bit_capability',
+    'no_bf16', 'optimizer_8bit', 'qlora_instead', 'ram', 'shorten', 'smaller_model'
+  ];
+  // The catalog's GPUs (a Mac among them), a T4 on a runtime short of RAM and disk, a Maxwell
+  // card too old for 4-bit (compute capability 5.2); lengths that fit and that do not; the
+  // planned settings and a user's batch 4 without checkpointing and with the 32-bit optimizer.
+  const maxwell = gpuFromReport({ gpus: [{ name: 'Tesla M60', memory_total_mib: 8129, compute_capability: '5.2' }], ram_available_mib: 3000, disk_free_mib: 2000 });
+  const gpus = [...GPU_PROFILES, { ...findGpu('t4'), ram_mib: 4096, disk_free_mib: 3000 }, maxwell];
+  const sentences: { advice: Advice | LoadingWarning; kind: 'advice' | 'warning' }[] = [];
+  for (const model of MODELS) {
+    for (const gpu of gpus) {
+      for (const method of METHODS) {
+        for (const seqLen of [512, 4096, 65536]) {
+          for (const wanted of [{}, { batch: 4, gradientCheckpointing: false, optimizer: 'adamw_torch' as const }]) {
+            let e: MemoryEstimate;
+            try {
+              e = estimateMemory(model, gpu, defaultSettings(model, gpu, method, { seqLen, ...wanted }));
+            } catch {
+              continue; // a family the counter does not know: no estimate, no advice
+            }
+            for (const advice of e.advice) sentences.push({ advice, kind: 'advice' });
+            for (const advice of e.loading.warnings) sentences.push({ advice, kind: 'warning' });
+          }
+        }
+      }
+    }
+  }
+  const render = (lang: Language, s: (typeof sentences)[number]) => (s.kind === 'advice' ? adviceText(lang, s.advice as Advice) : warningText(lang, s.advice as LoadingWarning));
+
+  it('every code the estimator can give occurs across catalog × methods × GPUs × lengths', () => {
+    expect([...new Set(sentences.map(s => s.advice.code))].sort()).toEqual(ALL_CODES);
+  });
+
+  // The English table renders the estimator's own sentence, so the key and the text cannot drift.
+  it('in English, every sentence from its key is the estimator’s text, word for word', () => {
+    const differ = sentences.filter(s => render('en', s) !== s.advice.text).map(s => [render('en', s), s.advice.text]);
+    expect(differ.slice(0, 3)).toEqual([]);
+  });
+
+  it.each(['zh-Hans', 'zh-Hant'] as const)('in %s, every code is translated: no slot left, no English sentence', lang => {
+    const wrong = sentences
+      .map(s => ({ code: s.advice.code, text: render(lang, s), english: s.advice.text, names: [s.advice.values.gpu, s.advice.values.model] }))
+      // Names of GPUs and models survive translation as they are.
+      .filter(r => /\{\w+\}/.test(r.text) || r.text === r.english || r.names.some(name => name !== undefined && !r.text.includes(String(name))));
+    expect(wrong.slice(0, 3)).toEqual([]);
+  });
+
+  it('a 7B fully fine-tuned on a T4, in Simplified and Traditional Chinese', () => {
+    const qwen = findModel('Qwen/Qwen2.5-7B-Instruct')!;
+    const t4 = findGpu('t4');
+    const e = estimateMemory(qwen, t4, defaultSettings(qwen, t4, 'full', { seqLen: 1024 }));
+    const needs = e.advice.find(a => a.code === 'needs_more')!;
+    expect(adviceText('zh-Hans', needs)).toMatch(/^全参数微调：Qwen\/Qwen2\.5-7B-Instruct，1,024 个 token × 批大小 \d+，显存约需 \d+\.\d GiB，超过了可用的 15\.0 GiB。$/);
+    expect(adviceText('zh-Hant', needs)).toMatch(/^全參數微調：Qwen\/Qwen2\.5-7B-Instruct，1,024 個 token × 批次大小 \d+，GPU 記憶體約需 \d+\.\d GiB，超過了可用的 15\.0 GiB。$/);
+    const optimizer = e.advice.find(a => a.code === 'optimizer_8bit')!;
+    expect(adviceText('zh-Hans', optimizer)).toMatch(/^使用 8 位优化器（paged_adamw_8bit）：显存约 \d+\.\d GiB。$/);
+    expect(adviceText('en', optimizer)).toBe(optimizer.text);
   });
 });

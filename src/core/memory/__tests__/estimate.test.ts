@@ -14,7 +14,8 @@ describe('estimateMemory', () => {
     expect(e.max_seq_len).toBeGreaterThan(1024);
     // The 152k-token vocabulary makes the fp32 logits the largest transient term.
     expect(e.breakdown.logits).toBeGreaterThan(e.breakdown.activations);
-    expect(e.advice.join(' ')).toMatch(/no native bf16.*fp16/);
+    expect(e.advice.map(a => a.text).join(' ')).toMatch(/no native bf16.*fp16/);
+    expect(e.advice.map(a => a.code)).toEqual(['no_bf16']);
   });
 
   it('the terms add up to the total', () => {
@@ -31,7 +32,7 @@ describe('estimateMemory', () => {
     const e = estimateMemory(qwen, busy, defaultSettings(qwen, busy, 'qlora'));
     expect(e.verdict).toBe('no');
     expect(e.available_mib).toBe(4611);
-    expect(e.advice.some(a => /smaller model/.test(a))).toBe(true);
+    expect(e.advice.some(a => /smaller model/.test(a.text))).toBe(true);
   });
 
   it('full fine-tuning of a 7B on a T4 does not fit and the advice names LoRA and QLoRA with their sizes', () => {
@@ -40,7 +41,7 @@ describe('estimateMemory', () => {
     const e = estimateMemory(llama, t4, defaultSettings(llama, t4, 'full'));
     expect(e.verdict).toBe('no');
     expect(e.max_seq_len).toBeNull();
-    expect(e.advice.join('\n')).toMatch(/LoRA adapters instead.*GiB[\s\S]*QLoRA \(4-bit base\): about \d+\.\d GiB/);
+    expect(e.advice.map(a => a.text).join('\n')).toMatch(/LoRA adapters instead.*GiB[\s\S]*QLoRA \(4-bit base\): about \d+\.\d GiB/);
   });
 
   it('QLoRA on Apple silicon is refused: bitsandbytes has no 4-bit there', () => {
@@ -48,7 +49,8 @@ describe('estimateMemory', () => {
     const mac = findGpu('apple-silicon');
     const e = estimateMemory(small, mac, defaultSettings(small, mac, 'qlora'));
     expect(e.verdict).toBe('no');
-    expect(e.advice[0]).toMatch(/4-bit does not run.*LoRA instead/);
+    expect(e.advice[0].text).toMatch(/4-bit does not run.*LoRA instead/);
+    expect(e.advice[0].code).toBe('no_4bit');
   });
 
   it("warns when 10 GB pickled shards meet Colab's 12.7 GB of RAM", () => {
@@ -56,7 +58,8 @@ describe('estimateMemory', () => {
     const e = estimateMemory(llama, findGpu('t4'), defaultSettings(llama, findGpu('t4'), 'qlora'));
     expect(e.loading.largest_shard_mib).toBe(9515);
     expect(e.loading.download_mib).toBe(12853);
-    expect(e.loading.warnings[0]).toMatch(/RAM/);
+    expect(e.loading.warnings[0].text).toMatch(/RAM/);
+    expect(e.loading.warnings[0]).toMatchObject({ code: 'ram', values: { need_mib: e.loading.peak_ram_mib } });
     // The same shards as safetensors are memory-mapped: one copy, no warning.
     const mapped = estimateMemory({ ...llama, checkpoint: { ...llama.checkpoint, format: 'safetensors' } }, findGpu('t4'), defaultSettings(llama, findGpu('t4'), 'qlora'));
     expect(mapped.loading.warnings).toEqual([]);
