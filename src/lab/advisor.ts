@@ -3,7 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { CellRequest, CellRequestError, renderCells } from '../core';
 import { Language, t } from '../core/i18n';
 import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../core';
-import { Advice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
+import { RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
 import { insertCellsBelowActive } from './insert';
 import { RuntimeModel } from './model';
 import { modelPathFor } from './paths';
@@ -15,7 +15,7 @@ interface LocalModel {
 }
 
 /** The advice for the current runtime, or why there is none yet. */
-export type AdviceState = { kind: 'waiting' } | { kind: 'ready'; advice: Advice } | { kind: 'error'; message: string };
+export type AdviceState = { kind: 'waiting' } | { kind: 'ready'; advice: RuntimeAdvice } | { kind: 'error'; message: string };
 
 /**
  * The sidebar's choices and what follows from them: recommendations and the estimate
@@ -127,12 +127,12 @@ export class AdvisorModel {
     this._insert(advice => loadingRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang, this._prefs));
   }
 
-  private _insert(request: (advice: Advice) => CellRequest): void {
+  private _insert(request: (advice: RuntimeAdvice) => CellRequest): void {
     this._notice = this._tryInsert(request);
     this._changed.emit();
   }
 
-  private _tryInsert(request: (advice: Advice) => CellRequest): string {
+  private _tryInsert(request: (advice: RuntimeAdvice) => CellRequest): string {
     const lang = this._lang;
     const failed = (message: string) => t(lang, 'ui.insertFailed', { message });
     const panel = this.tracker.currentWidget;

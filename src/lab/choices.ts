@@ -67,7 +67,7 @@ export interface Chosen {
   defaultSteps: Step[];
 }
 
-export interface Advice {
+export interface RuntimeAdvice {
   gpu: GpuProfile;
   recommendations: Recommendation[];
   /** Null only when nothing is recommended and the user picked nothing. */
@@ -103,7 +103,7 @@ function autoMethod(model: ModelEntry, gpu: GpuProfile, choices: Choices): Metho
 }
 
 /** Everything the sidebar shows below "What for", for one runtime report; `models`: the catalog plus the user's own rows. */
-export function advise(choices: Choices, report: GpuReport, models: readonly ModelEntry[] = MODELS): Advice {
+export function advise(choices: Choices, report: GpuReport, models: readonly ModelEntry[] = MODELS): RuntimeAdvice {
   const gpu = gpuFromReport(report);
   const method = choices.method === 'auto' ? undefined : choices.method;
   const recommendations = recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models, limit: LIST_LENGTH });
