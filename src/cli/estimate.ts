@@ -195,45 +195,36 @@ const recommendCommand: Command = {
   }
 };
 
-const gpusCommand: Command = {
-  name: 'gpus',
-  usage: 'gpus [--json]',
-  summary: 'the GPU profiles --gpu accepts',
-  run(argv, out) {
-    const args = parseArgs(argv, ['json']);
-    if (args.flags.has('json')) {
-      out(JSON.stringify(GPU_PROFILES) + '\n');
+/** A command that lists rows: all of them as JSON with --json, else a table. */
+function listCommand(name: string, summary: string, json: () => unknown[], header: string[], rows: () => string[][]): Command {
+  return {
+    name,
+    usage: `${name} [--json]`,
+    summary,
+    run(argv, out) {
+      const args = parseArgs(argv, ['json']);
+      out(args.flags.has('json') ? JSON.stringify(json()) + '\n' : table([header, ...rows()]));
       return 0;
     }
-    const yes = (b: boolean) => (b ? 'yes' : 'no');
-    out(
-      table([
-        ['id', 'name', 'memory (MiB)', 'capability', 'bf16', '4-bit', 'FA2'],
-        ...GPU_PROFILES.map(p => [p.id, p.count > 1 ? `${p.count}× ${p.name}` : p.name, n(p.memory_mib), p.compute_capability ?? '-', yes(p.bf16), yes(p.bnb_4bit), yes(p.flash_attention_2)])
-      ])
-    );
-    return 0;
-  }
-};
+  };
+}
 
-const modelsCommand: Command = {
-  name: 'models',
-  usage: 'models [--json]',
-  summary: 'the model catalog',
-  run(argv, out) {
-    const args = parseArgs(argv, ['json']);
-    if (args.flags.has('json')) {
-      out(JSON.stringify(MODELS.map(m => ({ ...m, params: countParameters(m.config).total }))) + '\n');
-      return 0;
-    }
-    out(
-      table([
-        ['id', 'params', 'tasks', 'languages', 'zh', 'licence', 'released'],
-        ...MODELS.map(m => [m.id, (countParameters(m.config).total / 1e9).toFixed(2) + 'B', m.tasks.join(','), m.languages.join(','), '★'.repeat(m.chinese), m.license, m.released])
-      ])
-    );
-    return 0;
-  }
-};
+const yes = (b: boolean) => (b ? 'yes' : 'no');
+
+const gpusCommand = listCommand(
+  'gpus',
+  'the GPU profiles --gpu accepts',
+  () => [...GPU_PROFILES],
+  ['id', 'name', 'memory (MiB)', 'capability', 'bf16', '4-bit', 'FA2'],
+  () => GPU_PROFILES.map(p => [p.id, p.count > 1 ? `${p.count}× ${p.name}` : p.name, n(p.memory_mib), p.compute_capability ?? '-', yes(p.bf16), yes(p.bnb_4bit), yes(p.flash_attention_2)])
+);
+
+const modelsCommand = listCommand(
+  'models',
+  'the model catalog',
+  () => MODELS.map(m => ({ ...m, params: countParameters(m.config).total })),
+  ['id', 'params', 'tasks', 'languages', 'zh', 'licence', 'released'],
+  () => MODELS.map(m => [m.id, (countParameters(m.config).total / 1e9).toFixed(2) + 'B', m.tasks.join(','), m.languages.join(','), '★'.repeat(m.chinese), m.license, m.released])
+);
 
 export const ESTIMATE_COMMANDS: Command[] = [paramsCommand, fitCommand, recommendCommand, gpusCommand, modelsCommand];

@@ -20,42 +20,39 @@ export interface ChoicesViewProps {
   onChange(change: { task?: Task; dataLanguage?: string; method?: Method | 'auto'; seqLen?: number }): void;
 }
 
+/** One labelled select: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`. */
+function SelectField<T extends string>(props: { id: string; label: string; value: T; options: readonly T[]; name: (option: T) => string; onChange: (value: T) => void }): JSX.Element {
+  const id = `jp-ModelAdvisor-${props.id}`;
+  return (
+    <div className="jp-ModelAdvisor-field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} data-testid={`model-advisor-${props.id}`} value={props.value} onChange={e => props.onChange(e.currentTarget.value as T)}>
+        {props.options.map(option => (
+          <option key={option} value={option}>
+            {props.name(option)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function ChoicesView(props: ChoicesViewProps): JSX.Element {
   const { lang } = props;
   return (
     <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-whatFor">
       <h2 id="jp-ModelAdvisor-whatFor">{t(lang, 'ui.whatFor')}</h2>
       <div className="jp-ModelAdvisor-grid">
-        <div className="jp-ModelAdvisor-field">
-          <label htmlFor="jp-ModelAdvisor-task">{t(lang, 'ui.task')}</label>
-          <select id="jp-ModelAdvisor-task" data-testid="model-advisor-task" value={props.task} onChange={e => props.onChange({ task: e.currentTarget.value as Task })}>
-            {props.tasks.map(task => (
-              <option key={task} value={task}>
-                {taskName(lang, task)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="jp-ModelAdvisor-field">
-          <label htmlFor="jp-ModelAdvisor-language">{t(lang, 'ui.dataLanguage')}</label>
-          <select id="jp-ModelAdvisor-language" data-testid="model-advisor-language" value={props.dataLanguage} onChange={e => props.onChange({ dataLanguage: e.currentTarget.value })}>
-            {props.languages.map(code => (
-              <option key={code} value={code}>
-                {languageName(lang, code)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="jp-ModelAdvisor-field">
-          <label htmlFor="jp-ModelAdvisor-method">{t(lang, 'ui.method')}</label>
-          <select id="jp-ModelAdvisor-method" data-testid="model-advisor-method" value={props.method} onChange={e => props.onChange({ method: e.currentTarget.value as Method | 'auto' })}>
-            {props.methods.map(method => (
-              <option key={method} value={method}>
-                {methodName(lang, method)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="task" label={t(lang, 'ui.task')} value={props.task} options={props.tasks} name={task => taskName(lang, task)} onChange={task => props.onChange({ task })} />
+        <SelectField
+          id="language"
+          label={t(lang, 'ui.dataLanguage')}
+          value={props.dataLanguage}
+          options={props.languages}
+          name={code => languageName(lang, code)}
+          onChange={dataLanguage => props.onChange({ dataLanguage })}
+        />
+        <SelectField id="method" label={t(lang, 'ui.method')} value={props.method} options={props.methods} name={method => methodName(lang, method)} onChange={method => props.onChange({ method })} />
         <div className="jp-ModelAdvisor-field">
           <label htmlFor="jp-ModelAdvisor-seqLen">{t(lang, 'ui.seqLen')}</label>
           <input
