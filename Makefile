@@ -29,8 +29,16 @@ $(VENV)/.stamp-python: requirements-dev.txt constraints.txt
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -c constraints.txt torch==2.13.0
 	$(PIP) install -q -c constraints.txt -r requirements-dev.txt
-	# A real non-Python kernel, for the test that the sidebar says it needs Python.
-	$(PY) -m bash_kernel.install --sys-prefix >/dev/null
+	touch $@
+
+# A real non-Python kernel, for the test that the sidebar says it needs Python. Only the test
+# server sees it (ui-tests/start-lab.sh puts this prefix on JUPYTER_PATH): in the lab a user
+# starts, File → New → Notebook must not ask them to choose between Python and Bash.
+TEST_KERNELS := $(VENV)/test-kernels
+$(VENV)/.stamp-test-kernel: $(VENV)/.stamp-python
+	$(PY) -m bash_kernel.install --prefix $(CURDIR)/$(TEST_KERNELS) >/dev/null
+	@# Earlier checkouts installed it into the venv itself, where every lab sees it.
+	rm -rf $(VENV)/share/jupyter/kernels/bash
 	touch $@
 
 venv: $(VENV)/.stamp-python
@@ -51,6 +59,8 @@ $(VENV)/.stamp-build: $(VENV)/.stamp-python node_modules/.stamp-npm $(TS_SOURCES
 build: $(VENV)/.stamp-build
 
 lab: build
+	@# Earlier checkouts put the tests' bash kernel where this lab would offer it.
+	rm -rf $(VENV)/share/jupyter/kernels/bash
 	@# This lab is for trying the advisor: no "get Jupyter news?" toast over the notebook.
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	cp scripts/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
@@ -59,7 +69,7 @@ lab: build
 		--ServerApp.root_dir=examples --LabApp.default_url=/lab/tree/quickstart.ipynb
 
 # Each suite prints its own summary; scripts/test-all adds them up into one last line.
-test: build
+test: build $(VENV)/.stamp-test-kernel
 	bash scripts/test-all
 
 jest: build
@@ -68,7 +78,7 @@ jest: build
 pytest: build
 	$(VENV)/bin/pytest -q
 
-ui-test: build
+ui-test: build $(VENV)/.stamp-test-kernel
 	cd ui-tests && npx playwright test
 
 clean:

@@ -163,14 +163,14 @@ const fitCommand: Command = {
 
 const recommendCommand: Command = {
   name: 'recommend',
-  usage: 'recommend --gpu <profile|24GB> --task <task> --language <zh|en|…> [--method …] [--report probe.json] [--limit N] [--json]',
+  usage: 'recommend --gpu <profile|24GB> --task <task> --language <zh|zh-Hant|en|…> [--method …] [--report probe.json] [--limit N] [--json]',
   summary: 'catalog models ranked for a task, a language and a GPU, with reasons',
   run(argv, out) {
     const args = parseArgs(argv, ['json']);
     const gpu = resolveGpu(args);
     const task = required(oneOf<Task>(args, 'task', TASKS), `--task <${TASKS.join('|')}>`);
     const language = required(flagString(args, 'language'), '--language <zh|en|…>');
-    if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--language must be a two-letter code such as zh or en, not ${JSON.stringify(language)}`);
+    if (!/^([a-z]{2}|zh-Han[st])$/.test(language)) throw new UsageError(`--language must be a two-letter code such as zh or en (or zh-Hant, zh-Hans), not ${JSON.stringify(language)}`);
     const method = oneOf(args, 'method', METHODS);
     const limit = flagInt(args, 'limit', 5);
     const recs = recommendModels({ task, language, gpu, method, limit });

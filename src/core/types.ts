@@ -26,12 +26,14 @@ export interface ModelEntry {
   id: string; // Hugging Face id, e.g. "Qwen/Qwen2.5-7B-Instruct"
   modelscope_id: string | null;
   tasks: Task[];
-  languages: string[]; // ISO 639-1, e.g. ["zh", "en"]
+  languages: string[]; // ISO 639-1, e.g. ["zh", "en"]; "zh-Hant" / "zh-Hans" for a model tuned for one script
   chinese: number; // 0–5 stars: how well it handles Chinese
   license: string;
   commercial: boolean;
   gated: boolean;
   trust_remote_code: boolean;
+  /** A reasoning model: writes a long chain of thought before each answer (DeepSeek-R1 distills). */
+  reasoning?: boolean;
   context_length: number;
   released: string; // YYYY-MM
   /** Published checkpoint: what a download costs. */

@@ -6,7 +6,7 @@ import type { FitVerdict, MemoryEstimate, Method, Recommendation, Reason, Task }
 import type { Step } from '../core/codegen';
 import type { Advice, LoadingWarning } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
-import { formatMiB } from './format';
+import { formatCount, formatMiB } from './format';
 
 const REASON_KEYS: Record<Reason['code'], MessageKey> = {
   fits: 'ui.reason.fits',
@@ -15,6 +15,8 @@ const REASON_KEYS: Record<Reason['code'], MessageKey> = {
   cpu_slow: 'ui.reason.cpu_slow',
   chinese: 'ui.reason.chinese',
   language: 'ui.reason.language',
+  script: 'ui.reason.script',
+  reasoning: 'ui.reason.reasoning',
   recent: 'ui.reason.recent',
   license: 'ui.reason.license',
   gated: 'ui.reason.gated',
@@ -115,11 +117,21 @@ export function languageName(lang: Language, code: string): string {
   }
 }
 
+/** The CPU-only profile's name (core/gpu `cpu`), which reasons carry as their "GPU". */
+const CPU_NAME = 'CPU only';
+
+/** A GPU profile's name in the panel's words: cards keep their own names; "CPU only" is translated. */
+export function gpuName(lang: Language, name: string): string {
+  return name === CPU_NAME ? t(lang, 'ui.gpu.cpu') : name;
+}
+
 /** One reason, translated from its code and values (never from its English text). */
 export function reasonText(lang: Language, reason: Reason): string {
   const values: Record<string, string | number> = { ...reason.values };
   if (typeof values.method === 'string' && values.method in METHOD_KEYS) values.method = methodName(lang, values.method as Method);
   if (typeof values.language === 'string') values.language = languageName(lang, values.language);
+  if (typeof values.seq_len === 'number') values.seq_len = formatCount(values.seq_len);
+  if (typeof values.gpu === 'string') values.gpu = gpuName(lang, values.gpu);
   return t(lang, REASON_KEYS[reason.code], values);
 }
 
@@ -132,7 +144,8 @@ function adviceValues(lang: Language, values: Record<string, string | number>): 
   const out: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(values)) {
     if (name.endsWith('_mib') && typeof value === 'number') out[name.slice(0, -4)] = `${(value / 1024).toFixed(1)} GiB`;
-    else if (name === 'seq_len' && typeof value === 'number') out[name] = value.toLocaleString('en-US');
+    else if (name === 'seq_len' && typeof value === 'number') out[name] = formatCount(value);
+    else if (name === 'gpu' && typeof value === 'string') out[name] = gpuName(lang, value);
     else if (name === 'method' && typeof value === 'string' && value in ADVICE_METHOD_KEYS) out[name] = t(lang, ADVICE_METHOD_KEYS[value as Method]);
     else out[name] = value;
   }

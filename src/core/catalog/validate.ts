@@ -23,7 +23,8 @@ export function isModelId(id: string): boolean {
   return id.length <= 1000 && (HF_ID.test(id) || LOCAL_PATH.test(id));
 }
 const MODELSCOPE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const LANGUAGE = /^[a-z]{2,3}$/;
+// ISO 639 codes; Chinese may name its script (zh-Hant: Traditional, zh-Hans: Simplified, BCP 47).
+const LANGUAGE = /^[a-z]{2,3}(-Han[st])?$/;
 const RELEASED = /^([0-9]{4}-(0[1-9]|1[0-2])|unknown)$/;
 const ARCHITECTURE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MODEL_TYPE = /^[a-z0-9_-]+$/;
@@ -38,13 +39,14 @@ const ENTRY_FIELDS = [
   'commercial',
   'gated',
   'trust_remote_code',
+  'reasoning',
   'context_length',
   'released',
   'checkpoint',
   'config',
   'notes'
 ] as const;
-const REQUIRED_FIELDS = ENTRY_FIELDS.filter(f => f !== 'checkpoint' && f !== 'notes');
+const REQUIRED_FIELDS = ENTRY_FIELDS.filter(f => f !== 'checkpoint' && f !== 'notes' && f !== 'reasoning');
 
 /** Config fields that are sizes: when present they must be positive integers (schema: PositiveInt). */
 export const SIZE_FIELDS = [
@@ -149,7 +151,7 @@ function entryProblems(row: unknown, where: string): string[] {
   if ('languages' in r) {
     const l = r.languages;
     if (!Array.isArray(l) || !l.every(x => typeof x === 'string' && LANGUAGE.test(x)) || new Set(l).size !== l.length) {
-      p.push(`${where}.languages must be distinct ISO 639 codes such as "zh", got ${JSON.stringify(l)}`);
+      p.push(`${where}.languages must be distinct ISO 639 codes such as "zh" (or "zh-Hant", "zh-Hans"), got ${JSON.stringify(l)}`);
     }
   }
   if ('chinese' in r && !(typeof r.chinese === 'number' && Number.isInteger(r.chinese) && r.chinese >= 0 && r.chinese <= 5)) {
@@ -158,7 +160,7 @@ function entryProblems(row: unknown, where: string): string[] {
   if ('license' in r && !(typeof r.license === 'string' && r.license.length > 0)) {
     p.push(`${where}.license must be a non-empty string`);
   }
-  for (const flag of ['commercial', 'gated', 'trust_remote_code'] as const) {
+  for (const flag of ['commercial', 'gated', 'trust_remote_code', 'reasoning'] as const) {
     if (flag in r && typeof r[flag] !== 'boolean') {
       p.push(`${where}.${flag} must be true or false, got ${describe(r[flag])}`);
     }

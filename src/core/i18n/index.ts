@@ -16,10 +16,25 @@ const TABLES: Record<Language, Partial<Record<MessageKey, string>>> = { en: EN, 
 /** The message for `key` in `lang`, with each `{name}` replaced by `values.name`. */
 export function t(lang: Language, key: MessageKey, values: Record<string, string | number> = {}): string {
   const template = TABLES[lang][key] ?? EN[key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    if (!(name in values)) throw new Error(`message ${key}: no value for ${whole}`);
-    return String(values[name]);
+  return template.replace(/( ?)\{(\w+)\}( ?)/g, (whole: string, before: string, name: string, after: string, at: number) => {
+    if (!(name in values)) throw new Error(`message ${key}: no value for {${name}}`);
+    const value = String(values[name]);
+    // Chinese templates space each {slot} for a Latin value ("在 Tesla T4 上"); a Chinese value
+    // ("僅 CPU", "英文") takes no space beside a Han character or full-width punctuation.
+    const dropBefore = lang !== 'en' && before !== '' && isWide(template[at - 1]) && isWide(value[0]);
+    const dropAfter = lang !== 'en' && after !== '' && isWide(value[value.length - 1]) && isWide(template[at + whole.length]);
+    return (dropBefore ? '' : before) + value + (dropAfter ? '' : after);
   });
+}
+
+/**
+ * Han characters and full-width punctuation. Chinese spacing as Taiwan's and the mainland's
+ * style guides agree (Microsoft's Chinese style guides; the Chinese Copywriting Guidelines):
+ * one half-width space between a Han character and a Latin word or a number, none between two
+ * Han characters, none beside full-width punctuation.
+ */
+export function isWide(ch: string | undefined): boolean {
+  return ch !== undefined && /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/.test(ch);
 }
 
 /** Read a language setting ("zh-CN" and "zh-TW" included); anything else is English. */

@@ -27,12 +27,15 @@ export function defaultOptimizer(method: Method, gpu: GpuProfile): Optimizer {
 export function defaultSettings(model: ModelEntry, gpu: GpuProfile, method: Method, wanted: Partial<EstimateSettings> = {}): EstimateSettings {
   const context = model.context_length > 0 ? model.context_length : DEFAULT_SEQ_LEN;
   const batch = wanted.batch ?? 1;
+  // Without a GPU the cells are a smoke test (does every cell run?), not a training run: one
+  // sample per step, no accumulation, so each step takes seconds instead of minutes.
+  const effective = gpu.backend === 'cpu' ? 1 : EFFECTIVE_BATCH;
   return {
     method,
     dtype: wanted.dtype ?? defaultDtype(method, gpu),
     seqLen: wanted.seqLen ?? Math.min(DEFAULT_SEQ_LEN, context),
     batch,
-    gradAccum: wanted.gradAccum ?? Math.max(1, Math.ceil(EFFECTIVE_BATCH / batch)),
+    gradAccum: wanted.gradAccum ?? Math.max(1, Math.ceil(effective / batch)),
     loraR: wanted.loraR ?? 16,
     loraAlpha: wanted.loraAlpha ?? 2 * (wanted.loraR ?? 16),
     gradientCheckpointing: wanted.gradientCheckpointing ?? method !== 'inference',
@@ -41,7 +44,7 @@ export function defaultSettings(model: ModelEntry, gpu: GpuProfile, method: Meth
 }
 
 /**
- * Start from what the user asked for; fill the rest so it fits. The batch grows (8, 4, 2, 1)
+ * Start from what the user asked for; fill the rest so it fits. The batch grows (8, 4, 2, 1; on a CPU 1)
  * while it fits, with accumulation keeping the effective batch; full fine-tuning falls back to
  * 8-bit AdamW when fp32 states do not fit; if nothing fits at batch 1, a sequence length the
  * user did not fix shrinks to the longest that does (a multiple of 64).
@@ -51,7 +54,7 @@ export function planTraining(model: ModelEntry, gpu: GpuProfile, method: Method,
     const settings = defaultSettings(model, gpu, method, { ...wanted, ...change });
     return { settings, estimate: estimateMemory(model, gpu, settings) };
   };
-  const batches = wanted.batch !== undefined ? [wanted.batch] : [8, 4, 2, 1];
+  const batches = wanted.batch !== undefined ? [wanted.batch] : gpu.backend === 'cpu' ? [1] : [8, 4, 2, 1];
   const optimizers: Array<Optimizer | undefined> = wanted.optimizer === undefined && method === 'full' ? [undefined, 'adamw_8bit'] : [undefined];
   let last = attempt({ batch: batches[batches.length - 1] });
   for (const optimizer of optimizers) {

@@ -11,7 +11,7 @@ import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
 export interface Reason {
-  code: 'fits' | 'tight' | 'size_band' | 'cpu_slow' | 'chinese' | 'language' | 'recent' | 'license' | 'gated' | 'remote_code';
+  code: 'fits' | 'tight' | 'size_band' | 'cpu_slow' | 'chinese' | 'language' | 'script' | 'reasoning' | 'recent' | 'license' | 'gated' | 'remote_code';
   values: Record<string, string | number>;
   text: string;
 }
@@ -28,9 +28,12 @@ export interface Recommendation {
 
 export interface RecommendRequest {
   task: Task;
-  language: string; // ISO 639-1: "zh", "en", …
+  /** ISO 639-1: "zh", "en", …; Chinese data may name its script: "zh-Hant" (Traditional), "zh-Hans" (Simplified). */
+  language: string;
   gpu: GpuProfile;
   method?: Method;
+  /** The sequence length the user trains at; each model's verdict is for it (default: the plan's own). */
+  seqLen?: number;
   /** Defaults to the catalog; the user's own rows can be added. */
   models?: readonly ModelEntry[];
   limit?: number;
@@ -54,13 +57,28 @@ export function sizeBand(gpu: GpuProfile): { min: number; max: number } {
 }
 
 /** QLoRA up to 16 GB (and wherever 4-bit runs when LoRA would not fit); LoRA above. */
-function methodFor(model: ModelEntry, gpu: GpuProfile, asked?: Method): Method {
+function methodFor(model: ModelEntry, gpu: GpuProfile, asked: Method | undefined, wanted: Partial<EstimateSettings>): Method {
   if (asked) return asked;
   const mib = gpu.free_mib ?? gpu.memory_mib;
   if (!gpu.bnb_4bit) return 'lora';
   if (mib <= 16 * GiB) return 'qlora';
-  return planTraining(model, gpu, 'lora').estimate.verdict === 'fits' ? 'lora' : 'qlora';
+  return planTraining(model, gpu, 'lora', wanted).estimate.verdict === 'fits' ? 'lora' : 'qlora';
 }
+
+/**
+ * Whether a model reads data in `language`. Chinese rows say "zh" (both scripts) or, for a
+ * model tuned for one script, "zh-Hant" / "zh-Hans"; asking for plain "zh" takes either.
+ */
+export function speaks(model: ModelEntry, language: string): boolean {
+  if (model.languages.length === 0 || model.languages.includes(language)) return true;
+  if (language === 'zh') return model.languages.some(l => l.startsWith('zh-'));
+  return language.startsWith('zh-') && model.languages.includes('zh');
+}
+
+/** A model tuned for the script asked (Breeze, TAIDE for zh-Hant) beats a general Chinese model of its size. */
+const SCRIPT_BONUS = 4;
+/** A reasoning model thinks aloud before every answer: slow and wordy as an assistant, so others rank first. */
+const REASONING_PENALTY = 3;
 
 const METHOD_WORDS: Record<Method, string> = { inference: 'for inference', full: 'with full fine-tuning', lora: 'with LoRA', qlora: 'with QLoRA' };
 
@@ -71,13 +89,17 @@ function billions(n: number): string {
 export function recommendModels(request: RecommendRequest): Recommendation[] {
   const { task, language, gpu } = request;
   const band = sizeBand(gpu);
-  const candidates = (request.models ?? MODELS).filter(m => m.tasks.includes(task) && (m.languages.includes(language) || m.languages.length === 0));
+  const candidates = (request.models ?? MODELS).filter(m => m.tasks.includes(task) && speaks(m, language));
+  const wanted: Partial<EstimateSettings> = request.seqLen !== undefined ? { seqLen: request.seqLen } : {};
   const ranked: Recommendation[] = [];
   for (const model of candidates) {
-    const method = methodFor(model, gpu, request.method);
+    // A length beyond what the model reads is not a setting it can be estimated at: leave it out.
+    if (request.seqLen !== undefined && model.context_length > 0 && request.seqLen > model.context_length) continue;
+    let method: Method;
     let planned;
     try {
-      planned = planTraining(model, gpu, method);
+      method = methodFor(model, gpu, request.method, wanted);
+      planned = planTraining(model, gpu, method, wanted);
     } catch (e) {
       // A family we cannot count (a user's own config) has no estimate, so we cannot say it
       // fits: it is not recommended, and stays choosable by id where the caller offers that.
@@ -109,9 +131,13 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
       // Bigger than the band but fitting is still good (a stronger model); much smaller is weaker.
       score += b > band.max ? 1.5 : Math.max(0, 2 - (band.min - b));
     }
-    if (language === 'zh') {
+    if (language === 'zh' || language.startsWith('zh-')) {
       score += model.chinese;
       if (model.chinese >= 4) reasons.push({ code: 'chinese', values: { stars: model.chinese }, text: `strong Chinese (${model.chinese}/5)` });
+      if (language !== 'zh' && model.languages.includes(language)) {
+        score += SCRIPT_BONUS;
+        reasons.push({ code: 'script', values: { language }, text: `tuned for ${language === 'zh-Hant' ? 'Traditional Chinese (Taiwan)' : 'Simplified Chinese'}` });
+      }
     } else if (model.languages.includes(language)) {
       score += 2;
       reasons.push({ code: 'language', values: { language }, text: `trained for ${language}` });
@@ -120,6 +146,10 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     if (year >= 2024) {
       score += Math.min(3, year - 2023);
       reasons.push({ code: 'recent', values: { released: model.released }, text: `a current model (released ${model.released})` });
+    }
+    if (model.reasoning) {
+      score -= REASONING_PENALTY;
+      reasons.push({ code: 'reasoning', values: {}, text: 'a reasoning model: it writes a long chain of thought before each answer (good for maths and logic; slow and wordy as an assistant)' });
     }
     if (estimate.verdict === 'tight') score -= 2;
     if (model.gated) {

@@ -1,7 +1,8 @@
 import { MODELS } from '../../catalog';
 import { findGpu } from '../../gpu';
 import { ModelEntry } from '../../types';
-import { recommendModels, describeRecommendation } from '../index';
+import { recommendModels, describeRecommendation, speaks } from '../index';
+import { planTraining } from '../../memory';
 
 describe('recommendModels', () => {
   it('on a T4 for Chinese chat: QLoRA, 3–8B, every pick fits, strongest Chinese first', () => {
@@ -52,5 +53,52 @@ describe('recommendModels', () => {
       expect(r.params).toBeLessThanOrEqual(1.8e9);
       expect(r.reasons.map(x => x.code)).toContain('cpu_slow');
     }
+  });
+
+  it('for Traditional Chinese data on a T4: the Taiwan-tuned models (Breeze, TAIDE) first, and they say why', () => {
+    const recs = recommendModels({ task: 'chat', language: 'zh-Hant', gpu: findGpu('t4') });
+    expect(recs.slice(0, 2).map(r => r.model.id).sort()).toEqual(['MediaTek-Research/Breeze-7B-Instruct-v1_0', 'taide/Llama3-TAIDE-LX-8B-Chat-Alpha1']);
+    expect(recs[0].reasons.map(r => r.code)).toContain('script');
+    // General Chinese models still follow; Simplified-only data never gets a Taiwan-tuned model.
+    expect(recs.some(r => r.model.id.startsWith('Qwen/'))).toBe(true);
+    const simplified = recommendModels({ task: 'chat', language: 'zh-Hans', gpu: findGpu('t4') });
+    expect(simplified.some(r => r.model.languages.includes('zh-Hant'))).toBe(false);
+    expect(simplified.length).toBeGreaterThan(3);
+  });
+
+  it('reads "zh" as either script and "zh-Hant" as Chinese', () => {
+    const breeze = MODELS.find(m => m.id === 'MediaTek-Research/Breeze-7B-Instruct-v1_0')!;
+    const qwen = MODELS.find(m => m.id === 'Qwen/Qwen2.5-7B-Instruct')!;
+    expect([speaks(breeze, 'zh'), speaks(breeze, 'zh-Hant'), speaks(breeze, 'zh-Hans')]).toEqual([true, true, false]);
+    expect([speaks(qwen, 'zh'), speaks(qwen, 'zh-Hant'), speaks(qwen, 'zh-Hans')]).toEqual([true, true, true]);
+  });
+
+  it('a chat assistant on a CPU: a model made for chat first; the reasoning model says what it is', () => {
+    for (const language of ['en', 'zh-Hant']) {
+      const recs = recommendModels({ task: 'chat', language, gpu: findGpu('cpu') });
+      expect(recs[0].model.reasoning).toBeFalsy();
+      const r1 = recs.find(r => r.model.reasoning);
+      if (r1) expect(r1.reasons.map(r => r.code)).toContain('reasoning');
+    }
+  });
+
+  it('without a GPU the cells are a smoke test: batch 1, no accumulation', () => {
+    const qwen = MODELS.find(m => m.id === 'Qwen/Qwen2.5-0.5B-Instruct')!;
+    const { settings } = planTraining(qwen, findGpu('cpu'), 'lora');
+    expect([settings.batch, settings.gradAccum]).toEqual([1, 1]);
+  });
+
+  it('judges every model at the length the user trains at, as the estimate does', () => {
+    const gpu = findGpu('t4');
+    const recs = recommendModels({ task: 'chat', language: 'zh', gpu, seqLen: 8192 });
+    expect(recs.length).toBeGreaterThan(0);
+    for (const r of recs) {
+      expect(r.settings.seqLen).toBe(8192);
+      const alone = planTraining(r.model, gpu, r.method, { seqLen: 8192 });
+      expect(r.estimate.verdict).toBe(alone.estimate.verdict);
+      expect(r.estimate.total_mib).toBe(alone.estimate.total_mib);
+    }
+    // A model that reads fewer tokens than asked is left out, not estimated at its own length.
+    expect(recs.every(r => r.model.context_length === 0 || r.model.context_length >= 8192)).toBe(true);
   });
 });
