@@ -17,7 +17,9 @@ const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
 
 export const CommandIds = {
   open: 'model-advisor:open',
+  insertCells: 'model-advisor:insert-cells',
   insertLoadingCell: 'model-advisor:insert-loading-cell',
+  refresh: 'model-advisor:refresh',
   useConfig: 'model-advisor:use-config'
 } as const;
 
@@ -54,14 +56,28 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     tracker.currentChanged.connect((_, panel) => runtime.setNotebook(panel));
 
     app.commands.addCommand(CommandIds.open, {
-      label: 'Model Advisor: Open',
-      caption: 'Show the Model Advisor sidebar',
-      execute: () => app.shell.activateById(sidebar.id)
+      label: () => t(lang, 'ui.cmd.open'),
+      caption: () => t(lang, 'ui.title'),
+      execute: () => {
+        app.shell.activateById(sidebar.id);
+        // Into the panel, so the keyboard goes on from its first control ("Plan for").
+        sidebar.node.querySelector<HTMLElement>('select, input, button')?.focus();
+      }
+    });
+    app.commands.addCommand(CommandIds.insertCells, {
+      label: () => t(lang, 'ui.cmd.insertCells'),
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: () => advisor.insertCells()
     });
     app.commands.addCommand(CommandIds.insertLoadingCell, {
-      label: 'Model Advisor: Insert loading cell',
+      label: () => t(lang, 'ui.cmd.insertLoading'),
       isEnabled: () => tracker.currentWidget !== null,
       execute: () => advisor.insertLoadingCell()
+    });
+    app.commands.addCommand(CommandIds.refresh, {
+      label: () => t(lang, 'ui.cmd.refresh'),
+      isEnabled: () => tracker.currentWidget !== null,
+      execute: () => runtime.refresh()
     });
 
     /** The file browser's selected item, when it is a config.json (the context menu's target). */
@@ -85,8 +101,10 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     // Every .json item gets the entry's selector; isVisible keeps it to files named config.json.
     app.contextMenu.addItem({ command: CommandIds.useConfig, selector: '.jp-DirListing-item[data-file-type="json"]', rank: 10 });
 
-    palette?.addItem({ command: CommandIds.open, category: 'Model Advisor' });
-    palette?.addItem({ command: CommandIds.insertLoadingCell, category: 'Model Advisor' });
+    // "Open" first: the palette sorts a category by rank, then by label.
+    [CommandIds.open, CommandIds.insertCells, CommandIds.insertLoadingCell, CommandIds.refresh].forEach((command, rank) =>
+      palette?.addItem({ command, category: 'Model Advisor', rank })
+    );
 
     if (settingRegistry) {
       void settingRegistry.load(PLUGIN_ID).then(settings => {
