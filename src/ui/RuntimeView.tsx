@@ -12,10 +12,31 @@ export type RuntimeViewState =
   | { kind: 'ready'; report: GpuReport }
   | { kind: 'error'; message: string };
 
+/** nvidia-smi is simply absent on a machine without an NVIDIA driver: that is "no GPU", not a failure. */
+const ABSENT = /not on PATH/;
+
+/** True when nvidia-smi is there but failed (a broken driver): the runtime may have a GPU it cannot use. */
+export function driverFailed(report: GpuReport): boolean {
+  return report.gpus.length === 0 && report.errors.some(e => e.source === 'nvidia-smi' && !ABSENT.test(e.message));
+}
+
+/** GPU memory already taken on the first GPU (by this kernel's model, or another process); null when unknown. */
+export function usedMib(report: GpuReport): number | null {
+  const first = report.gpus[0];
+  if (!first) return null;
+  if (first.memory_used_mib !== null) return first.memory_used_mib;
+  if (first.memory_total_mib === null || first.memory_free_mib === null) return null;
+  return Math.max(0, first.memory_total_mib - first.memory_free_mib);
+}
+
+/** Below this, "in use" is the CUDA context and the driver's own share, not a model (about 0.3–0.5 GiB). */
+const BUSY_MIB = 1024;
+
 /** "Tesla T4 · 15.0 GiB", "2 × Tesla T4 · 15.0 GiB each", or that there is none. */
 export function describeGpus(lang: Language, report: GpuReport): string {
   const gpus = report.gpus;
   if (gpus.length === 0) {
+    if (driverFailed(report)) return t(lang, 'ui.gpuUnreadable');
     return t(lang, report.backend === 'mps' ? 'ui.appleGpu' : 'ui.noGpu');
   }
   const first = gpus[0];
@@ -49,13 +70,26 @@ export function RuntimeView(props: { lang: Language; state: RuntimeViewState; on
     case 'ready': {
       const r = state.report;
       const free = r.gpus[0]?.memory_free_mib;
+      const used = usedMib(r);
+      // What the probe could not learn, in its own words (a broken driver must not read as "no GPU").
+      const problems = r.errors.filter(e => !(e.source === 'nvidia-smi' && ABSENT.test(e.message)));
       body = (
         <>
           <div className="jp-ModelAdvisor-gpu" data-testid="model-advisor-gpu">
             {describeGpus(lang, r)}
           </div>
           {free !== undefined && free !== null && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.freeMemory', { free: formatMiB(free) })}</div>}
-          <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.platform', { platform: r.platform })}</div>
+          {used !== null && used >= BUSY_MIB && (
+            <div className="jp-ModelAdvisor-warning" data-testid="model-advisor-busy">
+              {t(lang, 'ui.gpuInUse', { used: formatMiB(used) })}
+            </div>
+          )}
+          {problems.map(e => (
+            <div key={`${e.source}: ${e.message}`} className="jp-ModelAdvisor-muted jp-ModelAdvisor-code" data-testid="model-advisor-probe-error">
+              {e.source}: {e.message}
+            </div>
+          ))}
+          <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.platform', { platform: t(lang, `ui.platform.${r.platform}`) })}</div>
           {r.ram_total_mib !== null && r.ram_available_mib !== null && (
             <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.ram', { available: formatMiB(r.ram_available_mib), total: formatMiB(r.ram_total_mib) })}</div>
           )}

@@ -47,6 +47,8 @@ export const EN = {
   'ui.probeFailed': 'Could not read the runtime: {message}',
   'ui.noGpu': 'No NVIDIA GPU in this runtime',
   'ui.appleGpu': 'Apple GPU (MPS), memory shared with the system',
+  'ui.gpuUnreadable': 'The NVIDIA driver did not answer: a GPU may be here but cannot be used',
+  'ui.gpuInUse': '{used} of GPU memory is already in use — probably a model loaded in this kernel; restarting the kernel frees it.',
   'ui.gpuLine': '{name} · {memory}',
   'ui.gpuCount': '{count} × {name} · {memory} each',
   'ui.freeMemory': 'GPU memory {free} free',

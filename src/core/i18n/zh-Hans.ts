@@ -49,6 +49,8 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.probeFailed': '无法读取运行环境：{message}',
   'ui.noGpu': '此运行环境没有 NVIDIA GPU',
   'ui.appleGpu': 'Apple GPU（MPS），与系统共享内存',
+  'ui.gpuUnreadable': 'NVIDIA 驱动没有响应：这里可能有 GPU，但目前无法使用',
+  'ui.gpuInUse': '已有 {used} 显存被占用，可能是这个内核加载的模型；重启内核即可释放。',
   'ui.gpuLine': '{name} · {memory}',
   'ui.gpuCount': '{count} × {name} · 每块 {memory}',
   'ui.freeMemory': '显存可用 {free}',

@@ -49,6 +49,8 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.probeFailed': '無法讀取執行環境：{message}',
   'ui.noGpu': '此執行環境沒有 NVIDIA GPU',
   'ui.appleGpu': 'Apple GPU（MPS），與系統共用記憶體',
+  'ui.gpuUnreadable': 'NVIDIA 驅動程式沒有回應：這裡可能有 GPU，但目前無法使用',
+  'ui.gpuInUse': '已有 {used} GPU 記憶體在使用中，可能是這個核心載入的模型；重新啟動核心即可釋放。',
   'ui.gpuLine': '{name} · {memory}',
   'ui.gpuCount': '{count} × {name} · 每張 {memory}',
   'ui.freeMemory': 'GPU 記憶體可用 {free}',
