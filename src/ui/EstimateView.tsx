@@ -1,8 +1,9 @@
 import * as React from 'react';
 import type { EstimateSettings, MemoryEstimate, Method } from '../core';
 import { Language, t } from '../core/i18n';
-import { formatMiB } from './format';
-import { adviceText, breakdownRows, methodName, verdictText, warningText } from './rows';
+import { formatCount, formatMiB } from './format';
+import { MemoryBar } from './MemoryBar';
+import { adviceText, breakdownRows, isChange, methodName, verdictText, warningText } from './rows';
 
 /** The estimate for the chosen model, or why there is none. */
 export type EstimateViewState =
@@ -24,14 +25,18 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
   } else {
     const { settings, estimate } = state;
     const rows = breakdownRows(lang, estimate);
+    const notes = estimate.advice.filter(a => !isChange(a));
+    const changes = estimate.advice.filter(isChange);
     body = (
       <>
         <div className="jp-ModelAdvisor-muted">
-          {t(lang, 'ui.estimateFor', { model: props.modelId, method: methodName(lang, props.method), seq_len: settings.seqLen, batch: settings.batch, accum: settings.gradAccum })}
+          {t(lang, 'ui.estimateFor', { model: props.modelId, method: methodName(lang, props.method), seq_len: formatCount(settings.seqLen), batch: settings.batch, accum: settings.gradAccum })}
         </div>
         <div className={`jp-ModelAdvisor-verdict jp-ModelAdvisor-verdict-${estimate.verdict}`} data-testid="model-advisor-verdict">
           {verdictText(lang, estimate.verdict, estimate.total_mib, estimate.available_mib)}
         </div>
+        {notes.length > 0 && <SentenceList items={notes.map(a => adviceText(lang, a))} />}
+        <MemoryBar lang={lang} verdict={estimate.verdict} totalMib={estimate.total_mib} availableMib={estimate.available_mib} rows={rows} />
         <table className="jp-ModelAdvisor-breakdown" data-testid="model-advisor-breakdown">
           <thead>
             <tr>
@@ -43,22 +48,22 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
             {rows.map(row => (
               <tr key={row.term}>
                 <th scope="row">{row.label}</th>
-                <td>{row.mib.toLocaleString('en-US')}</td>
+                <td>{formatCount(row.mib)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
             <tr>
               <th scope="row">{t(lang, 'ui.total')}</th>
-              <td>{estimate.total_mib.toLocaleString('en-US')}</td>
+              <td>{formatCount(estimate.total_mib)}</td>
             </tr>
           </tfoot>
         </table>
-        <div>{estimate.max_seq_len === null ? t(lang, 'ui.maxSeqLenNone') : t(lang, 'ui.maxSeqLen', { tokens: estimate.max_seq_len })}</div>
-        {estimate.advice.length > 0 && (
+        <div>{estimate.max_seq_len === null ? t(lang, 'ui.maxSeqLenNone') : t(lang, 'ui.maxSeqLen', { tokens: formatCount(estimate.max_seq_len) })}</div>
+        {changes.length > 0 && (
           <>
             <h3>{t(lang, 'ui.advice')}</h3>
-            <SentenceList items={estimate.advice.map(a => adviceText(lang, a))} />
+            <SentenceList items={changes.map(a => adviceText(lang, a))} />
           </>
         )}
         <h3>{t(lang, 'ui.loading')}</h3>

@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { Language, t } from '../core/i18n';
+import { MemoryBar } from './MemoryBar';
 import type { ModelRow } from './rows';
 
 /** What the list can say: still waiting for the GPU, a failure, or the rows to choose from. */
@@ -41,14 +42,27 @@ export function ModelsView(props: { lang: Language; state: ModelsViewState; onCh
                   />
                   <span className="jp-ModelAdvisor-modelId">{row.id}</span>
                 </label>
-                <div id={`${id}-why`} className="jp-ModelAdvisor-why">
-                  <div className={`jp-ModelAdvisor-verdict-${row.verdict}`}>{row.verdictText}</div>
-                  {row === state.extra && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.notRecommended')}</div>}
-                  <ul className="jp-ModelAdvisor-reasons">
-                    {row.reasons.map(reason => (
-                      <li key={reason}>{reason}</li>
-                    ))}
-                  </ul>
+                <div className="jp-ModelAdvisor-why">
+                  <div id={`${id}-why`}>
+                    <div className={`jp-ModelAdvisor-verdict-${row.verdict}`} data-testid="model-advisor-card-verdict">
+                      {row.verdictText}
+                    </div>
+                    {row === state.extra && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.notRecommended')}</div>}
+                  </div>
+                  {row.totalMib !== undefined && row.availableMib !== undefined && (
+                    <MemoryBar lang={lang} verdict={row.verdict} totalMib={row.totalMib} availableMib={row.availableMib} rows={[]} compact />
+                  )}
+                  {row.reasons.length > 0 && (
+                    // Collapsed: the verdict is what a learner compares; the reasons are there when asked for.
+                    <details className="jp-ModelAdvisor-details">
+                      <summary>{t(lang, 'ui.why')}</summary>
+                      <ul className="jp-ModelAdvisor-reasons">
+                        {row.reasons.map(reason => (
+                          <li key={reason}>{reason}</li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
                 </div>
               </div>
             );

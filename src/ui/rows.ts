@@ -152,6 +152,17 @@ function adviceValues(lang: Language, values: Record<string, string | number>): 
   return out;
 }
 
+/**
+ * Advice that describes rather than asks for a change (the GPU computes in fp16; the total
+ * against the free memory): shown beside the verdict, so "What to change" holds only changes
+ * the user can make in this panel.
+ */
+const NOTE_CODES: ReadonlySet<Advice['code']> = new Set(['no_bf16', 'needs_close', 'needs_more']);
+
+export function isChange(advice: Advice): boolean {
+  return !NOTE_CODES.has(advice.code);
+}
+
 /** One piece of the estimate's advice, translated from its code and values (never from its English text). */
 export function adviceText(lang: Language, advice: Advice): string {
   return t(lang, ADVICE_KEYS[advice.code], adviceValues(lang, advice.values));
@@ -172,6 +183,9 @@ export interface ModelRow {
   verdict: FitVerdict;
   verdictText: string;
   reasons: string[];
+  /** For the card's small bar; absent when there is no estimate. */
+  totalMib?: number;
+  availableMib?: number;
 }
 
 export function modelRow(lang: Language, r: Recommendation): ModelRow {
@@ -179,6 +193,8 @@ export function modelRow(lang: Language, r: Recommendation): ModelRow {
     id: r.model.id,
     verdict: r.estimate.verdict,
     verdictText: verdictText(lang, r.estimate.verdict, r.estimate.total_mib, r.estimate.available_mib),
+    totalMib: r.estimate.total_mib,
+    availableMib: r.estimate.available_mib,
     // The fit reason repeats the verdict line with the batch and length behind it; keep it.
     reasons: r.reasons.map(reason => reasonText(lang, reason))
   };

@@ -91,6 +91,7 @@ export const EN = {
   'ui.modelsWaiting': 'The models appear once the runtime’s GPU is known.',
   'ui.modelsNone': 'No catalog model for this task and language fits this GPU. Try another method or task.',
   'ui.notRecommended': 'Your choice; not among the recommendations for these settings.',
+  'ui.why': 'Why this model',
   'ui.reason.fits': 'fits {gpu} with {method} at {seq_len} tokens, batch {batch} (about {total_gib} GiB)',
   'ui.reason.tight': 'just fits {gpu} with {method} at {seq_len} tokens, batch {batch} (about {total_gib} GiB)',
   'ui.reason.size_band': '{params} parameters: the size this GPU trains well ({min}–{max}B)',

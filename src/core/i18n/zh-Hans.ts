@@ -93,6 +93,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.modelsWaiting': '读取到运行环境的 GPU 后，这里会列出模型。',
   'ui.modelsNone': '目录中没有适合此任务和语言、又放得进这张 GPU 的模型。请换一种方法或任务。',
   'ui.notRecommended': '你选择的模型；不在当前设置的推荐之列。',
+  'ui.why': '为什么推荐它',
   'ui.reason.fits': '用 {method} 在 {gpu} 上放得下：{seq_len} 个 token，批大小 {batch}（约 {total_gib} GiB）',
   'ui.reason.tight': '用 {method} 在 {gpu} 上勉强放得下：{seq_len} 个 token，批大小 {batch}（约 {total_gib} GiB）',
   'ui.reason.size_band': '{params} 参数：这张 GPU 适合训练的规模（{min}–{max}B）',

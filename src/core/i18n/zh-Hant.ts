@@ -93,6 +93,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.modelsWaiting': '讀取到執行環境的 GPU 後，這裡會列出模型。',
   'ui.modelsNone': '目錄中沒有適合此任務和語言、又放得進這張 GPU 的模型。請換一種方法或任務。',
   'ui.notRecommended': '你選擇的模型；不在目前設定的推薦之列。',
+  'ui.why': '為什麼推薦它',
   'ui.reason.fits': '用 {method} 在 {gpu} 上放得下：{seq_len} 個 token，批次大小 {batch}（約 {total_gib} GiB）',
   'ui.reason.tight': '用 {method} 在 {gpu} 上勉強放得下：{seq_len} 個 token，批次大小 {batch}（約 {total_gib} GiB）',
   'ui.reason.size_band': '{params} 參數：這張 GPU 適合訓練的規模（{min}–{max}B）',
