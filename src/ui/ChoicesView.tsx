@@ -1,6 +1,7 @@
 import * as React from 'react';
 import type { Method, Task } from '../core';
 import { Language, t } from '../core/i18n';
+import { formatCount } from './format';
 import { languageName, methodName, taskName } from './rows';
 
 /**
@@ -17,8 +18,17 @@ export interface ChoicesViewProps {
   dataLanguage: string;
   method: Method | 'auto';
   seqLen: number;
-  onChange(change: { task?: Task; dataLanguage?: string; method?: Method | 'auto'; seqLen?: number }): void;
+  /** The sliders' ends: the longest length and the largest batch that fit (at least the smallest). */
+  seqLenMax?: number;
+  /** Why the typed length cannot be used, said beside the field; null when it can. */
+  seqLenError?: string | null;
+  batch?: number;
+  batchMax?: number;
+  onChange(change: { task?: Task; dataLanguage?: string; method?: Method | 'auto'; seqLen?: number; batch?: number }): void;
 }
+
+/** The length slider moves in 64-token steps, as the plan rounds lengths. */
+export const SEQ_LEN_STEP = 64;
 
 /** One labelled select: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`. */
 function SelectField<T extends string>(props: { id: string; label: string; value: T; options: readonly T[]; name: (option: T) => string; onChange: (value: T) => void }): JSX.Element {
@@ -62,11 +72,70 @@ export function ChoicesView(props: ChoicesViewProps): JSX.Element {
             min={16}
             step={64}
             inputMode="numeric"
+            aria-invalid={props.seqLenError ? true : undefined}
+            aria-describedby={props.seqLenError ? 'jp-ModelAdvisor-seqLenError' : undefined}
             value={Number.isNaN(props.seqLen) ? '' : props.seqLen}
             onChange={e => props.onChange({ seqLen: e.currentTarget.value === '' ? NaN : Number(e.currentTarget.value) })}
           />
+          {props.seqLenError && (
+            <span id="jp-ModelAdvisor-seqLenError" className="jp-ModelAdvisor-error" role="alert">
+              {props.seqLenError}
+            </span>
+          )}
         </div>
       </div>
+      {props.seqLenMax !== undefined && (
+        <Slider
+          id="seqLenSlider"
+          label={t(lang, 'ui.seqLenSlider', { max: formatCount(props.seqLenMax) })}
+          min={SEQ_LEN_STEP}
+          max={Math.max(SEQ_LEN_STEP, props.seqLenMax)}
+          step={SEQ_LEN_STEP}
+          value={Number.isFinite(props.seqLen) ? props.seqLen : SEQ_LEN_STEP}
+          valueText={n => t(lang, 'ui.tokens', { tokens: formatCount(n) })}
+          onChange={seqLen => props.onChange({ seqLen })}
+        />
+      )}
+      {props.batch !== undefined && props.batchMax !== undefined && (
+        <Slider
+          id="batchSlider"
+          label={t(lang, 'ui.batchSlider', { max: props.batchMax })}
+          min={1}
+          max={Math.max(1, props.batchMax)}
+          step={1}
+          value={props.batch}
+          valueText={n => String(n)}
+          onChange={batch => props.onChange({ batch })}
+        />
+      )}
     </section>
+  );
+}
+
+/**
+ * A range input bounded by what fits: moving it re-estimates at once (bench/slider measures
+ * the recompute against a 16 ms frame). Its value is read out in words (aria-valuetext).
+ */
+function Slider(props: { id: string; label: string; min: number; max: number; step: number; value: number; valueText: (n: number) => string; onChange: (n: number) => void }): JSX.Element {
+  const id = `jp-ModelAdvisor-${props.id}`;
+  const value = Math.min(props.max, Math.max(props.min, props.value));
+  return (
+    <div className="jp-ModelAdvisor-field jp-ModelAdvisor-slider">
+      <label htmlFor={id}>{props.label}</label>
+      <div className="jp-ModelAdvisor-row">
+        <input
+          id={id}
+          data-testid={`model-advisor-${props.id}`}
+          type="range"
+          min={props.min}
+          max={props.max}
+          step={props.step}
+          value={value}
+          aria-valuetext={props.valueText(props.value)}
+          onChange={e => props.onChange(Number(e.currentTarget.value))}
+        />
+        <output htmlFor={id}>{props.valueText(props.value)}</output>
+      </div>
+    </div>
   );
 }
