@@ -4,12 +4,13 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
-import { LabIcon } from '@jupyterlab/ui-components';
+import { LabIcon, ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import { AdvisorPanel } from '../ui/panel/Panel';
 import iconSvg from '../../style/icon.svg';
-import { AdvisorModel } from './advisor';
-import { Preferences } from './choices';
+import { AdvisorModel } from '../ui/panel/advisor';
+import { Preferences } from '../ui/panel/choices';
 import { RuntimeModel } from './model';
-import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
 import { Language, t, toLanguage } from '../core/i18n';
 
@@ -20,6 +21,18 @@ export const CommandIds = {
   insertLoadingCell: 'model-advisor:insert-loading-cell',
   useConfig: 'model-advisor:use-config'
 } as const;
+
+/** The left-area panel: a Lumino wrapper around the host-neutral panel (next commit: its own file). */
+class AdvisorSidebar extends ReactWidget {
+  constructor(private readonly advisor: AdvisorModel) {
+    super();
+    this.addClass('jp-ModelAdvisor');
+  }
+
+  protected render(): JSX.Element {
+    return React.createElement(AdvisorPanel, { advisor: this.advisor });
+  }
+}
 
 export const advisorIcon = new LabIcon({ name: 'jupyterlab-model-advisor:icon', svgstr: iconSvg });
 
@@ -40,10 +53,10 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     browsers: IFileBrowserFactory | null
   ) => {
     const runtime = new RuntimeModel();
-    const advisor = new AdvisorModel(runtime, tracker, toLanguage(translator?.languageCode));
+    const advisor = new AdvisorModel(runtime, toLanguage(translator?.languageCode));
     let lang: Language = advisor.lang;
 
-    const sidebar = new AdvisorSidebar(runtime, advisor);
+    const sidebar = new AdvisorSidebar(advisor);
     sidebar.id = 'jp-model-advisor';
     sidebar.title.icon = advisorIcon;
     sidebar.title.caption = t(lang, 'ui.title');

@@ -1,30 +1,40 @@
 import * as React from 'react';
-import { ReactWidget } from '@jupyterlab/ui-components';
-import { METHODS, TASKS } from '../core';
-import { STEPS } from '../core/codegen';
-import { t } from '../core/i18n';
-import { CellsView } from '../ui/CellsView';
-import { ChoicesView } from '../ui/ChoicesView';
-import { EstimateView } from '../ui/EstimateView';
-import { ModelsView, ModelsViewState } from '../ui/ModelsView';
-import { RuntimeView } from '../ui/RuntimeView';
-import { modelRow, ModelRow, verdictText } from '../ui/rows';
+import { METHODS, TASKS } from '../../core';
+import { STEPS } from '../../core/codegen';
+import { t } from '../../core/i18n';
+import { CellsView } from '../CellsView';
+import { ChoicesView } from '../ChoicesView';
+import { EstimateView } from '../EstimateView';
+import { ModelsView, ModelsViewState } from '../ModelsView';
+import { RuntimeView } from '../RuntimeView';
+import { modelRow, ModelRow, verdictText } from '../rows';
 import { AdvisorModel } from './advisor';
 import { DATA_LANGUAGES, toggleStep } from './choices';
-import { RuntimeModel } from './model';
 
 const METHOD_CHOICES = ['auto', ...METHODS] as const;
 
-/** The left-area panel: a thin Lumino wrapper that re-renders the views on each change of the runtime or the choices. */
-export class AdvisorSidebar extends ReactWidget {
-  constructor(private readonly runtime: RuntimeModel, private readonly advisor: AdvisorModel) {
-    super();
-    this.addClass('jp-ModelAdvisor');
-    this.advisor.changed.connect(() => this.update(), this);
+export interface AdvisorPanelProps {
+  advisor: AdvisorModel;
+  /** What a host adds below the insert buttons (the widget's "Copy all", "Download .ipynb"). */
+  extraActions?: React.ReactNode;
+}
+
+/**
+ * The advisor's one panel, the same in every host (the JupyterLab sidebar, a notebook widget):
+ * it re-renders on each change of the runtime, the choices, the language or the settings.
+ */
+export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
+  componentDidMount(): void {
+    this._disconnect = this.props.advisor.changed.connect(() => this.forceUpdate());
   }
 
-  protected render(): JSX.Element {
-    const advisor = this.advisor;
+  componentWillUnmount(): void {
+    this._disconnect?.();
+  }
+
+  render(): JSX.Element {
+    const advisor = this.props.advisor;
+    const host = advisor.host;
     const lang = advisor.lang;
     const choices = advisor.choices;
     const state = advisor.advice;
@@ -32,7 +42,7 @@ export class AdvisorSidebar extends ReactWidget {
     return (
       <>
         <h2>{t(lang, 'ui.title')}</h2>
-        <RuntimeView lang={lang} state={this.runtime.state} onRefresh={() => void this.runtime.refresh()} />
+        <RuntimeView lang={lang} state={host.runtime} onRefresh={() => host.refreshRuntime()} />
         <ChoicesView
           lang={lang}
           tasks={TASKS}
@@ -50,19 +60,20 @@ export class AdvisorSidebar extends ReactWidget {
           lang={lang}
           allSteps={STEPS}
           steps={chosen?.steps ?? []}
-          canInsert={this.runtime.panel !== null}
+          canInsert={host.canInsert}
           notice={advisor.notice}
           onToggle={(step, on) => chosen && advisor.update({ steps: toggleStep(chosen.steps, step, on) })}
           onInsertCells={() => advisor.insertCells()}
           onInsertLoading={() => advisor.insertLoadingCell()}
+          extraActions={this.props.extraActions}
         />
       </>
     );
   }
 
   private _modelsState(): ModelsViewState {
-    const state = this.advisor.advice;
-    const lang = this.advisor.lang;
+    const state = this.props.advisor.advice;
+    const lang = this.props.advisor.lang;
     if (state.kind !== 'ready') return state;
     const { recommendations, chosen } = state.advice;
     const rows = recommendations.map(r => modelRow(lang, r));
@@ -80,4 +91,6 @@ export class AdvisorSidebar extends ReactWidget {
     }
     return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };
   }
+
+  private _disconnect: (() => void) | null = null;
 }
