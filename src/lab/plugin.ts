@@ -4,13 +4,12 @@ import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
-import { LabIcon, ReactWidget } from '@jupyterlab/ui-components';
-import * as React from 'react';
-import { AdvisorPanel } from '../ui/panel/Panel';
+import { LabIcon } from '@jupyterlab/ui-components';
 import iconSvg from '../../style/icon.svg';
 import { AdvisorModel } from '../ui/panel/advisor';
 import { Preferences } from '../ui/panel/choices';
 import { RuntimeModel } from './model';
+import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
 import { Language, t, toLanguage } from '../core/i18n';
 
@@ -21,18 +20,6 @@ export const CommandIds = {
   insertLoadingCell: 'model-advisor:insert-loading-cell',
   useConfig: 'model-advisor:use-config'
 } as const;
-
-/** The left-area panel: a Lumino wrapper around the host-neutral panel (next commit: its own file). */
-class AdvisorSidebar extends ReactWidget {
-  constructor(private readonly advisor: AdvisorModel) {
-    super();
-    this.addClass('jp-ModelAdvisor');
-  }
-
-  protected render(): JSX.Element {
-    return React.createElement(AdvisorPanel, { advisor: this.advisor });
-  }
-}
 
 export const advisorIcon = new LabIcon({ name: 'jupyterlab-model-advisor:icon', svgstr: iconSvg });
 
