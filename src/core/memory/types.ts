@@ -1,8 +1,10 @@
 /** The words of the memory wing: what an estimate is asked (settings) and what it answers. */
 import { Method, WeightDtype } from '../types';
+import { Recipe } from './recipe';
 
-export type Optimizer = 'adamw_torch' | 'adamw_8bit' | 'paged_adamw_8bit';
-export const OPTIMIZERS: readonly Optimizer[] = ['adamw_torch', 'adamw_8bit', 'paged_adamw_8bit'];
+/** transformers `TrainingArguments.optim` names (training_args.py, OptimizerNames). */
+export type Optimizer = 'adamw_torch' | 'adamw_8bit' | 'paged_adamw_8bit' | 'adafactor' | 'sgd';
+export const OPTIMIZERS: readonly Optimizer[] = ['adamw_torch', 'adamw_8bit', 'paged_adamw_8bit', 'adafactor', 'sgd'];
 
 /** How the generated cells train (or run) the model; the estimate prices exactly these. */
 export interface EstimateSettings {
@@ -15,6 +17,8 @@ export interface EstimateSettings {
   loraAlpha: number;
   gradientCheckpointing: boolean;
   optimizer: Optimizer;
+  /** The user's own recipe; what it leaves out is what our cells do (recipe.ts, DEFAULT_RECIPE). */
+  recipe?: Partial<Recipe>;
 }
 
 /** fits: below 90 % of the memory we can use; tight: below 100 %; no: above. */
