@@ -19,8 +19,7 @@ import {
   PRE_QUANTIZED,
   PRECISIONS,
   Recipe,
-  RecipeError,
-  recipeOf
+  RecipeError
 } from '../core/memory';
 import { fetchHubAnswer } from './hub';
 import { countParameters, UnknownFamilyError } from '../core/params';
@@ -237,12 +236,12 @@ const fitCommand: Command = {
     if (args.flags.has('json')) {
       const breakdown = Object.fromEntries(Object.entries(e.breakdown).map(([k, v]) => [k + '_mib', v]));
       out(
-        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, gpu_capabilities_known: !unknownCaps, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice.map(a => a.text), advice_codes: e.advice.map(a => a.code), settings, recipe: recipeOf(settings.recipe), loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) } }) + '\n'
+        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, gpu_capabilities_known: !unknownCaps, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice.map(a => a.text), advice_codes: e.advice.map(a => a.code), settings, recipe: e.recipe, loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) } }) + '\n'
       );
       return 0;
     }
-    const lines = [`${model.id} (${n(e.params)} parameters) · ${method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`];
-    const r = recipeOf(settings.recipe);
+    const lines = [`${model.id} (${n(e.params)} parameters) · ${e.method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`];
+    const r = e.recipe;
     const stated = Object.entries(recipe).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
     if (r.weights !== null && recipe.weights === undefined) stated.push(`weights ${r.weights} (from the config's quantization_config)`);
     if (wanted.optimizer) stated.unshift(`optimizer ${wanted.optimizer}`);

@@ -215,6 +215,7 @@ export function estimateMemory(model: ModelEntry, gpu: GpuProfile, asked: Estima
   return {
     params: count.total,
     method: settings.method,
+    recipe: recipeOf(settings.recipe),
     total_mib: priced.total_mib,
     breakdown: priced.breakdown,
     verdict,

@@ -71,6 +71,8 @@ export interface LoadingEstimate {
 export interface MemoryEstimate {
   params: number;
   method: Method;
+  /** The recipe priced: the user's, completed with our cells' choices and what the config declares. */
+  recipe: Recipe;
   total_mib: number;
   /** MiB per term; the terms add up to total_mib. */
   breakdown: Record<string, number>;
