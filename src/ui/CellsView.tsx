@@ -25,30 +25,33 @@ export interface CellsViewProps {
 export function CellsView(props: CellsViewProps): JSX.Element {
   const { lang } = props;
   return (
-    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-stepsTitle">
-      <h2 id="jp-ModelAdvisor-stepsTitle">{t(lang, 'ui.steps')}</h2>
-      <div className="jp-ModelAdvisor-steps" data-testid="model-advisor-steps">
-        {props.allSteps.map(step => (
-          <label key={step} className="jp-ModelAdvisor-choice">
-            <input type="checkbox" value={step} checked={props.steps.includes(step)} onChange={e => props.onToggle(step, e.currentTarget.checked)} />
-            {stepName(lang, step)}
-          </label>
-        ))}
-      </div>
-      <div className="jp-ModelAdvisor-row">
-        <button type="button" data-testid="model-advisor-insert-cells" disabled={!props.canInsert} onClick={props.onInsertCells}>
-          {t(lang, 'ui.insertCells')}
-        </button>
-        <button type="button" data-testid="model-advisor-insert-loading" disabled={!props.canInsert} onClick={props.onInsertLoading}>
-          {t(lang, 'ui.insertLoading')}
-        </button>
-      </div>
-      {props.extraActions && <div className="jp-ModelAdvisor-row">{props.extraActions}</div>}
-      {props.notice && (
-        <p role="status" className="jp-ModelAdvisor-muted">
+    <>
+      <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-stepsTitle">
+        <h2 id="jp-ModelAdvisor-stepsTitle">{t(lang, 'ui.steps')}</h2>
+        <div className="jp-ModelAdvisor-steps" data-testid="model-advisor-steps">
+          {props.allSteps.map(step => (
+            <label key={step} className="jp-ModelAdvisor-choice">
+              <input type="checkbox" value={step} checked={props.steps.includes(step)} onChange={e => props.onToggle(step, e.currentTarget.checked)} />
+              {stepName(lang, step)}
+            </label>
+          ))}
+        </div>
+      </section>
+      {/* The insert bar stays at the panel's bottom edge (sticky), with the last outcome beside it: no scrolling 2.5 screens down. */}
+      <div className="jp-ModelAdvisor-insertBar" role="group" aria-label={t(lang, 'ui.insertBar')} data-testid="model-advisor-insert-bar">
+        <div className="jp-ModelAdvisor-row">
+          <button type="button" data-testid="model-advisor-insert-cells" disabled={!props.canInsert} onClick={props.onInsertCells}>
+            {t(lang, 'ui.insertCells')}
+          </button>
+          <button type="button" data-testid="model-advisor-insert-loading" disabled={!props.canInsert} onClick={props.onInsertLoading}>
+            {t(lang, 'ui.insertLoading')}
+          </button>
+        </div>
+        {props.extraActions && <div className="jp-ModelAdvisor-row">{props.extraActions}</div>}
+        <p role="status" className="jp-ModelAdvisor-muted jp-ModelAdvisor-notice">
           {props.notice}
         </p>
-      )}
-    </section>
+      </div>
+    </>
   );
 }

@@ -36,6 +36,7 @@ const GROUP_KEYS = {
 /** "Tesla T4 · 15.0 GiB", "2 × Tesla T4 · 15.0 GiB each", "CPU only". */
 export function profileText(lang: Language, gpu: GpuProfile): string {
   if (gpu.backend === 'cpu') return gpuName(lang, gpu.name);
+  if (gpu.backend === 'mps') return t(lang, 'ui.gpuLine', { name: gpuName(lang, gpu.name), memory: formatMiB(gpu.memory_mib) });
   if (gpu.count > 1) return t(lang, 'ui.gpuCount', { count: gpu.count, name: gpu.name, memory: formatMiB(gpu.memory_mib) });
   return t(lang, 'ui.gpuLine', { name: gpu.name, memory: formatMiB(gpu.memory_mib) });
 }

@@ -120,9 +120,14 @@ export function languageName(lang: Language, code: string): string {
 /** The CPU-only profile's name (core/gpu `cpu`), which reasons carry as their "GPU". */
 const CPU_NAME = 'CPU only';
 
-/** A GPU profile's name in the panel's words: cards keep their own names; "CPU only" is translated. */
+/** The Apple profile's name (core/gpu `apple-silicon`). */
+const APPLE_NAME = 'Apple silicon (16 GB unified memory)';
+
+/** A GPU profile's name in the panel's words: cards keep their own names; "CPU only" and the Apple profile are translated. */
 export function gpuName(lang: Language, name: string): string {
-  return name === CPU_NAME ? t(lang, 'ui.gpu.cpu') : name;
+  if (name === CPU_NAME) return t(lang, 'ui.gpu.cpu');
+  if (name === APPLE_NAME) return t(lang, 'ui.gpu.apple');
+  return name;
 }
 
 /** One reason, translated from its code and values (never from its English text). */

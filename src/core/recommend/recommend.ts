@@ -34,6 +34,8 @@ export interface RecommendRequest {
   method?: Method;
   /** The sequence length the user trains at; each model's verdict is for it (default: the plan's own). */
   seqLen?: number;
+  /** The batch the user set; default: the largest that fits (the plan's). */
+  batch?: number;
   /** Defaults to the catalog; the user's own rows can be added. */
   models?: readonly ModelEntry[];
   limit?: number;
@@ -90,7 +92,10 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
   const { task, language, gpu } = request;
   const band = sizeBand(gpu);
   const candidates = (request.models ?? MODELS).filter(m => m.tasks.includes(task) && speaks(m, language));
-  const wanted: Partial<EstimateSettings> = request.seqLen !== undefined ? { seqLen: request.seqLen } : {};
+  const wanted: Partial<EstimateSettings> = {
+    ...(request.seqLen !== undefined ? { seqLen: request.seqLen } : {}),
+    ...(request.batch !== undefined ? { batch: request.batch } : {})
+  };
   const ranked: Recommendation[] = [];
   for (const model of candidates) {
     // A length beyond what the model reads is not a setting it can be estimated at: leave it out.

@@ -2,7 +2,7 @@ import { defaultSettings, estimateMemory, findGpu, gpuFromReport, GPU_PROFILES, 
 import type { MemoryEstimate } from '../../core';
 import { Language, LANGUAGES } from '../../core/i18n';
 import type { Advice, LoadingWarning } from '../../core/memory';
-import { adviceText, breakdownRows, languageName, modelRow, reasonText, warningText } from '../rows';
+import { adviceText, breakdownRows, languageName, modelRow, reasonText, warningText, gpuName } from '../rows';
 
 describe('a recommendation as the sidebar lists it', () => {
   const t4 = findGpu('t4');
@@ -105,8 +105,8 @@ describe('the estimate’s advice and loading warnings', () => {
 
   it.each(['zh-Hans', 'zh-Hant'] as const)('in %s, every code is translated: no slot left, no English sentence', lang => {
     const wrong = sentences
-      .map(s => ({ code: s.advice.code, text: render(lang, s), english: s.advice.text, names: [s.advice.values.gpu, s.advice.values.model] }))
-      // Names of GPUs and models survive translation as they are.
+      .map(s => ({ code: s.advice.code, text: render(lang, s), english: s.advice.text, names: [s.advice.values.gpu === undefined ? undefined : gpuName(lang, String(s.advice.values.gpu)), s.advice.values.model] }))
+      // Names of GPUs and models survive translation as they are ("CPU only" and the Apple profile in the panel's words).
       .filter(r => /\{\w+\}/.test(r.text) || r.text === r.english || r.names.some(name => name !== undefined && !r.text.includes(String(name))));
     expect(wrong.slice(0, 3)).toEqual([]);
   });

@@ -1,15 +1,16 @@
 import * as React from 'react';
-import { METHODS, TASKS } from '../../core';
+import { gpuFromReport, METHODS, TASKS } from '../../core';
 import { STEPS } from '../../core/codegen';
 import { t } from '../../core/i18n';
 import { CellsView } from '../CellsView';
 import { ChoicesView } from '../ChoicesView';
 import { EstimateView } from '../EstimateView';
 import { ModelsView, ModelsViewState } from '../ModelsView';
+import { PlanForView, profileText } from '../PlanForView';
 import { RuntimeView } from '../RuntimeView';
 import { modelRow, ModelRow, verdictText } from '../rows';
 import { AdvisorModel } from './advisor';
-import { DATA_LANGUAGES, toggleStep } from './choices';
+import { DATA_LANGUAGES, MAX_SEQ_LEN, MIN_SEQ_LEN, toggleStep, validSeqLen } from './choices';
 
 const METHOD_CHOICES = ['auto', ...METHODS] as const;
 
@@ -23,7 +24,9 @@ export interface AdvisorPanelProps {
  * The advisor's one panel, the same in every host (the JupyterLab sidebar, a notebook widget):
  * it re-renders on each change of the runtime, the choices, the language or the settings.
  */
-export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
+export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryText: string }> {
+  state = { memoryText: '24' };
+
   componentDidMount(): void {
     this._disconnect = this.props.advisor.changed.connect(() => this.forceUpdate());
   }
@@ -39,10 +42,27 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
     const choices = advisor.choices;
     const state = advisor.advice;
     const chosen = state.kind === 'ready' ? state.advice.chosen : null;
+    const advice = state.kind === 'ready' ? state.advice : null;
+    const runtime = host.runtime;
+    const runtimeGpu = runtime.kind === 'ready' ? profileText(lang, gpuFromReport(runtime.report)) : null;
+    const seqLenError = validSeqLen(chosen?.model, choices.seqLen)
+      ? null
+      : t(lang, 'ui.seqLenInvalid', { min: MIN_SEQ_LEN, max: chosen && !chosen.estimate.ok && chosen.estimate.reason === 'seq-len' ? chosen.estimate.max : MAX_SEQ_LEN });
     return (
       <>
         <h2>{t(lang, 'ui.title')}</h2>
-        <RuntimeView lang={lang} state={host.runtime} onRefresh={() => host.refreshRuntime()} />
+        <PlanForView
+          lang={lang}
+          target={choices.target}
+          runtimeGpu={runtimeGpu}
+          otherGpu={advice?.otherTarget ? advice.gpu : null}
+          memoryText={this.state.memoryText}
+          onChange={change => {
+            if (change.memoryText !== undefined) this.setState({ memoryText: change.memoryText });
+            if (change.target) advisor.update({ target: change.target });
+          }}
+        />
+        <RuntimeView lang={lang} state={runtime} onRefresh={() => host.refreshRuntime()} />
         <ChoicesView
           lang={lang}
           tasks={TASKS}
@@ -52,6 +72,10 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
           dataLanguage={choices.dataLanguage}
           method={choices.method}
           seqLen={choices.seqLen}
+          seqLenError={seqLenError}
+          seqLenMax={chosen?.estimate.ok ? advice!.seqLenMax : undefined}
+          batch={chosen?.estimate.ok ? chosen.estimate.settings.batch : undefined}
+          batchMax={chosen?.estimate.ok ? advice!.batchMax : undefined}
           onChange={change => advisor.update(change)}
         />
         <ModelsView lang={lang} state={this._modelsState()} onChoose={id => advisor.update({ modelId: id })} />
@@ -86,7 +110,8 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
         verdict: e.ok ? e.estimate.verdict : 'no',
         // No estimate (a family the counter does not know, a bad length): say so; the estimate section says why.
         verdictText: e.ok ? verdictText(lang, e.estimate.verdict, e.estimate.total_mib, e.estimate.available_mib) : t(lang, 'ui.verdict_none'),
-        reasons: []
+        reasons: [],
+        ...(e.ok ? { totalMib: e.estimate.total_mib, availableMib: e.estimate.available_mib } : {})
       };
     }
     return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };

@@ -4,6 +4,7 @@ import { Language, t } from '../../core/i18n';
 import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../../core';
 import { RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
 import { Emitter, InsertOutcome, PanelHost } from './host';
+import { formatCount } from '../format';
 import { modelPathFor } from './paths';
 
 /** A model the user pointed at by its config.json: its row, and its folder on the server. */
@@ -95,8 +96,10 @@ export class AdvisorModel {
   update(change: Partial<Choices>): void {
     if (change.dataLanguage !== undefined) this._dataLanguagePicked = true;
     const next = { ...this._choices, ...change };
-    if (change.method !== undefined || change.modelId !== undefined || change.task !== undefined) {
+    if (change.method !== undefined || change.modelId !== undefined || change.task !== undefined || change.target !== undefined) {
       if (change.steps === undefined) next.steps = null;
+      // A batch set for one model or GPU need not fit another: back to the largest that fits.
+      if (change.batch === undefined) next.batch = null;
     }
     this._choices = next;
     this._invalidate();
@@ -147,7 +150,8 @@ export class AdvisorModel {
     const request = loadingOnly ? loadingRequest : cellRequest;
     try {
       // Render everything first: a request the generator refuses writes nothing.
-      const asked = request(this._choices, chosen, state.advice.gpu, this._report()!, lang, this._prefs);
+      // Cells for another GPU than this runtime's do not carry this machine's RAM, disk or packages.
+      const asked = request(this._choices, chosen, state.advice.gpu, state.advice.otherTarget ? undefined : this._report()!, lang, this._prefs);
       return { ok: true, cells: renderCells(this._withLocalPath(asked, this.host.notebookPath)) };
     } catch (e) {
       // CellRequestError says what to change in the user's words; anything else is still a message, not a crash.
@@ -174,7 +178,7 @@ export class AdvisorModel {
     const rendered = this.renderChosen(loadingOnly);
     if (!rendered.ok) return rendered.notice;
     const failed = (e: unknown) => t(lang, 'ui.insertFailed', { message: e instanceof Error ? e.message : String(e) });
-    const done = (o: InsertOutcome) => o.notice ?? t(lang, 'ui.inserted', { count: o.count });
+    const done = (o: InsertOutcome) => o.notice ?? (o.count === 1 ? t(lang, 'ui.inserted_one') : t(lang, 'ui.inserted', { count: formatCount(o.count) }));
     try {
       const outcome = this.host.insertCells(rendered.cells);
       return outcome instanceof Promise ? outcome.then(done, failed) : done(outcome);

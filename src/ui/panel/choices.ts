@@ -6,8 +6,9 @@
 import {
   CellRequest,
   WeightSource,
+  defaultSettings,
   EstimateSettings,
-  gpuFromReport,
+  estimateMemory,
   GpuProfile,
   GpuReport,
   MemoryEstimate,
@@ -22,23 +23,34 @@ import {
 import { defaultSteps, Step, STEPS } from '../../core/codegen';
 import { DEFAULT_SEQ_LEN } from '../../core/memory';
 import type { Language } from '../../core/i18n';
+import { isOtherTarget, PlanTarget, RUNTIME_TARGET, targetGpu } from '../targets';
 
 export type MethodChoice = Method | 'auto';
 
 export interface Choices {
+  /** The GPU the estimate, the list and the cells are for: this runtime's, or one planned for. */
+  target: PlanTarget;
   task: Task;
-  /** ISO 639-1 language of the user's data ("zh", "en", …). */
+  /** ISO 639-1 language of the user's data ("en", …); Chinese names its script: "zh-Hant", "zh-Hans". */
   dataLanguage: string;
   method: MethodChoice;
   seqLen: number;
+  /** The batch the user set with the slider; null: the largest that fits (the plan's). */
+  batch: number | null;
   /** The model the user picked; null: the top recommendation. */
   modelId: string | null;
   /** Steps the user ticked; null: the defaults for the chosen model and method. */
   steps: Step[] | null;
 }
 
-/** The languages the catalog's models are trained for, Chinese and English first. */
-export const DATA_LANGUAGES: readonly string[] = ['zh', 'en', 'ja', 'ko', 'fr', 'de', 'es', 'pt', 'it', 'ru', 'vi', 'th', 'ar', 'hi'];
+/** The languages the catalog's models are trained for, Chinese (each script apart) and English first. */
+export const DATA_LANGUAGES: readonly string[] = ['zh-Hant', 'zh-Hans', 'en', 'ja', 'ko', 'fr', 'de', 'es', 'pt', 'it', 'ru', 'vi', 'th', 'ar', 'hi'];
+
+/** Without a GPU the training cell is a smoke test: a few steps show every cell runs. */
+export const CPU_SMOKE_STEPS = 10;
+
+/** The batch slider's end when even a large batch fits (a learner's SFT rarely wants more per step). */
+export const MAX_BATCH = 64;
 
 /** Shorter than this no chat template fits; longer than any catalog context is a typo. */
 export const MIN_SEQ_LEN = 16;
@@ -48,7 +60,7 @@ export const MAX_SEQ_LEN = 131072;
 export const LIST_LENGTH = 6;
 
 export function defaultChoices(lang: Language): Choices {
-  return { task: 'chat', dataLanguage: lang === 'en' ? 'en' : 'zh', method: 'auto', seqLen: DEFAULT_SEQ_LEN, modelId: null, steps: null };
+  return { target: RUNTIME_TARGET, task: 'chat', dataLanguage: lang === 'en' ? 'en' : lang, method: 'auto', seqLen: DEFAULT_SEQ_LEN, batch: null, modelId: null, steps: null };
 }
 
 /** The estimate for the chosen model, or why there is none (a family the counter does not know, a bad length). */
@@ -68,8 +80,14 @@ export interface Chosen {
 }
 
 export interface RuntimeAdvice {
+  /** The GPU planned for (the runtime's own unless the user chose another). */
   gpu: GpuProfile;
+  /** True when `gpu` is not this runtime's: the panel says so, and the cells skip this machine's facts. */
+  otherTarget: boolean;
   recommendations: Recommendation[];
+  /** The sliders' ends for the chosen model: the longest length and the largest batch that fit. */
+  seqLenMax: number;
+  batchMax: number;
   /** Null only when nothing is recommended and the user picked nothing. */
   chosen: Chosen | null;
 }
@@ -79,12 +97,17 @@ function maxSeqLenFor(model: ModelEntry): number {
   return model.context_length > 0 ? Math.min(model.context_length, MAX_SEQ_LEN) : MAX_SEQ_LEN;
 }
 
-function estimateFor(model: ModelEntry, gpu: GpuProfile, method: Method, seqLen: number): EstimateState {
+/** A length the estimate can take for this model: a whole number from MIN_SEQ_LEN to its context. */
+export function validSeqLen(model: ModelEntry | undefined, seqLen: number): boolean {
+  return Number.isInteger(seqLen) && seqLen >= MIN_SEQ_LEN && seqLen <= (model ? maxSeqLenFor(model) : MAX_SEQ_LEN);
+}
+
+function estimateFor(model: ModelEntry, gpu: GpuProfile, method: Method, seqLen: number, batch: number | null): EstimateState {
   const max = maxSeqLenFor(model);
-  if (!Number.isInteger(seqLen) || seqLen < MIN_SEQ_LEN || seqLen > max) return { ok: false, reason: 'seq-len', min: MIN_SEQ_LEN, max };
+  if (!validSeqLen(model, seqLen)) return { ok: false, reason: 'seq-len', min: MIN_SEQ_LEN, max };
   try {
-    // The user fixes the length; planTraining picks the batch that fits, as the cells will.
-    return { ok: true, ...planTraining(model, gpu, method, { seqLen }) };
+    // The user fixes the length (and the batch, if they moved its slider); planTraining fills the rest, as the cells will.
+    return { ok: true, ...planTraining(model, gpu, method, batch === null ? { seqLen } : { seqLen, batch }) };
   } catch (e) {
     // countParameters throws UnknownFamilyError for a family it cannot count: an answer, not a crash.
     return { ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) };
@@ -102,21 +125,50 @@ function autoMethod(model: ModelEntry, gpu: GpuProfile, choices: Choices): Metho
   return gpu.bnb_4bit ? 'qlora' : 'lora';
 }
 
-/** Everything the sidebar shows below "What for", for one runtime report; `models`: the catalog plus the user's own rows. */
+/** The largest batch (up to MAX_BATCH) that still fits at this length; 1 when none does. */
+function largestBatch(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings): number {
+  const fits = (batch: number) => estimateMemory(model, gpu, defaultSettings(model, gpu, settings.method, { ...settings, batch, gradAccum: undefined })).verdict !== 'no';
+  if (!fits(1)) return 1;
+  // Memory grows with the batch: double while it fits, then bisect (about ten estimates).
+  let low = 1;
+  let high = 2;
+  while (high <= MAX_BATCH && fits(high)) {
+    low = high;
+    high *= 2;
+  }
+  high = Math.min(high, MAX_BATCH + 1);
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Everything the panel shows below "Plan for", for one runtime report; `models`: the catalog
+ * plus the user's own rows. Every card and the estimate are judged at the user's length (and
+ * batch), so a card and the estimate of the same model always agree.
+ */
 export function advise(choices: Choices, report: GpuReport, models: readonly ModelEntry[] = MODELS): RuntimeAdvice {
-  const gpu = gpuFromReport(report);
+  const gpu = targetGpu(choices.target, report);
+  const otherTarget = isOtherTarget(choices.target, report);
   const method = choices.method === 'auto' ? undefined : choices.method;
-  const recommendations = recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models, limit: LIST_LENGTH });
+  // An invalid length is flagged at its field; the list then stays at the plan's own lengths.
+  const seqLen = validSeqLen(undefined, choices.seqLen) ? choices.seqLen : undefined;
+  const recommendations = recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models, limit: LIST_LENGTH, seqLen, batch: choices.batch ?? undefined });
   const picked = choices.modelId === null ? undefined : recommendations.find(r => r.model.id === choices.modelId);
   const model = picked?.model ?? (choices.modelId !== null ? models.find(m => m.id === choices.modelId) : undefined) ?? recommendations[0]?.model;
-  if (!model) return { gpu, recommendations, chosen: null };
+  if (!model) return { gpu, otherTarget, recommendations, seqLenMax: MIN_SEQ_LEN, batchMax: 1, chosen: null };
   const inList = recommendations.find(r => r.model.id === model.id);
   const chosenMethod = method ?? inList?.method ?? autoMethod(model, gpu, choices);
-  const estimate = estimateFor(model, gpu, chosenMethod, choices.seqLen);
+  const estimate = estimateFor(model, gpu, chosenMethod, choices.seqLen, choices.batch);
   const quantized = estimate.ok ? estimate.settings.dtype === 'nf4' || estimate.settings.dtype === 'int8' : chosenMethod === 'qlora';
   const defaults = defaultSteps(chosenMethod, model.gated, quantized);
   const steps = choices.steps ?? defaults;
-  return { gpu, recommendations, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, steps, defaultSteps: defaults } };
+  const seqLenMax = estimate.ok ? Math.max(MIN_SEQ_LEN, Math.min(maxSeqLenFor(model), estimate.estimate.max_seq_len ?? MIN_SEQ_LEN)) : maxSeqLenFor(model);
+  const batchMax = estimate.ok ? largestBatch(model, gpu, estimate.settings) : 1;
+  return { gpu, otherTarget, recommendations, seqLenMax, batchMax, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, steps, defaultSteps: defaults } };
 }
 
 /** What the settings say about every insert: where weights come from and where things go. */
@@ -128,8 +180,12 @@ export interface Preferences {
 
 export const DEFAULT_PREFERENCES: Preferences = { source: 'hf', cacheDir: '', outputDir: 'outputs' };
 
-/** The cells for the ticked steps, as renderCells takes them. */
-export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
+/**
+ * The cells for the ticked steps, as renderCells takes them. For another GPU than the
+ * runtime's, `report` is left out: this machine's RAM, disk and installed packages say nothing
+ * of the one the cells will run on (the profile's own RAM is used; every package is installed).
+ */
+export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport | undefined, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
   // A local id ("./", "../models/qwen") names its folder by the last real segment.
   const name = chosen.model.id.split('/').filter(s => s !== '' && s !== '.' && s !== '..').pop() ?? 'model';
   const outputDir = prefs.outputDir.trim().replace(/\/+$/, '') || DEFAULT_PREFERENCES.outputDir;
@@ -139,9 +195,11 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
     method: chosen.method,
     task: choices.task,
     steps: STEPS.filter(s => chosen.steps.includes(s)),
-    report,
+    ...(report ? { report } : {}),
     language,
-    settings: { seqLen: choices.seqLen },
+    settings: choices.batch === null ? { seqLen: choices.seqLen } : { seqLen: choices.seqLen, batch: choices.batch },
+    // Without a GPU the training cell is a smoke test, not a run of hours.
+    ...(gpu.backend === 'cpu' ? { maxSteps: CPU_SMOKE_STEPS } : {}),
     source: prefs.source,
     saveDir: `${outputDir}/${name}-${chosen.method}`,
     ...(prefs.cacheDir.trim() ? { cacheDir: prefs.cacheDir.trim() } : {})
@@ -149,7 +207,7 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
 }
 
 /** The loading cell(s): where the weights come from, their 4-bit form if the method uses one, and the load. */
-export function loadingRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
+export function loadingRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport | undefined, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
   const steps: Step[] = chosen.defaultSteps.includes('quantize') ? ['source', 'quantize', 'load'] : ['source', 'load'];
   return { ...cellRequest(choices, chosen, gpu, report, language, prefs), steps };
 }

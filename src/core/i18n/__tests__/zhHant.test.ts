@@ -77,7 +77,7 @@ describe('繁體中文 (zh-Hant)', () => {
   });
 
   it('says RAM and GPU memory apart: every 記憶體 is 系統記憶體 or GPU 記憶體', () => {
-    const bare = KEYS.filter(k => (ZH_HANT[k] ?? '').replace(/系統記憶體|GPU 記憶體|記憶體配置器|共用記憶體/g, '').includes('記憶體'));
+    const bare = KEYS.filter(k => (ZH_HANT[k] ?? '').replace(/系統記憶體|GPU 記憶體|記憶體配置器|共用記憶體|統一記憶體/g, '').includes('記憶體'));
     expect(bare).toEqual([]);
   });
 
