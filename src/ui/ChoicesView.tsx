@@ -24,7 +24,10 @@ export interface ChoicesViewProps {
   seqLenError?: string | null;
   batch?: number;
   batchMax?: number;
-  onChange(change: { task?: Task; dataLanguage?: string; method?: Method | 'auto'; seqLen?: number; batch?: number }): void;
+  /** `preview`: a slider is moving (the panel re-estimates the chosen model only until `onCommit`). */
+  onChange(change: { task?: Task; dataLanguage?: string; method?: Method | 'auto'; seqLen?: number; batch?: number }, preview?: boolean): void;
+  /** A slider let go (pointer up, key up, focus out). */
+  onCommit?(): void;
 }
 
 /** The length slider moves in 64-token steps, as the plan rounds lengths. */
@@ -93,7 +96,8 @@ export function ChoicesView(props: ChoicesViewProps): JSX.Element {
           step={SEQ_LEN_STEP}
           value={Number.isFinite(props.seqLen) ? props.seqLen : SEQ_LEN_STEP}
           valueText={n => t(lang, 'ui.tokens', { tokens: formatCount(n) })}
-          onChange={seqLen => props.onChange({ seqLen })}
+          onChange={seqLen => props.onChange({ seqLen }, true)}
+          onCommit={() => props.onCommit?.()}
         />
       )}
       {props.batch !== undefined && props.batchMax !== undefined && (
@@ -105,7 +109,8 @@ export function ChoicesView(props: ChoicesViewProps): JSX.Element {
           step={1}
           value={props.batch}
           valueText={n => String(n)}
-          onChange={batch => props.onChange({ batch })}
+          onChange={batch => props.onChange({ batch }, true)}
+          onCommit={() => props.onCommit?.()}
         />
       )}
     </section>
@@ -116,7 +121,17 @@ export function ChoicesView(props: ChoicesViewProps): JSX.Element {
  * A range input bounded by what fits: moving it re-estimates at once (bench/slider measures
  * the recompute against a 16 ms frame). Its value is read out in words (aria-valuetext).
  */
-function Slider(props: { id: string; label: string; min: number; max: number; step: number; value: number; valueText: (n: number) => string; onChange: (n: number) => void }): JSX.Element {
+function Slider(props: {
+  id: string;
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  value: number;
+  valueText: (n: number) => string;
+  onChange: (n: number) => void;
+  onCommit: () => void;
+}): JSX.Element {
   const id = `jp-ModelAdvisor-${props.id}`;
   const value = Math.min(props.max, Math.max(props.min, props.value));
   return (
@@ -133,6 +148,9 @@ function Slider(props: { id: string; label: string; min: number; max: number; st
           value={value}
           aria-valuetext={props.valueText(props.value)}
           onChange={e => props.onChange(Number(e.currentTarget.value))}
+          onPointerUp={props.onCommit}
+          onKeyUp={props.onCommit}
+          onBlur={props.onCommit}
         />
         <output htmlFor={id}>{props.valueText(props.value)}</output>
       </div>

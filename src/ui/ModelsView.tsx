@@ -14,7 +14,7 @@ export type ModelsViewState =
  * arrow keys move the choice. Reasons describe each radio (aria-describedby) instead of
  * lengthening its name.
  */
-export function ModelsView(props: { lang: Language; state: ModelsViewState; onChoose(id: string): void }): JSX.Element {
+export function ModelsView(props: { lang: Language; state: ModelsViewState; onChoose(id: string): void; /** A slider is moving: the verdicts are of the last length until it is let go. */ stale?: boolean }): JSX.Element {
   const { lang, state } = props;
   let body: JSX.Element;
   if (state.kind === 'waiting') {
@@ -72,7 +72,7 @@ export function ModelsView(props: { lang: Language; state: ModelsViewState; onCh
     );
   }
   return (
-    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-modelsTitle">
+    <section className={`jp-ModelAdvisor-section${props.stale ? ' jp-ModelAdvisor-stale' : ''}`} aria-labelledby="jp-ModelAdvisor-modelsTitle" aria-busy={props.stale ? true : undefined}>
       <h2 id="jp-ModelAdvisor-modelsTitle">{t(lang, 'ui.models')}</h2>
       {body}
     </section>

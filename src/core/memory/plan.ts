@@ -60,11 +60,19 @@ export function planTraining(model: ModelEntry, gpu: GpuProfile, method: Method,
   const optimizers: Array<Optimizer | undefined> = wanted.optimizer === undefined && method === 'full' ? [undefined, 'adamw_8bit'] : [undefined];
   let last = attempt({ batch: batches[batches.length - 1] });
   for (const optimizer of optimizers) {
-    for (const batch of batches) {
-      const plan = attempt({ batch, ...(optimizer ? { optimizer } : {}) });
-      if (plan.estimate.verdict === 'fits') return plan;
-      last = plan;
+    const extra = optimizer ? { optimizer } : {};
+    // Memory grows with the batch: when the smallest does not fit, no larger one will. One
+    // estimate instead of four for every model that cannot fit (recommendModels tries them all).
+    const smallest = optimizer === undefined ? last : attempt({ batch: batches[batches.length - 1], ...extra });
+    if (smallest.estimate.verdict !== 'fits') {
+      last = smallest;
+      continue;
     }
+    for (const batch of batches.slice(0, -1)) {
+      const plan = attempt({ batch, ...extra });
+      if (plan.estimate.verdict === 'fits') return plan;
+    }
+    return smallest;
   }
   if (wanted.seqLen === undefined && last.estimate.max_seq_len !== null && last.estimate.max_seq_len >= 64) {
     const seqLen = Math.floor((last.estimate.max_seq_len * 0.9) / 64) * 64;

@@ -76,9 +76,10 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
           seqLenMax={chosen?.estimate.ok ? advice!.seqLenMax : undefined}
           batch={chosen?.estimate.ok ? chosen.estimate.settings.batch : undefined}
           batchMax={chosen?.estimate.ok ? advice!.batchMax : undefined}
-          onChange={change => advisor.update(change)}
+          onChange={(change, preview) => advisor.update(change, preview)}
+          onCommit={() => advisor.commit()}
         />
-        <ModelsView lang={lang} state={this._modelsState()} onChoose={id => advisor.update({ modelId: id })} />
+        <ModelsView lang={lang} state={this._modelsState()} stale={advisor.previewing} onChoose={id => advisor.update({ modelId: id })} />
         {chosen && <EstimateView lang={lang} modelId={chosen.model.id} method={chosen.method} state={chosen.estimate} />}
         <CellsView
           lang={lang}

@@ -2,6 +2,7 @@ import { CellRequest, CellRequestError, renderCells } from '../../core';
 import type { Cell } from '../../core/codegen';
 import { Language, t } from '../../core/i18n';
 import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../../core';
+import type { Recommendation } from '../../core';
 import { RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
 import { Emitter, InsertOutcome, PanelHost } from './host';
 import { formatCount } from '../format';
@@ -92,8 +93,19 @@ export class AdvisorModel {
     this._changed.emit();
   }
 
-  /** Change what the user asked; a new task, language or method resets the ticked steps. */
-  update(change: Partial<Choices>): void {
+  /** True while a slider is being dragged: the list keeps its last verdicts until `commit`. */
+  get previewing(): boolean {
+    return this._preview;
+  }
+
+  /**
+   * Change what the user asked; a new task, language or method resets the ticked steps. With
+   * `preview` (a slider moving) only the chosen model is re-estimated, so each move costs a
+   * few estimates instead of the whole catalog's (bench/slider); `commit` recomputes the list.
+   */
+  update(change: Partial<Choices>, preview = false): void {
+    this._keepList = preview && this._advice?.kind === 'ready' ? this._advice.advice.recommendations : preview ? this._keepList : null;
+    this._preview = preview && this._keepList !== null;
     if (change.dataLanguage !== undefined) this._dataLanguagePicked = true;
     const next = { ...this._choices, ...change };
     if (change.method !== undefined || change.modelId !== undefined || change.task !== undefined || change.target !== undefined) {
@@ -112,7 +124,7 @@ export class AdvisorModel {
       this._advice = { kind: 'waiting' };
     } else {
       try {
-        this._advice = { kind: 'ready', advice: advise(this._choices, state.report, this._models) };
+        this._advice = { kind: 'ready', advice: advise(this._choices, state.report, this._models, this._preview ? this._keepList ?? undefined : undefined) };
       } catch (e) {
         this._advice = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
       }
@@ -120,13 +132,23 @@ export class AdvisorModel {
     return this._advice;
   }
 
+  /** A slider let go: the list is judged again at the new length, so every card agrees with the estimate. */
+  commit(): void {
+    if (!this._preview) return;
+    this._preview = false;
+    this._keepList = null;
+    this._invalidate();
+  }
+
   /** Every ticked step's cells for the chosen model, below the active cell. */
   insertCells(): void {
+    this.commit();
     this._insert(false);
   }
 
   /** Where the weights come from and the load, for the chosen model (the top recommendation by default). */
   insertLoadingCell(): void {
+    this.commit();
     this._insert(true);
   }
 
@@ -224,5 +246,7 @@ export class AdvisorModel {
   private _own: ModelEntry[] = [];
   private _local: LocalModel[] = [];
   private _dataLanguagePicked = false;
+  private _preview = false;
+  private _keepList: Recommendation[] | null = null;
   private _changed = new Emitter();
 }

@@ -150,13 +150,16 @@ function largestBatch(model: ModelEntry, gpu: GpuProfile, settings: EstimateSett
  * plus the user's own rows. Every card and the estimate are judged at the user's length (and
  * batch), so a card and the estimate of the same model always agree.
  */
-export function advise(choices: Choices, report: GpuReport, models: readonly ModelEntry[] = MODELS): RuntimeAdvice {
+export function advise(choices: Choices, report: GpuReport, models: readonly ModelEntry[] = MODELS, keepList?: readonly Recommendation[]): RuntimeAdvice {
   const gpu = targetGpu(choices.target, report);
   const otherTarget = isOtherTarget(choices.target, report);
   const method = choices.method === 'auto' ? undefined : choices.method;
   // An invalid length is flagged at its field; the list then stays at the plan's own lengths.
   const seqLen = validSeqLen(undefined, choices.seqLen) ? choices.seqLen : undefined;
-  const recommendations = recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models, limit: LIST_LENGTH, seqLen, batch: choices.batch ?? undefined });
+  // While a slider is dragged the list is kept (`keepList`) and only the chosen model is re-estimated; on release it is recomputed.
+  const recommendations = keepList
+    ? [...keepList]
+    : recommendModels({ task: choices.task, language: choices.dataLanguage, gpu, method, models, limit: LIST_LENGTH, seqLen, batch: choices.batch ?? undefined });
   const picked = choices.modelId === null ? undefined : recommendations.find(r => r.model.id === choices.modelId);
   const model = picked?.model ?? (choices.modelId !== null ? models.find(m => m.id === choices.modelId) : undefined) ?? recommendations[0]?.model;
   if (!model) return { gpu, otherTarget, recommendations, seqLenMax: MIN_SEQ_LEN, batchMax: 1, chosen: null };
