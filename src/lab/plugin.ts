@@ -3,6 +3,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import iconSvg from '../../style/icon.svg';
@@ -14,6 +15,7 @@ import { useConfigFile } from './useConfig';
 import { Language, t, toLanguage } from '../core/i18n';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
+const STATE_KEY = 'jupyterlab-model-advisor:choices';
 
 export const CommandIds = {
   open: 'model-advisor:open',
@@ -31,7 +33,7 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Which model fits this runtime’s GPU, and the cells to load and fine-tune it.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ICommandPalette, ISettingRegistry, ITranslator, ILayoutRestorer, IFileBrowserFactory],
+  optional: [ICommandPalette, ISettingRegistry, ITranslator, ILayoutRestorer, IFileBrowserFactory, IStateDB],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -39,7 +41,8 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
-    browsers: IFileBrowserFactory | null
+    browsers: IFileBrowserFactory | null,
+    state: IStateDB | null
   ) => {
     const runtime = new RuntimeModel();
     const advisor = new AdvisorModel(runtime, toLanguage(translator?.languageCode));
@@ -51,6 +54,21 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     sidebar.title.caption = t(lang, 'ui.title');
     app.shell.add(sidebar, 'left', { rank: 650 });
     restorer?.add(sidebar, 'jp-model-advisor');
+
+    // The choices survive a reload: kept in JupyterLab's state database, read back (checked) at start.
+    if (state) {
+      void state.fetch(STATE_KEY).then(saved => {
+        if (saved) advisor.restore(saved);
+        let kept = JSON.stringify(advisor.choices);
+        advisor.changed.connect(() => {
+          const now = JSON.stringify(advisor.choices);
+          if (now !== kept) {
+            kept = now;
+            void state.save(STATE_KEY, JSON.parse(now));
+          }
+        });
+      });
+    }
 
     runtime.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, panel) => runtime.setNotebook(panel));

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, galata, test } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { insertBelowFirstCell, openNotebook } from './notebooks';
+import { insertBelowFirstCell, insertedNotice, openNotebook } from './notebooks';
 
 /**
  * "Which model fits, and give me the cells", as a learner on a Colab T4 (the server's fake
@@ -52,7 +52,7 @@ test.describe('Which model fits, and its cells', () => {
     await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
 
     await sidebar.getByLabel('Task', { exact: true }).selectOption('chat');
-    await sidebar.getByLabel('Language of the data').selectOption('zh');
+    await sidebar.getByLabel('Language of the data').selectOption('zh-Hans');
     await sidebar.getByLabel('Method', { exact: true }).selectOption('qlora');
     await expect(sidebar.getByLabel('Sequence length')).toHaveValue('1024');
 
@@ -61,7 +61,7 @@ test.describe('Which model fits, and its cells', () => {
     const rows = models.locator('.jp-ModelAdvisor-model');
     // Judged against the 14.7 GiB the probe saw free (of 15.0 GiB).
     await expect(rows.first().locator('.jp-ModelAdvisor-verdict-fits')).toHaveText(/^Fits: [\d.]+ GiB of 14\.7 GiB$/);
-    await expect(rows.first()).toContainText('with QLoRA (4-bit) at 1024 tokens');
+    await expect(rows.first()).toContainText('with QLoRA (4-bit) at 1,024 tokens');
     await expect(rows.first()).toContainText('strong Chinese');
 
     // Keyboard only: into the radio group, then the arrow keys, until Qwen2.5-7B-Instruct is the model.
@@ -75,12 +75,12 @@ test.describe('Which model fits, and its cells', () => {
     const verdict = sidebar.getByTestId('model-advisor-verdict');
     await expect(verdict).toHaveText(/^Fits: [\d.]+ GiB of 14\.7 GiB$/);
     await expect(verdict).toHaveClass(/jp-ModelAdvisor-verdict-fits/);
-    await expect(sidebar).toContainText('Qwen/Qwen2.5-7B-Instruct · QLoRA (4-bit) · 1024 tokens');
+    await expect(sidebar).toContainText('Qwen/Qwen2.5-7B-Instruct · QLoRA (4-bit) · 1,024 tokens');
     const breakdown = sidebar.getByTestId('model-advisor-breakdown');
     await expect(breakdown.getByRole('row', { name: /^Weights \d[\d,]*$/ })).toBeVisible();
     await expect(breakdown.getByRole('row', { name: /^LoRA adapters \d[\d,]*$/ })).toBeVisible();
     await expect(breakdown.getByRole('row', { name: /^Total \d[\d,]*$/ })).toBeVisible();
-    await expect(sidebar).toContainText(/Longest sequence that fits at this batch: \d+ tokens/);
+    await expect(sidebar).toContainText(/Longest sequence that fits at this batch: \d[\d,]* tokens/);
     await expect(sidebar).toContainText(/Download about [\d.]+ GiB/);
 
     // The QLoRA steps are ticked by default: the 4-bit one among them.
@@ -95,7 +95,7 @@ test.describe('Which model fits, and its cells', () => {
 
     const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-cells');
     expect(added).toBeGreaterThan(4);
-    await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
+    await expect(sidebar.getByRole('status')).toHaveText(insertedNotice(added));
 
     expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
     expect(await page.notebook.getCellTextInput(added + 1)).toBe('y = 2');
@@ -144,13 +144,13 @@ test.describe('In 简体中文', () => {
     await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
     await expect(sidebar.getByRole('heading', { name: '用途' })).toBeVisible();
     await expect(sidebar.getByLabel('任务', { exact: true })).toHaveValue('chat');
-    await expect(sidebar.getByLabel('数据的语言')).toHaveValue('zh');
+    await expect(sidebar.getByLabel('数据的语言')).toHaveValue('zh-Hans');
     await expect(sidebar.getByRole('heading', { name: '放得下的模型' })).toBeVisible();
     await expect(sidebar.getByTestId('model-advisor-models').locator('.jp-ModelAdvisor-model').first()).toContainText('中文能力强');
     await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(/^放得下：需要 [\d.]+ GiB，可用 14\.7 GiB$/);
-    await expect(sidebar.getByTestId('model-advisor-insert-loading')).toHaveText('插入加载单元格');
-    // The estimate's advice is translated too: a T4 has no bf16, in Chinese, with the API name as typed.
-    await expect(sidebar.getByRole('heading', { name: '可以调整的地方' })).toBeVisible();
+    await expect(sidebar.getByTestId('model-advisor-insert-loading')).toHaveText('只插入加载模型的单元格');
+    // The estimate's notes are translated too: a T4 has no bf16, in Chinese, with the API name as typed
+    // (beside the verdict: it is not a change the user can make, so not under "可以调整的地方").
     await expect(sidebar.locator('.jp-ModelAdvisor-list li').first()).toHaveText(
       'Tesla T4 不原生支持 bf16：单元格改用 fp16 计算（torch.cuda.is_bf16_supported() 可能因为模拟而返回 True，但速度很慢）。'
     );
@@ -176,7 +176,7 @@ test.describe('With the settings a user in mainland China would choose', () => {
     const sidebar = sidebarOf(page);
     await expect(sidebar.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
     await sidebar.getByLabel('Task', { exact: true }).selectOption('chat');
-    await sidebar.getByLabel('Language of the data').selectOption('zh');
+    await sidebar.getByLabel('Language of the data').selectOption('zh-Hans');
     const mine = sidebar.getByRole('radio', { name: 'me/qwen-7b-medical', exact: true });
     await expect(mine).toBeVisible();
     await mine.check();

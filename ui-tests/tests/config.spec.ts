@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { insertBelowFirstCell, openNotebook } from './notebooks';
+import { insertBelowFirstCell, insertedNotice, openNotebook } from './notebooks';
 
 /**
  * "Any config.json": a learner has a model folder beside their notebook (a fine-tune they
@@ -53,7 +53,7 @@ test.describe('A config.json from the file browser', () => {
     // The kernel runs in the notebook's folder: the cells load "mymodel", not a hub id.
     const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
     expect(added).toBeGreaterThan(0);
-    await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
+    await expect(sidebar.getByRole('status')).toHaveText(insertedNotice(added));
     expect(all).toContain('model_path = "mymodel"');
     expect(all).not.toContain('snapshot_download');
   });
@@ -70,7 +70,7 @@ test.describe('A config.json from the file browser', () => {
 
     const { added, sources } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
     expect(added).toBeGreaterThan(0);
-    await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
+    await expect(sidebar.getByRole('status')).toHaveText(insertedNotice(added));
     expect(sources).toContain('model_path = "weights/own"');
   });
 

@@ -22,14 +22,22 @@ export async function openNotebook(page: IJupyterLabPageFixture, dir: string, na
 /**
  * Click a sidebar button that inserts cells (`model-advisor-insert-cells` or
  * `model-advisor-insert-loading`) with the first cell active; returns how many cells it
- * added and their sources joined — the cells right below the first one.
+ * added and their sources joined — the cells right below the first one, or in its place when
+ * it was empty (the advisor replaces a blank active cell rather than leave it above the title).
  */
 export async function insertBelowFirstCell(page: IJupyterLabPageFixture, testId: string): Promise<{ added: number; sources: string }> {
   const before = await page.notebook.getCellCount();
   await page.notebook.selectCells(0);
+  const blank = ((await page.notebook.getCellTextInput(0)) ?? '').trim() === '';
   await page.locator('#jp-model-advisor').getByTestId(testId).click();
-  const added = (await page.notebook.getCellCount()) - before;
+  const added = (await page.notebook.getCellCount()) - before + (blank ? 1 : 0);
+  const first = blank ? 0 : 1;
   const sources: string[] = [];
-  for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
+  for (let i = first; i < first + added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
   return { added, sources: sources.join('\n') };
+}
+
+/** The status line after an insert, as the panel words it. */
+export function insertedNotice(added: number): string {
+  return added === 1 ? 'Inserted 1 cell below the active cell.' : `Inserted ${added} cells below the active cell.`;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
-import { insertBelowFirstCell, openNotebook } from './notebooks';
+import { insertBelowFirstCell, insertedNotice, openNotebook } from './notebooks';
 
 /**
  * The walking skeleton as a user walks it: a notebook, the Model Advisor sidebar, the GPU
@@ -33,7 +33,7 @@ test.describe('Model Advisor sidebar', () => {
 
     const { added, sources: all } = await insertBelowFirstCell(page, 'model-advisor-insert-loading');
     expect(added).toBeGreaterThan(0);
-    await expect(sidebar.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below the active cell.`);
+    await expect(sidebar.getByRole('status')).toHaveText(insertedNotice(added));
 
     // The new cells sit between the active cell and the one that followed it; one of them
     // loads the model, from the id the loading cell names.

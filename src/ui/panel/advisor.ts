@@ -3,7 +3,7 @@ import type { Cell } from '../../core/codegen';
 import { Language, t } from '../../core/i18n';
 import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../../core';
 import type { Recommendation } from '../../core';
-import { RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
+import { restoreChoices, RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
 import { Emitter, InsertOutcome, PanelHost } from './host';
 import { formatCount } from '../format';
 import { modelPathFor } from './paths';
@@ -46,6 +46,14 @@ export class AdvisorModel {
   /** The last insert's outcome, for the role=status line. */
   get notice(): string {
     return this._notice;
+  }
+
+  /** Choices a host kept (a reload): checked field by field, and the data language counts as picked. */
+  restore(saved: unknown): void {
+    const next = restoreChoices(saved, this._choices);
+    if (next.dataLanguage !== this._choices.dataLanguage) this._dataLanguagePicked = true;
+    this._choices = next;
+    this._invalidate();
   }
 
   /** The sidebar's language; until the user picks a data language, it follows (中文 → zh). */

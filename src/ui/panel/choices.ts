@@ -13,6 +13,9 @@ import {
   GpuReport,
   MemoryEstimate,
   MODELS,
+  METHODS as METHOD_LIST,
+  GPU_PROFILES,
+  TASKS as TASK_LIST,
   Method,
   ModelEntry,
   planTraining,
@@ -61,6 +64,28 @@ export const LIST_LENGTH = 6;
 
 export function defaultChoices(lang: Language): Choices {
   return { target: RUNTIME_TARGET, task: 'chat', dataLanguage: lang === 'en' ? 'en' : lang, method: 'auto', seqLen: DEFAULT_SEQ_LEN, batch: null, modelId: null, steps: null };
+}
+
+/**
+ * Choices read back from where a host kept them (JupyterLab's state database across a reload):
+ * every field checked, anything unknown or malformed left at `base`. Never throws.
+ */
+export function restoreChoices(saved: unknown, base: Choices): Choices {
+  if (typeof saved !== 'object' || saved === null) return base;
+  const s = saved as Record<string, unknown>;
+  const out: Choices = { ...base };
+  if (typeof s.task === 'string' && (TASK_LIST as readonly string[]).includes(s.task)) out.task = s.task as Task;
+  if (typeof s.dataLanguage === 'string' && DATA_LANGUAGES.includes(s.dataLanguage)) out.dataLanguage = s.dataLanguage;
+  if (s.method === 'auto' || (typeof s.method === 'string' && (METHOD_LIST as readonly string[]).includes(s.method))) out.method = s.method as MethodChoice;
+  if (typeof s.seqLen === 'number' && Number.isInteger(s.seqLen) && s.seqLen >= MIN_SEQ_LEN && s.seqLen <= MAX_SEQ_LEN) out.seqLen = s.seqLen;
+  if (typeof s.batch === 'number' && Number.isInteger(s.batch) && s.batch >= 1 && s.batch <= MAX_BATCH) out.batch = s.batch;
+  if (typeof s.modelId === 'string') out.modelId = s.modelId;
+  if (Array.isArray(s.steps) && s.steps.every(x => (STEPS as readonly string[]).includes(x as string))) out.steps = s.steps as Step[];
+  const target = s.target as Record<string, unknown> | undefined;
+  if (target?.kind === 'runtime') out.target = RUNTIME_TARGET;
+  else if (target?.kind === 'profile' && typeof target.id === 'string' && GPU_PROFILES.some(p => p.id === target.id)) out.target = { kind: 'profile', id: target.id };
+  else if (target?.kind === 'memory' && typeof target.gib === 'number' && Number.isInteger(target.gib) && target.gib >= 1 && target.gib <= 1024) out.target = { kind: 'memory', gib: target.gib };
+  return out;
 }
 
 /** The estimate for the chosen model, or why there is none (a family the counter does not know, a bad length). */

@@ -137,3 +137,15 @@ describe('advise: what the sidebar shows for a T4', () => {
     expect(toggleStep(['install', 'source', 'load'], 'install', false)).toEqual(['source', 'load']);
   });
 });
+
+describe('choices kept across a reload', () => {
+  const { defaultChoices, restoreChoices } = jest.requireActual('../choices') as typeof import('../choices');
+  it('come back as they were, field by field; anything malformed stays at the default', () => {
+    const base = defaultChoices('zh-Hant');
+    const saved = { ...base, target: { kind: 'profile', id: 't4' }, task: 'code', dataLanguage: 'en', method: 'qlora', seqLen: 2048, batch: 2, modelId: 'Qwen/Qwen2.5-7B-Instruct', steps: ['load', 'lora'] };
+    expect(restoreChoices(JSON.parse(JSON.stringify(saved)), base)).toEqual(saved);
+    const broken = restoreChoices({ target: { kind: 'profile', id: 'gpu-from-mars' }, task: 'dance', seqLen: -1, batch: 1e9, steps: ['fly'], method: 7 }, base);
+    expect(broken).toEqual(base);
+    expect(restoreChoices(null, base)).toBe(base);
+  });
+});
