@@ -152,7 +152,10 @@ function Slider(props: {
           onKeyUp={props.onCommit}
           onBlur={props.onCommit}
         />
-        <output htmlFor={id}>{props.valueText(props.value)}</output>
+        {/* The value in words; a screen reader hears it from aria-valuetext (an <output> would be a second status line). */}
+        <span className="jp-ModelAdvisor-sliderValue" aria-hidden="true">
+          {props.valueText(props.value)}
+        </span>
       </div>
     </div>
   );

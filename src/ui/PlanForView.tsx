@@ -51,7 +51,7 @@ export function PlanForView(props: PlanForViewProps): JSX.Element {
     else props.onChange({ target: { kind: 'profile', id: value.slice('profile:'.length) } });
   };
   return (
-    <section className="jp-ModelAdvisor-section jp-ModelAdvisor-planFor" aria-labelledby="jp-ModelAdvisor-planForLabel">
+    <section className="jp-ModelAdvisor-section jp-ModelAdvisor-planFor">
       <div className="jp-ModelAdvisor-field">
         <label id="jp-ModelAdvisor-planForLabel" htmlFor="jp-ModelAdvisor-planFor">
           {t(lang, 'ui.planFor')}
