@@ -10,6 +10,6 @@ export { estimateLoading } from './loading';
 export { OPTIMIZERS } from './types';
 export { estimateStrategy, strategiesFor, strategyName, engineOf, offloads, MULTI_GPU_STRATEGIES } from './strategies';
 export type { Strategy, StrategyEstimate, GpuShare, Placement, Engine } from './strategies';
-export { planSpread } from './spread';
-export type { SpreadPlan } from './spread';
+export { planSpread, chooseStrategy, maxSeqLenSpread } from './spread';
+export type { SpreadPlan, StrategyChoice } from './spread';
 export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer, Advice, LoadingWarning } from './types';
