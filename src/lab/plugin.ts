@@ -78,8 +78,9 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
       caption: () => t(lang, 'ui.title'),
       execute: () => {
         app.shell.activateById(sidebar.id);
-        // Into the panel, so the keyboard goes on from its first control ("Plan for").
-        sidebar.node.querySelector<HTMLElement>('select, input, button')?.focus();
+        // Into the panel, so the keyboard goes on from its first control ("Plan for") — after the
+        // palette (which ran this) has closed and handed focus back, hence the next frame.
+        requestAnimationFrame(() => sidebar.node.querySelector<HTMLElement>('select, input, button')?.focus());
       }
     });
     app.commands.addCommand(CommandIds.insertCells, {
