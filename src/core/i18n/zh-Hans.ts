@@ -160,5 +160,14 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.step.train': '训练',
   'ui.step.try': '试用',
   'ui.step.save': '保存',
-  'ui.noSteps': '请至少选择一个步骤。'
+  'ui.noSteps': '请至少选择一个步骤。',
+  'widget.copyAll': '全部复制',
+  'widget.download': '下载 .ipynb',
+  'widget.copied': '已将 {count} 个单元格复制为一个脚本：粘贴到单元格（或 .py 文件）中即可。',
+  'widget.copyFailed': '此页面不允许小部件使用剪贴板：请使用“下载 .ipynb”，或在单元格中打印小部件的 last_cells（{count} 个单元格）。',
+  'widget.downloaded': '已将 {count} 个单元格下载为 {file}。',
+  'widget.insertedExtension': '已通过 JupyterLab 扩展在此输出下方插入 {count} 个单元格。',
+  'widget.insertedColab': '已在 Colab 草稿单元格中打开 {count} 个单元格（Colab 会请你确认）：请从那里复制到笔记本中。',
+  'widget.insertCopied': '此笔记本不允许小部件插入单元格：已改为复制 {count} 个单元格——请粘贴到单元格中，或使用“下载 .ipynb”。',
+  'widget.insertNone': '此笔记本不允许小部件插入单元格，剪贴板也不可用：请使用“下载 .ipynb”。'
 };

@@ -160,5 +160,14 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.step.train': '訓練',
   'ui.step.try': '試用',
   'ui.step.save': '儲存',
-  'ui.noSteps': '請至少選擇一個步驟。'
+  'ui.noSteps': '請至少選擇一個步驟。',
+  'widget.copyAll': '全部複製',
+  'widget.download': '下載 .ipynb',
+  'widget.copied': '已將 {count} 個儲存格複製為一個指令碼：貼到儲存格（或 .py 檔案）中即可。',
+  'widget.copyFailed': '此頁面不允許小工具使用剪貼簿：請使用「下載 .ipynb」，或在儲存格中列印小工具的 last_cells（{count} 個儲存格）。',
+  'widget.downloaded': '已將 {count} 個儲存格下載為 {file}。',
+  'widget.insertedExtension': '已透過 JupyterLab 擴充功能在此輸出下方插入 {count} 個儲存格。',
+  'widget.insertedColab': '已在 Colab 暫存儲存格中開啟 {count} 個儲存格（Colab 會請你確認）：請從那裡複製到筆記本中。',
+  'widget.insertCopied': '此筆記本不允許小工具插入儲存格：已改為複製 {count} 個儲存格——請貼到儲存格中，或使用「下載 .ipynb」。',
+  'widget.insertNone': '此筆記本不允許小工具插入儲存格，剪貼簿也無法使用：請使用「下載 .ipynb」。'
 };
