@@ -53,5 +53,22 @@ export interface Command {
   name: string;
   usage: string; // one line, e.g. "params <config.json> [--json]"
   summary: string;
+  /** What `model-advisor <command> --help` lists: each option and what it does. */
+  options?: ReadonlyArray<readonly [string, string]>;
   run(argv: string[], out: (text: string) => void): number | Promise<number>;
+}
+
+/** `--help` or `-h` anywhere among a command's arguments asks for that command's help. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.some(a => a === '--help' || a === '-h');
+}
+
+/** `model-advisor <command> --help`: the usage, what it does, and every option. */
+export function commandHelp(c: Command): string {
+  const lines = [`Usage: model-advisor ${c.usage}`, '', c.summary];
+  if (c.options && c.options.length > 0) {
+    lines.push('', 'Options:');
+    for (const [flag, what] of c.options) lines.push(`  ${flag}`, `      ${what}`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -5,9 +5,23 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, ParsedArgs, UsageError, flagInt, flagString, parseArgs } from './args';
-import { findModel, MODELS, modelFromConfig } from '../core/catalog';
+import { findModel, HubSource, idProblem, MODELS, modelFromConfig, modelFromHub } from '../core/catalog';
 import { findGpu, gpuFromReport, GPU_PROFILES } from '../core/gpu';
-import { defaultSettings, estimateMemory, EstimateSettings } from '../core/memory';
+import {
+  ATTENTIONS,
+  defaultSettings,
+  estimateMemory,
+  EstimateSettings,
+  KV_CACHE_DTYPES,
+  LOSSES,
+  Optimizer,
+  parseLoraTargets,
+  PRE_QUANTIZED,
+  PRECISIONS,
+  Recipe,
+  RecipeError
+} from '../core/memory';
+import { fetchHubAnswer } from './hub';
 import { countParameters, UnknownFamilyError } from '../core/params';
 import { recommendModels } from '../core/recommend';
 import { parseGpuReport } from '../core/report';
@@ -78,7 +92,7 @@ function userError<T>(run: () => T): T {
   try {
     return run();
   } catch (e) {
-    if (e instanceof UnknownFamilyError || (e instanceof Error && /config\.json lacks/.test(e.message))) throw new UsageError(e.message);
+    if (e instanceof UnknownFamilyError || e instanceof RecipeError || (e instanceof Error && /config\.json lacks/.test(e.message))) throw new UsageError(e.message);
     throw e;
   }
 }
@@ -121,13 +135,87 @@ const paramsCommand: Command = {
   }
 };
 
+/** The `fit` recipe flags, by the names scripts use, and the core's words for them. */
+const OPTIMIZER_FLAGS: Record<string, Optimizer> = { adamw: 'adamw_torch', 'adamw-8bit': 'adamw_8bit', 'paged-adamw-8bit': 'paged_adamw_8bit', adafactor: 'adafactor', sgd: 'sgd' };
+const HUB_SOURCES: readonly HubSource[] = ['hf', 'mirror', 'modelscope'];
+
+/** The recipe a user stated with flags; what they leave out stays what our cells do. */
+function recipeFromFlags(args: ParsedArgs, reportVersion: string | null): Partial<Recipe> {
+  const recipe: Partial<Recipe> = {};
+  const targets = flagString(args, 'lora-targets');
+  if (targets !== undefined) recipe.loraTargets = parseLoraTargets(targets);
+  if (args.flags.has('kbit-prep')) recipe.kbitPrep = true;
+  const attention = oneOf(args, 'attention', ATTENTIONS);
+  if (attention) recipe.attention = attention;
+  const loss = oneOf(args, 'loss', LOSSES);
+  if (loss) recipe.loss = loss;
+  const precision = oneOf(args, 'precision', PRECISIONS);
+  if (precision) recipe.precision = precision;
+  const weights = oneOf(args, 'weights', PRE_QUANTIZED);
+  if (weights) recipe.weights = weights;
+  const kv = oneOf(args, 'kv-cache-dtype', KV_CACHE_DTYPES);
+  if (kv) recipe.kvCacheDtype = kv;
+  const version = flagString(args, 'transformers') ?? reportVersion ?? undefined;
+  if (version !== undefined) {
+    if (!/^\d+\.\d+/.test(version)) throw new UsageError(`--transformers must be a version such as 4.44.2, not ${JSON.stringify(version)}`);
+    recipe.transformers = version;
+  }
+  return recipe;
+}
+
+/** The transformers version a probe report names, for the inference logits. */
+function reportTransformers(args: ParsedArgs): string | null {
+  const reportFile = flagString(args, 'report');
+  if (reportFile === undefined) return null;
+  const parsed = parseGpuReport(readJson(reportFile));
+  return parsed.ok ? parsed.report.packages.transformers : null;
+}
+
+/** `--hub`: the id is fetched from the chosen source (node fetch), never looked up in the catalog. */
+async function hubModel(args: ParsedArgs, id: string): Promise<ModelEntry> {
+  const source = oneOf(args, 'source', HUB_SOURCES, process.env.HF_ENDPOINT ? 'mirror' : 'hf') as HubSource;
+  const endpoint = flagString(args, 'endpoint') ?? (source === 'modelscope' ? undefined : process.env.HF_ENDPOINT || undefined);
+  const timeout = flagInt(args, 'timeout', 20);
+  const problem = idProblem(id);
+  if (problem !== null) throw new UsageError(problem);
+  const result = modelFromHub(await fetchHubAnswer(id, source, endpoint, timeout * 1000));
+  if (!result.ok) throw new UsageError(result.message);
+  return result.model;
+}
+
 const fitCommand: Command = {
   name: 'fit',
-  usage: 'fit <model-id | config.json> --gpu <profile|24GB|24GiB> --method <inference|full|lora|qlora> [--dtype …] [--seq-len N] [--batch N] [--lora-r N] [--no-gradient-checkpointing] [--report probe.json] [--json]',
-  summary: 'memory a model needs on a GPU, term by term, and whether it fits',
-  run(argv, out) {
-    const args = parseArgs(argv, ['json', 'no-gradient-checkpointing']);
-    const model = resolveModel(required(args.positional[0], 'a model id or config.json path'));
+  usage: 'fit <model-id | config.json> --gpu <profile|24GB|24GiB> --method <inference|full|lora|qlora> [recipe options] [--hub] [--report probe.json] [--json]',
+  summary: 'memory a model needs on a GPU, term by term, and whether it fits — for our cells or for your own recipe',
+  options: [
+    ['--gpu <profile|24GB|24GiB>', 'a GPU profile (`model-advisor gpus`) or a size; a size alone leaves bf16, 4-bit and FlashAttention unknown'],
+    ['--report <probe.json>', "the kernel probe's report: this machine's GPU, free memory and transformers version"],
+    ['--method <inference|full|lora|qlora>', 'how the model is used'],
+    ['--hub', "fetch the model's config.json (and safetensors index or header) from the hub instead of the catalog"],
+    ['--source <hf|mirror|modelscope>', 'where --hub fetches from (default: hf; mirror when HF_ENDPOINT is set)'],
+    ['--endpoint <url>', 'the hub address for --hub (default: HF_ENDPOINT, else https://huggingface.co)'],
+    ['--timeout <seconds>', 'how long --hub waits for each file (default 20)'],
+    ['--dtype <fp32|bf16|fp16|int8|nf4>', 'the base weights for inference and LoRA (default: what the cells load)'],
+    ['--seq-len <N>', 'tokens per sample (default 1,024, or the context length if shorter)'],
+    ['--batch <N>', 'samples per device per step (default 1)'],
+    ['--no-gradient-checkpointing', 'keep every layer\'s activations (the cells checkpoint)'],
+    ['--optimizer <adamw|adamw-8bit|paged-adamw-8bit|adafactor|sgd>', 'the optimizer (default: paged-adamw-8bit for QLoRA on CUDA, else adamw)'],
+    ['--lora-r <N>', 'LoRA rank (default 16)'],
+    ['--lora-alpha <N>', 'LoRA alpha (default 2 × rank; no effect on memory)'],
+    ['--lora-targets <all-linear|attention|names>', 'the Linear layers LoRA adapts: all but the head (default), the attention projections, or module names as in the model, comma-separated (q_proj,v_proj)'],
+    ['--kbit-prep', "peft's prepare_model_for_kbit_training was called: embeddings, head and norms upcast to fp32"],
+    ['--attention <eager|sdpa|flash>', 'attn_implementation: eager keeps batch × heads × seq² scores (default sdpa)'],
+    ['--loss <standard|chunked>', 'full fp32 logits (default) or a chunked, fused cross-entropy (Liger, Unsloth)'],
+    ['--precision <amp|pure-bf16>', 'full fine-tuning: fp32 master weights under autocast (default) or everything in bf16'],
+    ['--weights <gptq-int4|awq-int4|fp8>', "a pre-quantized base (read from the config's quantization_config when it has one)"],
+    ['--kv-cache-dtype <fp16|bf16|fp8>', 'inference: the KV cache (default: the compute dtype)'],
+    ['--transformers <version>', "inference: the runtime's transformers (before 4.45 the prompt's logits are all kept; default: --report's, else current)"],
+    ['--json', 'the estimate as JSON']
+  ],
+  async run(argv, out) {
+    const args = parseArgs(argv, ['json', 'no-gradient-checkpointing', 'kbit-prep', 'hub']);
+    const spec = required(args.positional[0], 'a model id or config.json path');
+    const model = args.flags.has('hub') ? await hubModel(args, spec) : resolveModel(spec);
     const gpu = resolveGpu(args);
     const method = required(oneOf(args, 'method', METHODS), `--method <${METHODS.join('|')}>`);
     const wanted: Partial<EstimateSettings> = {};
@@ -136,17 +224,30 @@ const fitCommand: Command = {
     if (args.flags.has('seq-len')) wanted.seqLen = flagInt(args, 'seq-len', 1024);
     if (args.flags.has('batch')) wanted.batch = flagInt(args, 'batch', 1);
     if (args.flags.has('lora-r')) wanted.loraR = flagInt(args, 'lora-r', 16);
+    if (args.flags.has('lora-alpha')) wanted.loraAlpha = flagInt(args, 'lora-alpha', 32);
     if (args.flags.has('no-gradient-checkpointing')) wanted.gradientCheckpointing = false;
+    const optimizer = oneOf(args, 'optimizer', Object.keys(OPTIMIZER_FLAGS));
+    if (optimizer) wanted.optimizer = OPTIMIZER_FLAGS[optimizer];
+    const recipe = recipeFromFlags(args, reportTransformers(args));
+    if (Object.keys(recipe).length > 0) wanted.recipe = recipe;
     const settings = defaultSettings(model, gpu, method, wanted);
     const e = userError(() => estimateMemory(model, gpu, settings));
+    const unknownCaps = gpu.backend === 'cuda' && gpu.compute_capability === null;
     if (args.flags.has('json')) {
       const breakdown = Object.fromEntries(Object.entries(e.breakdown).map(([k, v]) => [k + '_mib', v]));
       out(
-        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice.map(a => a.text), advice_codes: e.advice.map(a => a.code), settings, loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) } }) + '\n'
+        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, gpu_capabilities_known: !unknownCaps, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice.map(a => a.text), advice_codes: e.advice.map(a => a.code), settings, recipe: e.recipe, loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) } }) + '\n'
       );
       return 0;
     }
-    const lines = [`${model.id} (${n(e.params)} parameters) · ${method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`, ''];
+    const lines = [`${model.id} (${n(e.params)} parameters) · ${e.method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`];
+    const r = e.recipe;
+    const stated = Object.entries(recipe).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
+    if (r.weights !== null && recipe.weights === undefined) stated.push(`weights ${r.weights} (from the config's quantization_config)`);
+    if (wanted.optimizer) stated.unshift(`optimizer ${wanted.optimizer}`);
+    if (stated.length > 0) lines.push(`Your recipe: ${stated.join(' · ')}; the rest as our cells do it.`);
+    if (unknownCaps) lines.push(`Capabilities unknown: a GPU given by its size alone may or may not have bf16, bitsandbytes 4-bit or FlashAttention; priced as fp16 compute. Give a profile (\`model-advisor gpus\`) or --report to know.`);
+    lines.push('');
     const rows = Object.entries(e.breakdown)
       .filter(([, v]) => v > 0)
       .map(([k, v]) => [`  ${k.replace(/_/g, ' ')}`, `${n(v)} MiB`]);

@@ -9,5 +9,5 @@ import { ESTIMATE_COMMANDS } from './estimate';
 export const COMMANDS: Command[] = [];
 COMMANDS.push(...CELL_COMMANDS);
 COMMANDS.push(...ESTIMATE_COMMANDS);
-export { UsageError } from './args';
+export { UsageError, commandHelp, wantsHelp } from './args';
 export type { Command } from './args';

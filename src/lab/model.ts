@@ -1,7 +1,9 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel } from '@jupyterlab/services';
-import { ISignal, Signal } from '@lumino/signaling';
+import type { Cell } from '../core/codegen';
 import { GpuReport } from '../core/report';
+import { Emitter, InsertOutcome, PanelHost } from '../ui/panel/host';
+import { insertCellsBelowActive } from './insert';
 import { probeKernel } from './probe';
 
 /**
@@ -17,11 +19,16 @@ export type RuntimeState =
   | { kind: 'error'; message: string };
 
 /**
- * Follows the active notebook and its kernel, and probes the runtime whenever it may have
- * changed: a new notebook, a new kernel, a restart. The sidebar only reads `state`.
+ * The panel's host in JupyterLab. Follows the active notebook and its kernel, and probes the
+ * runtime whenever it may have changed: a new notebook, a new kernel, a restart; inserts cells
+ * below the active cell of that notebook. The panel only reads `runtime`.
  */
-export class RuntimeModel {
+export class RuntimeModel implements PanelHost {
   get state(): RuntimeState {
+    return this._state;
+  }
+
+  get runtime(): RuntimeState {
     return this._state;
   }
 
@@ -29,8 +36,27 @@ export class RuntimeModel {
     return this._panel;
   }
 
-  get stateChanged(): ISignal<this, RuntimeState> {
-    return this._stateChanged;
+  get changed(): Emitter {
+    return this._changed;
+  }
+
+  get canInsert(): boolean {
+    return this._panel !== null;
+  }
+
+  get notebookPath(): string | null {
+    return this._panel?.context.localPath ?? null;
+  }
+
+  /** Every cell below the active one, in one transaction (see insert.ts); throws when the notebook cannot take them. */
+  insertCells(cells: readonly Cell[]): InsertOutcome {
+    if (!this._panel) throw new Error('no notebook is open');
+    insertCellsBelowActive(this._panel, cells);
+    return { count: cells.length };
+  }
+
+  refreshRuntime(): void {
+    void this.refresh();
   }
 
   /** Follow another notebook (or none). */
@@ -42,6 +68,7 @@ export class RuntimeModel {
       this._panel.disposed.disconnect(this._onDisposed, this);
     }
     this._panel = panel;
+    this._changed.emit();
     if (!panel) {
       this._set({ kind: 'no-notebook' });
       return;
@@ -101,12 +128,12 @@ export class RuntimeModel {
 
   private _set(state: RuntimeState): void {
     this._state = state;
-    this._stateChanged.emit(state);
+    this._changed.emit();
   }
 
   private _panel: NotebookPanel | null = null;
   private _state: RuntimeState = { kind: 'no-notebook' };
   private _generation = 0;
   private _restarting = false;
-  private _stateChanged = new Signal<this, RuntimeState>(this);
+  private _changed = new Emitter();
 }

@@ -6,8 +6,8 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import iconSvg from '../../style/icon.svg';
-import { AdvisorModel } from './advisor';
-import { Preferences } from './choices';
+import { AdvisorModel } from '../ui/panel/advisor';
+import { Preferences } from '../ui/panel/choices';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
@@ -40,10 +40,10 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     browsers: IFileBrowserFactory | null
   ) => {
     const runtime = new RuntimeModel();
-    const advisor = new AdvisorModel(runtime, tracker, toLanguage(translator?.languageCode));
+    const advisor = new AdvisorModel(runtime, toLanguage(translator?.languageCode));
     let lang: Language = advisor.lang;
 
-    const sidebar = new AdvisorSidebar(runtime, advisor);
+    const sidebar = new AdvisorSidebar(advisor);
     sidebar.id = 'jp-model-advisor';
     sidebar.title.icon = advisorIcon;
     sidebar.title.caption = t(lang, 'ui.title');

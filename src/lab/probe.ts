@@ -6,11 +6,15 @@ import { runSilently } from './kernel';
 export type ProbeResult = { ok: true; report: GpuReport } | { ok: false; error: string };
 
 /**
- * The probe's source runs in a throwaway globals dict, so not one name reaches the user's
- * namespace; it prints its report as the last line of stdout.
+ * The advisor's own Python (the probe, the Hub config fetch) runs in a throwaway globals dict,
+ * so not one name reaches the user's namespace; it prints its answer as the last line of stdout.
  */
+export function throwawayCode(source: string, label: string): string {
+  return `exec(compile(${pythonLiteral(source)}, ${pythonLiteral(label)}, "exec"), {"__name__": "__main__"})`;
+}
+
 export function probeCode(): string {
-  return `exec(compile(${pythonLiteral(SNIPPETS['gpu_probe'])}, "<model-advisor probe>", "exec"), {"__name__": "__main__"})`;
+  return throwawayCode(SNIPPETS['gpu_probe'], '<model-advisor probe>');
 }
 
 /** Ask the kernel what runtime it has. A failure is a result that says why, never a throw. */

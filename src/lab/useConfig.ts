@@ -1,7 +1,7 @@
 import { Contents } from '@jupyterlab/services';
 import { modelFromConfig } from '../core';
-import { AdvisorModel } from './advisor';
-import { folderOf, localModelId, modelPathFor } from './paths';
+import { AdvisorModel } from '../ui/panel/advisor';
+import { folderOf, localModelId, modelPathFor } from '../ui/panel/paths';
 
 /**
  * "Estimate with Model Advisor" on a config.json: read it through the contents API (the file

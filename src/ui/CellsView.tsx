@@ -18,6 +18,8 @@ export interface CellsViewProps {
   onToggle(step: Step, on: boolean): void;
   onInsertCells(): void;
   onInsertLoading(): void;
+  /** A host's own ways out, beside the insert buttons (the widget's "Copy all", "Download .ipynb"). */
+  extraActions?: React.ReactNode;
 }
 
 export function CellsView(props: CellsViewProps): JSX.Element {
@@ -41,6 +43,7 @@ export function CellsView(props: CellsViewProps): JSX.Element {
           {t(lang, 'ui.insertLoading')}
         </button>
       </div>
+      {props.extraActions && <div className="jp-ModelAdvisor-row">{props.extraActions}</div>}
       {props.notice && (
         <p role="status" className="jp-ModelAdvisor-muted">
           {props.notice}

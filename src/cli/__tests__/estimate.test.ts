@@ -115,3 +115,56 @@ describe('bad input: one line on stderr, exit 2', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('model-advisor fit with your own recipe', () => {
+  const fit = (...extra: string[]) => cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--json', ...extra);
+
+  it('takes every recipe flag by the names scripts use, and reports the recipe it priced', async () => {
+    const r = await fit('--method', 'lora', '--optimizer', 'adamw-8bit', '--lora-r', '8', '--lora-alpha', '16', '--lora-targets', 'q_proj,v_proj', '--kbit-prep', '--attention', 'eager', '--loss', 'chunked', '--seq-len', '2048');
+    expect(r.err).toBe('');
+    const j = JSON.parse(r.out);
+    expect(j.settings).toMatchObject({ optimizer: 'adamw_8bit', loraR: 8, loraAlpha: 16, seqLen: 2048 });
+    expect(j.recipe).toMatchObject({ loraTargets: ['q_proj', 'v_proj'], kbitPrep: true, attention: 'eager', loss: 'chunked', precision: 'amp', weights: null });
+    const plain = JSON.parse((await fit('--method', 'lora', '--seq-len', '2048')).out);
+    expect(j.breakdown.adapters_mib).toBeLessThan(plain.breakdown.adapters_mib);
+    expect(j.breakdown.logits_mib).toBeLessThan(plain.breakdown.logits_mib);
+  });
+
+  it('pure bf16 full fine-tuning, Adafactor, an fp8 KV cache and an old transformers each change their term', async () => {
+    const amp = JSON.parse((await fit('--method', 'full')).out).total_mib;
+    const bf16 = JSON.parse((await fit('--method', 'full', '--precision', 'pure-bf16')).out).total_mib;
+    expect(bf16).toBeLessThan(amp * 0.6);
+    const ada = JSON.parse((await fit('--method', 'full', '--optimizer', 'adafactor')).out).breakdown.optimizer_mib;
+    expect(ada).toBeLessThan(300);
+    const kv = (flag: string[]) => fit('--method', 'inference', '--seq-len', '4096', ...flag).then(x => JSON.parse(x.out).breakdown);
+    expect((await kv(['--kv-cache-dtype', 'fp8'])).kv_cache_mib).toBe((await kv([])).kv_cache_mib / 2);
+    expect((await kv(['--transformers', '4.40.0'])).logits_mib).toBeGreaterThan(700);
+  });
+
+  it('refuses a recipe that cannot be, in one line, exit 2', async () => {
+    const r = await fit('--method', 'full', '--weights', 'gptq-int4');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^model-advisor: a gptq-int4 base cannot be fully fine-tuned/);
+    const bad = await fit('--method', 'lora', '--lora-targets', 'query,value');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no Linear layer named query, value in this model; its Linear layers are: q_proj/);
+    const opt = await fit('--method', 'lora', '--optimizer', 'lion');
+    expect(opt.err).toMatch(/--optimizer must be one of adamw, adamw-8bit, paged-adamw-8bit, adafactor, sgd/);
+  });
+
+  it('a GPU given by its size says its capabilities are unknown instead of claiming no bf16', async () => {
+    const r = await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', '80GiB', '--method', 'qlora');
+    expect(r.out).toMatch(/Capabilities unknown: a GPU given by its size alone may or may not have bf16/);
+    expect(r.out).not.toMatch(/no native bf16/);
+  });
+
+  it('`fit --help` prints its own options instead of "--help needs a value"', async () => {
+    const r = await cli('fit', '--help');
+    expect(r.code).toBe(0);
+    for (const flag of ['--optimizer <adamw|adamw-8bit|paged-adamw-8bit|adafactor|sgd>', '--lora-targets', '--kbit-prep', '--attention <eager|sdpa|flash>', '--loss <standard|chunked>', '--precision <amp|pure-bf16>', '--weights <gptq-int4|awq-int4|fp8>', '--kv-cache-dtype <fp16|bf16|fp8>', '--transformers <version>', '--hub']) {
+      expect(r.out).toContain(flag);
+    }
+    const p = await cli('params', '--help');
+    expect(p.out).toMatch(/^Usage: model-advisor params <config.json>/);
+  });
+});

@@ -4,6 +4,25 @@
  */
 import { ModelConfig, ModelEntry, Task } from '../types';
 import { CatalogError, configProblems, HF_ID, LOCAL_PATH, validateEntry } from './validate';
+import familyDefaults from './family-defaults.json';
+
+/**
+ * A published config.json may leave out a field whose value is its config class's default
+ * (a Mistral config without `num_key_value_heads` has 8, MistralConfig's default — not
+ * `num_attention_heads`). Fill the fields the estimate reads from that family's defaults
+ * (family-defaults.json, checked against `AutoConfig.for_model` by tests/test_family_defaults.py);
+ * a field present, even as null, is the config's own.
+ */
+export function withFamilyDefaults(config: ModelConfig): ModelConfig {
+  const family = typeof config.model_type === 'string' ? config.model_type : '';
+  const defaults = family !== '_about' ? (familyDefaults as Record<string, unknown>)[family] : undefined;
+  if (defaults === undefined || defaults === null || typeof defaults !== 'object') return config;
+  const filled: ModelConfig = { ...config };
+  for (const [field, value] of Object.entries(defaults as Record<string, unknown>)) {
+    if (!(field in filled)) filled[field] = value;
+  }
+  return filled;
+}
 
 /** Encoder-decoder families whose `…ForConditionalGeneration` is a text-to-text (translation) model. */
 const SEQ2SEQ_TYPES = ['t5', 'mt5', 'umt5', 'bart', 'mbart', 'marian', 'm2m_100', 'nllb-moe', 'pegasus', 'longt5'];
@@ -97,7 +116,7 @@ export function modelFromConfig(config: unknown, id: string): ModelEntry {
   if (problems.length > 0) {
     throw new CatalogError(problems.join('; '));
   }
-  const cfg = parsed as ModelConfig;
+  const cfg = withFamilyDefaults(parsed as ModelConfig);
   const architecture = (cfg.architectures as string[])[0];
   const context = contextLength(cfg);
   const dtype = checkpointDtype(cfg);

@@ -13,7 +13,9 @@ import rows from './models.json';
 import { validateCatalog } from './validate';
 
 export { CatalogError, validateCatalog, validateEntry, configProblems, isModelId } from './validate';
-export { modelFromConfig, tasksFromArchitecture, idProblem } from './fromConfig';
+export { modelFromConfig, tasksFromArchitecture, idProblem, withFamilyDefaults } from './fromConfig';
+export { hubFileUrl, modelFromHub, HF_ENDPOINT, MODELSCOPE_ENDPOINT } from './hub';
+export type { HubSource, HubFile, HubAnswer, HubFailure, HubResult } from './hub';
 
 export const MODELS: readonly ModelEntry[] = Object.freeze(validateCatalog(rows as unknown));
 

@@ -15,9 +15,11 @@ import {
   logitsBytes,
   loraParams,
   MIB,
-  optimizerBytesPerParam,
+  optimizerBytes,
+  trainedParamBytes,
   weightBytes
 } from './terms';
+import { preQuantizedFromConfig, recipeOf, recipeProblem, targetedLayers } from './recipe';
 import { Advice, EstimateSettings, FitVerdict, MemoryEstimate } from './types';
 
 interface Priced {
@@ -25,26 +27,54 @@ interface Priced {
   total_mib: number;
 }
 
-/** The breakdown alone (MiB, rounded up per term), for one set of settings. */
+/**
+ * The trained parameters and, for Adafactor, the rows plus columns of their matrices: the
+ * adapters of the targeted Linear layers, or every parameter for full fine-tuning.
+ */
+function trainedParams(count: ParamCount, shape: Shape, s: EstimateSettings): { trained: number; factored: number } {
+  if (s.method === 'inference') return { trained: 0, factored: 0 };
+  if (s.method === 'full') {
+    const matrices = count.linear_layers.reduce((sum, l) => sum + (l.in_features + l.out_features) * l.count, 0);
+    // Embedding and head tables are matrices too (vocab + hidden each); norms and biases are
+    // vectors kept whole; 3-D experts are counted whole (an overestimate, rare).
+    const tables = (count.embedding > 0 ? shape.vocab + shape.hidden : 0) + (count.lm_head > 0 ? shape.vocab + shape.hidden : 0);
+    return { trained: count.total, factored: matrices + tables + count.norms_and_biases + count.other };
+  }
+  const layers = targetedLayers(count, recipeOf(s.recipe).loraTargets);
+  const r = s.loraR;
+  return {
+    trained: loraParams(count, r, recipeOf(s.recipe).loraTargets),
+    factored: layers.reduce((sum, l) => sum + (r + l.in_features + r + l.out_features) * l.count, 0)
+  };
+}
+
+/** Per decoder layer, the input widths of the Linear layers LoRA adapts (what its dropout keeps). */
+function loraInputWidth(count: ParamCount, shape: Shape, s: EstimateSettings): number {
+  const layers = targetedLayers(count, recipeOf(s.recipe).loraTargets);
+  return shape.layers > 0 ? layers.reduce((sum, l) => sum + l.in_features * l.count, 0) / shape.layers : 0;
+}
+
+/** The breakdown alone (MiB, rounded up per term), for one set of settings and its recipe. */
 export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings): Priced {
+  const recipe = recipeOf(s.recipe);
   const w = weightBytes(count, s, gpu);
   const training = s.method !== 'inference';
-  const adapters = s.method === 'lora' || s.method === 'qlora' ? loraParams(count, s.loraR) : 0;
-  // What the optimizer updates: the adapters (fp32, per the recipe) or, for full fine-tuning,
-  // every parameter (fp32 master weights, fp32 gradients).
-  const trained = s.method === 'full' ? count.total : adapters;
-  const gradients = training ? trained * 4 : 0;
-  const optimizer = training ? trained * optimizerBytesPerParam(s) : 0;
+  const { trained, factored } = trainedParams(count, shape, s);
+  const adapters = s.method === 'lora' || s.method === 'qlora' ? trained : 0;
+  // What the optimizer updates: the adapters (fp32, per the recipe; bf16 in pure bf16) or, for
+  // full fine-tuning, every parameter (fp32 master weights and gradients under AMP).
+  const gradients = training ? trained * trainedParamBytes(s) : 0;
+  const optimizer = training ? optimizerBytes(s, trained, factored) : 0;
   // torch.autocast caches the 16-bit copy of each fp32 weight it casts for the length of the
   // forward (autocast weight cache): full mixed-precision training holds both copies.
-  const autocastCopies = s.method === 'full' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
-  const activations = training || s.method === 'inference' ? activationBytes(shape, s, gpu) : 0;
+  const autocastCopies = s.method === 'full' && recipe.precision === 'amp' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
+  const activations = activationBytes(shape, s, gpu, loraInputWidth(count, shape, s));
   const logits = logitsBytes(shape, s, gpu);
   const kv = kvCacheBytes(shape, s, gpu);
   const bytes: Record<string, number> = {
     weights: w.weights,
     quantization_constants: w.quantization_constants,
-    adapters: adapters * 4,
+    adapters: adapters * trainedParamBytes(s),
     gradients,
     optimizer,
     autocast_weight_copies: autocastCopies,
@@ -62,6 +92,20 @@ export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, 
     total += mib;
   }
   return { breakdown, total_mib: total };
+}
+
+/** A recipe that cannot be priced for this method and model (the message says why, in the user's words). */
+export class RecipeError extends Error {}
+
+/**
+ * A base published pre-quantized (GPTQ, AWQ, FP8 in `quantization_config`) is priced as stored
+ * unless the recipe says otherwise; adapters on it are LoRA whatever the method was called.
+ */
+function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSettings {
+  if (s.recipe?.weights !== undefined) return s;
+  const pre = preQuantizedFromConfig(model.config);
+  if (pre === null) return s;
+  return { ...s, method: s.method === 'qlora' ? 'lora' : s.method, recipe: { ...s.recipe, weights: pre.weights, weightsGroupSize: s.recipe?.weightsGroupSize ?? pre.groupSize } };
 }
 
 /** The memory one device can give us: what the probe saw free, else what it has. */
@@ -108,7 +152,8 @@ function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuP
         : { code: 'no_4bit', values: { gpu: gpu.name }, text: `bitsandbytes 4-bit does not run on ${gpu.name}: use LoRA instead of QLoRA.` }
     );
   }
-  if (s.method !== 'inference' && s.method !== 'full' && gpu.backend === 'cuda' && !gpu.bf16) {
+  // A GPU known by its size only (`--gpu 80GiB`) has unknown capabilities: nothing to claim.
+  if (s.method !== 'inference' && s.method !== 'full' && gpu.backend === 'cuda' && !gpu.bf16 && gpu.compute_capability !== null) {
     advice.push({ code: 'no_bf16', values: { gpu: gpu.name }, text: `${gpu.name} has no native bf16: the cells compute in fp16 (torch.cuda.is_bf16_supported() may say yes through emulation, but it is slow).` });
   }
   if (verdict === 'fits') return advice;
@@ -155,9 +200,12 @@ function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuP
  * against the free memory (or total when unknown), the longest sequence that fits, advice in
  * plain words, and what loading costs in download, disk and RAM.
  */
-export function estimateMemory(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings): MemoryEstimate {
+export function estimateMemory(model: ModelEntry, gpu: GpuProfile, asked: EstimateSettings): MemoryEstimate {
   const count = countParameters(model.config);
   const shape = modelShape(model.config);
+  const settings = withConfigRecipe(model, asked);
+  const problem = recipeProblem(settings.method, recipeOf(settings.recipe), count);
+  if (problem !== null) throw new RecipeError(problem);
   const priced = priceSettings(count, shape, gpu, settings);
   const available = availableMib(gpu);
   let verdict = verdictFor(priced.total_mib, available);
@@ -167,6 +215,7 @@ export function estimateMemory(model: ModelEntry, gpu: GpuProfile, settings: Est
   return {
     params: count.total,
     method: settings.method,
+    recipe: recipeOf(settings.recipe),
     total_mib: priced.total_mib,
     breakdown: priced.breakdown,
     verdict,

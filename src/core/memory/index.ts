@@ -2,10 +2,12 @@
  * The memory wing: what a model needs on a GPU, term by term (`estimateMemory`), and the
  * training settings the generated cells use so that it fits (`planTraining`).
  */
-export { estimateMemory, priceSettings, availableMib, verdictFor } from './estimate';
+export { estimateMemory, priceSettings, availableMib, verdictFor, RecipeError } from './estimate';
 export { planTraining, defaultSettings, defaultDtype, defaultOptimizer, EFFECTIVE_BATCH, DEFAULT_SEQ_LEN } from './plan';
 export { computeDtype, loraParams, layerActivationBytesPerToken, kbitPreparationExtraBytes, NF4_DOUBLE_QUANT_CONSTANT_BITS } from './terms';
 export { modelShape } from './shape';
 export { estimateLoading } from './loading';
 export { OPTIMIZERS } from './types';
+export { DEFAULT_RECIPE, ATTENTIONS, LOSSES, PRECISIONS, PRE_QUANTIZED, KV_CACHE_DTYPES, recipeOf, parseLoraTargets, preQuantizedFromConfig, targetedLayers } from './recipe';
+export type { Recipe, Attention, Loss, Precision, PreQuantized, KvCacheDtype, LoraTargets } from './recipe';
 export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer, Advice, LoadingWarning } from './types';

@@ -36,7 +36,9 @@ export function defaultSettings(model: ModelEntry, gpu: GpuProfile, method: Meth
     loraR: wanted.loraR ?? 16,
     loraAlpha: wanted.loraAlpha ?? 2 * (wanted.loraR ?? 16),
     gradientCheckpointing: wanted.gradientCheckpointing ?? method !== 'inference',
-    optimizer: wanted.optimizer ?? defaultOptimizer(method, gpu)
+    optimizer: wanted.optimizer ?? defaultOptimizer(method, gpu),
+    // The user's own recipe travels as given; what it leaves out is our cells' (recipe.ts).
+    ...(wanted.recipe !== undefined ? { recipe: wanted.recipe } : {})
   };
 }
 

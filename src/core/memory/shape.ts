@@ -9,6 +9,8 @@ export interface Shape {
   intermediate: number;
   layers: number;
   vocab: number;
+  /** Attention heads (query heads): eager attention keeps batch × heads × seq² scores. */
+  heads: number;
   /** Width of K (= of V) per token per layer: kv heads × head dim. */
   kvWidth: number;
   /** Encoder-only models (BERT family) keep no KV cache when generating. */
@@ -35,6 +37,7 @@ export function modelShape(c: ModelConfig): Shape {
     intermediate: num(c, ['intermediate_size', 'ffn_hidden_size', 'd_ff', 'n_inner', 'encoder_ffn_dim']) ?? 4 * hidden,
     layers: (num(c, ['num_hidden_layers', 'num_layers', 'n_layer', 'encoder_layers']) ?? 0) + (num(c, ['num_decoder_layers', 'decoder_layers']) ?? 0),
     vocab: num(c, ['padded_vocab_size', 'vocab_size']) ?? 0,
+    heads,
     kvWidth: kvHeads * headDim,
     encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family)
   };

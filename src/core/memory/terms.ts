@@ -1,11 +1,13 @@
 /**
- * Each term of the memory breakdown, in bytes, with the fact it rests on. These model what the
- * generated cells do (contract: QLoRA/LoRA/full recipe), term by term.
+ * Each term of the memory breakdown, in bytes, with the fact it rests on. Each takes the
+ * recipe's choice where there is one (recipe.ts); without one they price what the generated
+ * cells do (contract: QLoRA/LoRA/full recipe), term by term.
  */
 import { GpuProfile, WeightDtype } from '../types';
 import { ParamCount } from '../params';
 import { Shape } from './shape';
 import { EstimateSettings } from './types';
+import { keepsLastLogitsOnly, LoraTargets, Recipe, recipeOf, targetedLayers } from './recipe';
 
 export const MIB = 1024 * 1024;
 
@@ -39,41 +41,111 @@ export interface WeightBytes {
 }
 
 /**
+ * A pre-quantized 4-bit base (GPTQ, AWQ): per Linear, `qweight` packs eight 4-bit values in an
+ * int32 (in × out / 2 bytes), `qzeros` packs the zero points the same way per group
+ * (in / g × out / 2 bytes), `scales` are fp16 per group and output (2 × in / g × out) — the
+ * layouts of auto-gptq's QuantLinear and AutoAWQ's WQLinear_GEMM; GPTQ adds `g_idx`, one int32
+ * per input feature. FP8 (transformers FP8Linear / fbgemm) stores one byte per weight with one
+ * fp32 scale per 128 × 128 block or per output row: under 0.1 %, counted per row here.
+ */
+function preQuantizedLinearBytes(count: ParamCount, r: Recipe): WeightBytes {
+  const g = r.weightsGroupSize;
+  let weights = 0;
+  let constants = 0;
+  for (const l of count.linear_layers) {
+    const n = l.in_features * l.out_features * l.count;
+    if (r.weights === 'fp8') {
+      weights += n;
+      constants += 4 * l.out_features * l.count;
+    } else {
+      weights += n / 2;
+      constants += n / (2 * g) + (2 * n) / g + (r.weights === 'gptq-int4' ? 4 * l.in_features * l.count : 0);
+    }
+  }
+  return { weights, quantization_constants: constants };
+}
+
+/**
  * Weights on the device. Quantized dtypes apply only to `count.linear` — bitsandbytes replaces
  * `type(module) is nn.Linear` / Conv1D (transformers integrations/bitsandbytes.py) and skips
- * the output head, tied and last modules (`get_keys_to_not_convert`). Everything else —
- * embeddings, lm_head, norms, biases, and MoE experts stored as 3-D tensors — stays in the
- * compute dtype. For QLoRA the cells cast only the norm weights to fp32 (we do NOT call
- * `prepare_model_for_kbit_training`, which would upcast embeddings and lm_head too), so the
- * small norms-and-biases share is priced at 4 bytes.
+ * the output head, tied and last modules (`get_keys_to_not_convert`); GPTQ/AWQ checkpoints
+ * quantize the decoder's Linear layers only. Everything else — embeddings, lm_head, norms,
+ * biases, and MoE experts stored as 3-D tensors — stays in the compute dtype. For QLoRA the
+ * cells cast only the norm weights to fp32, so that small share is priced at 4 bytes; with
+ * `prepare_model_for_kbit_training` (recipe.kbitPrep) every non-quantized 16-bit parameter
+ * is fp32 (`kbitPreparationExtraBytes`). Full fine-tuning keeps fp32 master weights under
+ * AMP, or bf16 weights in pure bf16.
  */
 export function weightBytes(count: ParamCount, s: EstimateSettings, gpu: GpuProfile): WeightBytes {
+  const r = recipeOf(s.recipe);
   const compute = BYTES[computeDtype(gpu)];
   const rest = count.total - count.linear;
-  const dtype: WeightDtype = s.method === 'qlora' ? 'nf4' : s.method === 'full' ? 'fp32' : s.dtype;
+  // peft skips the upcast for GPTQ models (utils/other.py, `is_gptq_quantized`).
+  const kbitExtra = r.kbitPrep && s.method !== 'full' && s.method !== 'inference' && r.weights !== 'gptq-int4' ? kbitPreparationExtraBytes(count, gpu) : 0;
+  if (r.weights !== null && s.method !== 'full') {
+    const q = preQuantizedLinearBytes(count, r);
+    return { weights: q.weights + rest * compute + kbitExtra, quantization_constants: q.quantization_constants };
+  }
+  const fullDtype = r.precision === 'pure-bf16' ? 'bf16' : 'fp32';
+  const dtype: WeightDtype = s.method === 'qlora' ? 'nf4' : s.method === 'full' ? fullDtype : s.dtype;
   switch (dtype) {
     case 'nf4': {
       const unquantized = s.method === 'qlora' ? (rest - count.norms_and_biases) * compute + count.norms_and_biases * 4 : rest * compute;
-      return { weights: (count.linear * NF4_BITS) / 8 + unquantized, quantization_constants: (count.linear * NF4_DOUBLE_QUANT_CONSTANT_BITS) / 8 };
+      return { weights: (count.linear * NF4_BITS) / 8 + unquantized + kbitExtra, quantization_constants: (count.linear * NF4_DOUBLE_QUANT_CONSTANT_BITS) / 8 };
     }
     case 'int8':
-      return { weights: count.linear + rest * compute, quantization_constants: int8Constants(count) };
-    default:
-      return { weights: count.total * BYTES[dtype], quantization_constants: 0 };
+      return { weights: count.linear + rest * compute + kbitExtra, quantization_constants: int8Constants(count) };
+    default: {
+      // On a 16-bit base, prepare_model_for_kbit_training upcasts every parameter.
+      const bytes = kbitExtra > 0 ? 4 : BYTES[dtype];
+      return { weights: count.total * bytes, quantization_constants: 0 };
+    }
   }
 }
 
-/** LoRA adds A (r × in) and B (out × r) to every targeted Linear ("all-linear": all but the head). */
-export function loraParams(count: ParamCount, r: number): number {
-  return count.linear_layers.reduce((sum, l) => sum + r * (l.in_features + l.out_features) * l.count, 0);
+/**
+ * LoRA adds A (r × in) and B (out × r) to every targeted Linear ("all-linear": all but the
+ * head, peft `INCLUDE_LINEAR_LAYERS_SHORTHAND`).
+ */
+export function loraParams(count: ParamCount, r: number, targets: LoraTargets = 'all-linear'): number {
+  return targetedLayers(count, targets).reduce((sum, l) => sum + r * (l.in_features + l.out_features) * l.count, 0);
 }
 
-/** Bytes of optimizer state per trained parameter. */
+/** The bytes a trained parameter (and its gradient) is held in: fp32 masters under AMP, bf16 in pure bf16. */
+export function trainedParamBytes(s: EstimateSettings): number {
+  return recipeOf(s.recipe).precision === 'pure-bf16' ? 2 : 4;
+}
+
+/**
+ * Optimizer state, in bytes, for `trained` parameters whose matrices have `factored` rows
+ * plus columns in all (what Adafactor keeps).
+ * - torch AdamW: exp_avg and exp_avg_sq, each `zeros_like(param)` (torch/optim/adamw.py):
+ *   8 bytes beside fp32 masters, 4 beside bf16 parameters (pure bf16).
+ * - bitsandbytes 8-bit AdamW: both states block-wise quantized to 8 bits (2 bytes; Dettmers et
+ *   al. 2021, arXiv 2110.02861). The paged variant has the same size but can be evicted to CPU
+ *   RAM under pressure.
+ * - transformers' Adafactor (optimization.py, defaults `beta1=None`): no first moment; the
+ *   second moment of a matrix is factored into a row and a column vector, in the gradient's dtype.
+ * - torch SGD as Trainer builds it (`optim="sgd"`, momentum 0): no state at all.
+ */
+export function optimizerBytes(s: EstimateSettings, trained: number, factored: number): number {
+  const p = trainedParamBytes(s);
+  switch (s.optimizer) {
+    case 'adamw_torch':
+      return trained * 2 * p;
+    case 'adamw_8bit':
+    case 'paged_adamw_8bit':
+      return trained * 2;
+    case 'adafactor':
+      return factored * p;
+    case 'sgd':
+      return 0;
+  }
+}
+
+/** Bytes of optimizer state per trained parameter (Adafactor's factored state is not per parameter: ~0). */
 export function optimizerBytesPerParam(s: EstimateSettings): number {
-  // torch AdamW: exp_avg and exp_avg_sq in fp32 (8 bytes). bitsandbytes 8-bit AdamW: both
-  // states block-wise quantized to 8 bits (2 bytes; Dettmers et al. 2021, arXiv 2110.02861).
-  // The paged variant has the same size but can be evicted to CPU RAM under pressure.
-  return s.optimizer === 'adamw_torch' ? 8 : 2;
+  return optimizerBytes(s, 1, 0);
 }
 
 /**
@@ -84,35 +156,58 @@ export function optimizerBytesPerParam(s: EstimateSettings): number {
  * - SDPA keeps q, k, v (k, v repeated to all heads) and its output: 4 × 2h;
  * - the SwiGLU MLP keeps gate, up and act(gate) outputs: 3 × 2i;
  * - LoRA (peft lora.Linear): per targeted Linear, the dropout mask (1 byte) and the dropped
- *   input cast for lora_A (2 bytes), on q, k, v, o, gate, up (6 × h inputs) and down (i);
+ *   input cast for lora_A (2 bytes): 3 bytes × its input width, summed over the targeted
+ *   Linear layers of one decoder layer (`loraInputWidth`; all-linear on Llama: q, k, v, o,
+ *   gate, up take h, down takes i);
  * - full fine-tuning instead keeps every Linear's input and the norms' outputs: 4 × 2h + 2i.
  * The QLoRA paper (arXiv 2305.14314, §4) measured 567 MB of such activations per LLaMA-7B
  * sequence without checkpointing vs 18 MB with it: a ratio of ~31 = this sum / 2h.
  */
-export function layerActivationBytesPerToken(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
+export function layerActivationBytesPerToken(shape: Shape, s: EstimateSettings, gpu: GpuProfile, loraInputWidth = 6 * shape.hidden + shape.intermediate): number {
   const h = shape.hidden;
   const i = shape.intermediate;
   const base = 2 * 4 * h + 4 * 2 * h + 3 * 2 * i;
-  const extra = s.method === 'full' ? 4 * 2 * h + 2 * i : s.method === 'inference' ? 0 : 6 * 3 * h + 3 * i;
+  const extra = s.method === 'full' ? 4 * 2 * h + 2 * i : s.method === 'inference' ? 0 : 3 * loraInputWidth;
   // Without autocast (CPU runs fp32) every 2-byte activation is 4 bytes.
   return (base + extra) * (computeDtype(gpu) === 'fp32' ? 2 : 1);
 }
 
 /**
- * Activations of a training step. With gradient checkpointing (non-reentrant) each layer keeps
- * only its input hidden state (2 bytes × h per token) and one layer at a time is recomputed in
- * full during backward; without it every layer keeps everything.
+ * Eager attention (`eager_attention_forward` in the modeling files) materialises the scores:
+ * `softmax(..., dtype=torch.float32)` keeps its fp32 output for backward, and the matmul with V
+ * keeps the probabilities cast back to the compute dtype — 4 + 2 bytes per score, batch × heads
+ * × seq² per layer — plus the additive 4-D mask (batch × seq² in the compute dtype) the layers
+ * share. sdpa and FlashAttention keep none of it. Inference holds one layer's scores at a time.
  */
-export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
+export function attentionScoresBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
+  if (recipeOf(s.recipe).attention !== 'eager') return 0;
+  const compute = BYTES[computeDtype(gpu)];
+  const scores = s.batch * shape.heads * s.seqLen * s.seqLen;
+  const mask = s.batch * s.seqLen * s.seqLen * compute;
+  if (s.method === 'inference') return scores * (4 + compute) + mask;
+  const layersKept = s.gradientCheckpointing ? 1 : shape.layers;
+  return scores * (4 + compute) * layersKept + mask;
+}
+
+/**
+ * Activations of a training step. With gradient checkpointing (non-reentrant) each layer keeps
+ * only its input hidden state and one layer at a time is recomputed in full during backward;
+ * without it every layer keeps everything. The hidden state is in the compute dtype, except
+ * after `prepare_model_for_kbit_training`: its fp32 embeddings start an fp32 residual stream
+ * (fp32 + bf16 promotes to fp32 under autocast), so each checkpoint keeps 4 bytes × h.
+ */
+export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, loraInputWidth?: number): number {
   const tokens = s.batch * s.seqLen;
-  const perLayer = layerActivationBytesPerToken(shape, s, gpu);
-  const hiddenBytes = BYTES[computeDtype(gpu)] * shape.hidden;
+  const perLayer = layerActivationBytesPerToken(shape, s, gpu, loraInputWidth);
+  const scores = attentionScoresBytes(shape, s, gpu);
   if (s.method === 'inference') {
     // One forward without grad: a layer's temporaries at a time (hidden states and the MLP's width).
-    return tokens * (4 * hiddenBytes + 3 * BYTES[computeDtype(gpu)] * shape.intermediate);
+    const c = BYTES[computeDtype(gpu)];
+    return tokens * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
   }
-  if (s.gradientCheckpointing) return tokens * (shape.layers * hiddenBytes + perLayer);
-  return tokens * shape.layers * perLayer;
+  const residual = recipeOf(s.recipe).kbitPrep ? 4 : BYTES[computeDtype(gpu)];
+  if (s.gradientCheckpointing) return tokens * (shape.layers * residual * shape.hidden + perLayer) + scores;
+  return tokens * shape.layers * perLayer + scores;
 }
 
 /**
@@ -120,18 +215,32 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
  * model output); transformers' `ForCausalLMLoss` upcasts them to fp32 (`logits.float()`), and
  * cross-entropy keeps its fp32 log-softmax for backward, whose gradient is fp32 again.
  * For a 152k vocabulary at 1,024 tokens that is ~1.5 GiB — often more than the activations.
- * Inference keeps only the last position's logits (`logits_to_keep=1` in generate).
+ * A chunked, fused linear + cross-entropy (Liger `LigerFusedLinearCrossEntropyLoss`, Unsloth)
+ * never builds them: Liger picks chunks of `next_power_of_2(ceil(BT / ceil(V / H)))` tokens,
+ * so one chunk's fp32 logits are about BT × H × 4 bytes, at most twice that, beside the fp32
+ * gradient of the hidden states it accumulates (BT × H × 4).
+ * Inference keeps only the last position's logits (`logits_to_keep=1` in generate, transformers
+ * ≥ 4.45); older versions computed, and upcast to fp32, the logits of the whole prompt.
  */
 export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
+  const r = recipeOf(s.recipe);
   const compute = BYTES[computeDtype(gpu)];
-  if (s.method === 'inference') return s.batch * shape.vocab * 4;
+  if (s.method === 'inference') {
+    return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * s.seqLen * shape.vocab * (compute + 4);
+  }
+  if (r.loss === 'chunked') return s.batch * s.seqLen * shape.hidden * 4 * 3;
   return s.batch * s.seqLen * shape.vocab * (compute + 4 + 4);
 }
 
-/** KV cache while generating: K and V, per layer, per token, in the compute dtype. */
+/**
+ * KV cache while generating: K and V, per layer, per token, in the compute dtype unless the
+ * runtime stores it otherwise (an fp8 cache, as vLLM's `kv_cache_dtype="fp8"`: 1 byte).
+ */
 export function kvCacheBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
   if (s.method !== 'inference' || shape.encoderOnly) return 0;
-  return 2 * shape.layers * shape.kvWidth * s.seqLen * s.batch * BYTES[computeDtype(gpu)];
+  const kv = recipeOf(s.recipe).kvCacheDtype;
+  const bytes = kv === null ? BYTES[computeDtype(gpu)] : kv === 'fp8' ? 1 : 2;
+  return 2 * shape.layers * shape.kvWidth * s.seqLen * s.batch * bytes;
 }
 
 /**
@@ -153,8 +262,8 @@ export const FRAGMENTATION_SHARE = 0.1;
 /**
  * What `peft.prepare_model_for_kbit_training` would add on top of our QLoRA weights: it casts
  * every non-4-bit fp16/bf16 parameter (embeddings, lm_head, norms) to fp32 (peft
- * utils/other.py). Our cells skip it, so this is not in the breakdown; it is here to compare
- * with measurements taken with it (the QLoRA paper's code called it).
+ * utils/other.py). Our cells skip it; a recipe with `kbitPrep` adds it to the weights (the
+ * QLoRA paper's code called it).
  */
 export function kbitPreparationExtraBytes(count: ParamCount, gpu: GpuProfile): number {
   const compute = BYTES[computeDtype(gpu)];

@@ -1,8 +1,10 @@
 /** The words of the memory wing: what an estimate is asked (settings) and what it answers. */
 import { Method, WeightDtype } from '../types';
+import { Recipe } from './recipe';
 
-export type Optimizer = 'adamw_torch' | 'adamw_8bit' | 'paged_adamw_8bit';
-export const OPTIMIZERS: readonly Optimizer[] = ['adamw_torch', 'adamw_8bit', 'paged_adamw_8bit'];
+/** transformers `TrainingArguments.optim` names (training_args.py, OptimizerNames). */
+export type Optimizer = 'adamw_torch' | 'adamw_8bit' | 'paged_adamw_8bit' | 'adafactor' | 'sgd';
+export const OPTIMIZERS: readonly Optimizer[] = ['adamw_torch', 'adamw_8bit', 'paged_adamw_8bit', 'adafactor', 'sgd'];
 
 /** How the generated cells train (or run) the model; the estimate prices exactly these. */
 export interface EstimateSettings {
@@ -15,6 +17,8 @@ export interface EstimateSettings {
   loraAlpha: number;
   gradientCheckpointing: boolean;
   optimizer: Optimizer;
+  /** The user's own recipe; what it leaves out is what our cells do (recipe.ts, DEFAULT_RECIPE). */
+  recipe?: Partial<Recipe>;
 }
 
 /** fits: below 90 % of the memory we can use; tight: below 100 %; no: above. */
@@ -67,6 +71,8 @@ export interface LoadingEstimate {
 export interface MemoryEstimate {
   params: number;
   method: Method;
+  /** The recipe priced: the user's, completed with our cells' choices and what the config declares. */
+  recipe: Recipe;
   total_mib: number;
   /** MiB per term; the terms add up to total_mib. */
   breakdown: Record<string, number>;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { findModel, GpuReport, MODELS, modelFromConfig, renderCells, ModelEntry } from '../../core';
+import { findModel, GpuReport, MODELS, modelFromConfig, renderCells, ModelEntry } from '../../../core';
 import { advise, cellRequest, defaultChoices, loadingRequest, toggleStep, Choices } from '../choices';
 
 /** A fresh Colab T4 as the probe reports it (nvidia-smi fixture "colab-t4": 15,095 MiB free). */
@@ -104,7 +104,7 @@ describe('advise: what the sidebar shows for a T4', () => {
 
   it('a config.json from the file browser: chosen, estimated, and loaded from its folder', () => {
     // What "Estimate with Model Advisor" on course/mymodel/config.json builds for course/train.ipynb.
-    const text = fs.readFileSync(path.resolve(__dirname, '../../../../shared/fixtures/configs/Qwen2.5-0.5B.json'), 'utf8');
+    const text = fs.readFileSync(path.resolve(__dirname, '../../../../../shared/fixtures/configs/Qwen2.5-0.5B.json'), 'utf8');
     const mine = modelFromConfig(text, './mymodel');
     const choices = { ...chatZhQlora, modelId: mine.id };
     const chosen = advise(choices, T4, [mine, ...MODELS]).chosen!;

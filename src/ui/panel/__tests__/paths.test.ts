@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { folderOf, localModelId, modelPathFor, relativePath } from '../paths';
-import { idProblem } from '../../core/catalog';
+import { idProblem } from '../../../core/catalog';
 
 describe('where a model folder is, seen from the notebook the cells go into', () => {
   it('a folder beside the notebook is its bare name: the kernel starts in the notebook’s folder', () => {

@@ -1,11 +1,9 @@
-import { INotebookTracker } from '@jupyterlab/notebook';
-import { ISignal, Signal } from '@lumino/signaling';
-import { CellRequest, CellRequestError, renderCells } from '../core';
-import { Language, t } from '../core/i18n';
-import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../core';
+import { CellRequest, CellRequestError, renderCells } from '../../core';
+import type { Cell } from '../../core/codegen';
+import { Language, t } from '../../core/i18n';
+import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../../core';
 import { RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
-import { insertCellsBelowActive } from './insert';
-import { RuntimeModel } from './model';
+import { Emitter, InsertOutcome, PanelHost } from './host';
 import { modelPathFor } from './paths';
 
 /** A model the user pointed at by its config.json: its row, and its folder on the server. */
@@ -18,18 +16,20 @@ interface LocalModel {
 export type AdviceState = { kind: 'waiting' } | { kind: 'ready'; advice: RuntimeAdvice } | { kind: 'error'; message: string };
 
 /**
- * The sidebar's choices and what follows from them: recommendations and the estimate
+ * The panel's choices and what follows from them: recommendations and the estimate
  * (recomputed only when the choices or the runtime change), and the two insert actions, which
- * either write every cell or none and always answer with the notice to show.
+ * either write every cell or none and always answer with the notice to show. Host-neutral:
+ * the runtime and the notebook come through `host` (the sidebar's or the widget's).
  */
 export class AdvisorModel {
-  constructor(private readonly runtime: RuntimeModel, private readonly tracker: INotebookTracker, lang: Language) {
+  constructor(readonly host: PanelHost, lang: Language) {
     this._lang = lang;
     this._choices = defaultChoices(lang);
-    runtime.stateChanged.connect(() => this._invalidate(), this);
+    host.changed.connect(() => this._invalidate());
   }
 
-  get changed(): ISignal<this, void> {
+  /** Fires on every change the panel shows: choices, runtime, language, settings, notice. */
+  get changed(): Emitter {
     return this._changed;
   }
 
@@ -104,7 +104,7 @@ export class AdvisorModel {
 
   get advice(): AdviceState {
     if (this._advice) return this._advice;
-    const state = this.runtime.state;
+    const state = this.host.runtime;
     if (state.kind !== 'ready') {
       this._advice = { kind: 'waiting' };
     } else {
@@ -119,24 +119,22 @@ export class AdvisorModel {
 
   /** Every ticked step's cells for the chosen model, below the active cell. */
   insertCells(): void {
-    this._insert(advice => cellRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang, this._prefs));
+    this._insert(false);
   }
 
   /** Where the weights come from and the load, for the chosen model (the top recommendation by default). */
   insertLoadingCell(): void {
-    this._insert(advice => loadingRequest(this._choices, advice.chosen!, advice.gpu, this._report()!, this._lang, this._prefs));
+    this._insert(true);
   }
 
-  private _insert(request: (advice: RuntimeAdvice) => CellRequest): void {
-    this._notice = this._tryInsert(request);
-    this._changed.emit();
-  }
-
-  private _tryInsert(request: (advice: RuntimeAdvice) => CellRequest): string {
+  /**
+   * The cells "Insert cells" (or, with `loadingOnly`, "Insert loading cell") would write,
+   * rendered, or the notice that says why there are none. A host's "Copy all" and
+   * "Download .ipynb" take the same cells.
+   */
+  renderChosen(loadingOnly = false): { ok: true; cells: Cell[] } | { ok: false; notice: string } {
     const lang = this._lang;
-    const failed = (message: string) => t(lang, 'ui.insertFailed', { message });
-    const panel = this.tracker.currentWidget;
-    if (!panel) return t(lang, 'ui.noNotebook');
+    const failed = (message: string) => ({ ok: false as const, notice: t(lang, 'ui.insertFailed', { message }) });
     const state = this.advice;
     if (state.kind === 'waiting') return failed(t(lang, 'ui.runtimeUnknown'));
     if (state.kind === 'error') return failed(state.message);
@@ -146,19 +144,47 @@ export class AdvisorModel {
       return failed(t(lang, 'ui.seqLenInvalid', { min: chosen.estimate.min, max: chosen.estimate.max }));
     }
     if (chosen.steps.length === 0) return failed(t(lang, 'ui.noSteps'));
+    const request = loadingOnly ? loadingRequest : cellRequest;
     try {
       // Render everything first: a request the generator refuses writes nothing.
-      const cells = renderCells(this._withLocalPath(request(state.advice), panel.context.localPath));
-      insertCellsBelowActive(panel, cells);
-      return t(lang, 'ui.inserted', { count: cells.length });
+      const asked = request(this._choices, chosen, state.advice.gpu, this._report()!, lang, this._prefs);
+      return { ok: true, cells: renderCells(this._withLocalPath(asked, this.host.notebookPath)) };
     } catch (e) {
       // CellRequestError says what to change in the user's words; anything else is still a message, not a crash.
       return failed(e instanceof CellRequestError || e instanceof Error ? e.message : String(e));
     }
   }
 
+  /** Show a host's own outcome (a copy, a download) in the status line. */
+  setNotice(notice: string): void {
+    this._notice = notice;
+    this._changed.emit();
+  }
+
+  private _insert(loadingOnly: boolean): void {
+    const outcome = this._tryInsert(loadingOnly);
+    if (typeof outcome === 'string') this.setNotice(outcome);
+    else void outcome.then(notice => this.setNotice(notice));
+  }
+
+  /** The notice for an insert: at once when the host inserts synchronously (the sidebar), later when it must ask. */
+  private _tryInsert(loadingOnly: boolean): string | Promise<string> {
+    const lang = this._lang;
+    if (!this.host.canInsert) return t(lang, 'ui.noNotebook');
+    const rendered = this.renderChosen(loadingOnly);
+    if (!rendered.ok) return rendered.notice;
+    const failed = (e: unknown) => t(lang, 'ui.insertFailed', { message: e instanceof Error ? e.message : String(e) });
+    const done = (o: InsertOutcome) => o.notice ?? t(lang, 'ui.inserted', { count: o.count });
+    try {
+      const outcome = this.host.insertCells(rendered.cells);
+      return outcome instanceof Promise ? outcome.then(done, failed) : done(outcome);
+    } catch (e) {
+      return failed(e);
+    }
+  }
+
   /** A local model loads from its folder, as seen from the notebook the cells go into. */
-  private _withLocalPath(request: CellRequest, notebookPath: string): CellRequest {
+  private _withLocalPath(request: CellRequest, notebookPath: string | null): CellRequest {
     const local = this._local.find(m => m.entry.id === request.model.id);
     return local ? { ...request, modelPath: modelPathFor(local.folder, notebookPath) } : request;
   }
@@ -176,7 +202,7 @@ export class AdvisorModel {
   }
 
   private _report() {
-    const state = this.runtime.state;
+    const state = this.host.runtime;
     return state.kind === 'ready' ? state.report : null;
   }
 
@@ -194,5 +220,5 @@ export class AdvisorModel {
   private _own: ModelEntry[] = [];
   private _local: LocalModel[] = [];
   private _dataLanguagePicked = false;
-  private _changed = new Signal<this, void>(this);
+  private _changed = new Emitter();
 }

@@ -18,10 +18,10 @@ import {
   Recommendation,
   recommendModels,
   Task
-} from '../core';
-import { defaultSteps, Step, STEPS } from '../core/codegen';
-import { DEFAULT_SEQ_LEN } from '../core/memory';
-import type { Language } from '../core/i18n';
+} from '../../core';
+import { defaultSteps, Step, STEPS } from '../../core/codegen';
+import { DEFAULT_SEQ_LEN } from '../../core/memory';
+import type { Language } from '../../core/i18n';
 
 export type MethodChoice = Method | 'auto';
 

@@ -1,0 +1,96 @@
+import * as React from 'react';
+import { METHODS, TASKS } from '../../core';
+import { STEPS } from '../../core/codegen';
+import { t } from '../../core/i18n';
+import { CellsView } from '../CellsView';
+import { ChoicesView } from '../ChoicesView';
+import { EstimateView } from '../EstimateView';
+import { ModelsView, ModelsViewState } from '../ModelsView';
+import { RuntimeView } from '../RuntimeView';
+import { modelRow, ModelRow, verdictText } from '../rows';
+import { AdvisorModel } from './advisor';
+import { DATA_LANGUAGES, toggleStep } from './choices';
+
+const METHOD_CHOICES = ['auto', ...METHODS] as const;
+
+export interface AdvisorPanelProps {
+  advisor: AdvisorModel;
+  /** What a host adds below the insert buttons (the widget's "Copy all", "Download .ipynb"). */
+  extraActions?: React.ReactNode;
+}
+
+/**
+ * The advisor's one panel, the same in every host (the JupyterLab sidebar, a notebook widget):
+ * it re-renders on each change of the runtime, the choices, the language or the settings.
+ */
+export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
+  componentDidMount(): void {
+    this._disconnect = this.props.advisor.changed.connect(() => this.forceUpdate());
+  }
+
+  componentWillUnmount(): void {
+    this._disconnect?.();
+  }
+
+  render(): JSX.Element {
+    const advisor = this.props.advisor;
+    const host = advisor.host;
+    const lang = advisor.lang;
+    const choices = advisor.choices;
+    const state = advisor.advice;
+    const chosen = state.kind === 'ready' ? state.advice.chosen : null;
+    return (
+      <>
+        <h2>{t(lang, 'ui.title')}</h2>
+        <RuntimeView lang={lang} state={host.runtime} onRefresh={() => host.refreshRuntime()} />
+        <ChoicesView
+          lang={lang}
+          tasks={TASKS}
+          languages={DATA_LANGUAGES}
+          methods={METHOD_CHOICES}
+          task={choices.task}
+          dataLanguage={choices.dataLanguage}
+          method={choices.method}
+          seqLen={choices.seqLen}
+          onChange={change => advisor.update(change)}
+        />
+        <ModelsView lang={lang} state={this._modelsState()} onChoose={id => advisor.update({ modelId: id })} />
+        {chosen && <EstimateView lang={lang} modelId={chosen.model.id} method={chosen.method} state={chosen.estimate} />}
+        <CellsView
+          lang={lang}
+          allSteps={STEPS}
+          steps={chosen?.steps ?? []}
+          canInsert={host.canInsert}
+          notice={advisor.notice}
+          onToggle={(step, on) => chosen && advisor.update({ steps: toggleStep(chosen.steps, step, on) })}
+          onInsertCells={() => advisor.insertCells()}
+          onInsertLoading={() => advisor.insertLoadingCell()}
+          extraActions={this.props.extraActions}
+        />
+      </>
+    );
+  }
+
+  private _modelsState(): ModelsViewState {
+    const state = this.props.advisor.advice;
+    const lang = this.props.advisor.lang;
+    if (state.kind !== 'ready') return state;
+    const { recommendations, chosen } = state.advice;
+    const rows = recommendations.map(r => modelRow(lang, r));
+    let extra: ModelRow | null = null;
+    if (chosen && !chosen.recommended) {
+      // The user's pick left the list (another method or task): keep it visible with its own verdict.
+      const e = chosen.estimate;
+      extra = {
+        id: chosen.model.id,
+        verdict: e.ok ? e.estimate.verdict : 'no',
+        // No estimate (a family the counter does not know, a bad length): say so; the estimate section says why.
+        verdictText: e.ok ? verdictText(lang, e.estimate.verdict, e.estimate.total_mib, e.estimate.available_mib) : t(lang, 'ui.verdict_none'),
+        reasons: []
+      };
+    }
+    return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };
+  }
+
+  private _disconnect: (() => void) | null = null;
+}

@@ -1,0 +1,52 @@
+/**
+ * What a panel needs from the place it runs in — the JupyterLab sidebar (src/lab) or a
+ * notebook widget's output (src/widget). Nothing here imports JupyterLab: the panel, its
+ * choices and its advice are the same code in every host; a host only supplies this.
+ *
+ *   probe the runtime   `runtime` + `refreshRuntime()` (+ `changed` when either moves)
+ *   insert cells        `canInsert`, `notebookPath`, `insertCells(cells)`
+ *   settings, language  pushed by the host into the model: `AdvisorModel.setLanguage`,
+ *                       `AdvisorModel.setPreferences` (JupyterLab's settings registry, or the
+ *                       widget's traits), since both change under the panel.
+ */
+import type { Cell } from '../../core/codegen';
+import type { RuntimeViewState } from '../RuntimeView';
+
+/** A change notice without a toolkit: `connect` returns the function that disconnects. */
+export class Emitter {
+  connect(listener: () => void): () => void {
+    this._listeners.add(listener);
+    return () => this._listeners.delete(listener);
+  }
+
+  emit(): void {
+    for (const listener of [...this._listeners]) listener();
+  }
+
+  private _listeners = new Set<() => void>();
+}
+
+/** How an insert went: how many cells, and (when the host has several ways) the way it took, in the user's words. */
+export interface InsertOutcome {
+  count: number;
+  /** The whole notice to show instead of "Inserted N cells…" (e.g. "Copied 5 cells: paste them…"). */
+  notice?: string;
+}
+
+export interface PanelHost {
+  /** The runtime as the host knows it now. */
+  readonly runtime: RuntimeViewState;
+  /** "Check again": probe the runtime anew; `changed` fires as the state moves. */
+  refreshRuntime(): void;
+  /** False while there is nowhere to put cells (no notebook): the insert buttons are disabled. */
+  readonly canInsert: boolean;
+  /** The notebook the cells go into (server-relative), for a local model's path; null when unknown. */
+  readonly notebookPath: string | null;
+  /**
+   * Write every cell or none. Throws (or rejects) with a message the user can act on when it
+   * cannot; the panel shows it as "Nothing was inserted: …".
+   */
+  insertCells(cells: readonly Cell[]): InsertOutcome | Promise<InsertOutcome>;
+  /** Fires when `runtime`, `canInsert` or `notebookPath` change. */
+  readonly changed: Emitter;
+}
