@@ -34,7 +34,7 @@ def tokenize(batch):
 dataset = dataset.map(tokenize, batched=True, remove_columns=dataset.column_names)
 
 training_args = TrainingArguments(
-    output_dir=__OUTPUT_DIR__,  # checkpoints while training; the last cell saves the result
+    output_dir=__OUTPUT_DIR__,  # checkpoint-N folders while training; the last cell saves the result here
     per_device_train_batch_size=__BATCH__,
     gradient_accumulation_steps=__GRAD_ACCUM__,  # the effective batch is batch x accumulation
     max_steps=__MAX_STEPS__,  # a first, short run; -1 means one pass over the dataset

@@ -41,7 +41,7 @@ if "messages" in dataset.column_names and not tokenizer.chat_template:
                      "has no chat template to format them: use a dataset with a \"text\" column instead.")
 
 training_args = SFTConfig(
-    output_dir=__OUTPUT_DIR__,  # checkpoints while training; the last cell saves the result
+    output_dir=__OUTPUT_DIR__,  # checkpoint-N folders while training; the last cell saves the result here
     per_device_train_batch_size=__BATCH__,
     gradient_accumulation_steps=__GRAD_ACCUM__,  # the effective batch is batch x accumulation
     max_length=__SEQ_LEN__,  # longer samples are cut here: the memory estimate assumed this length

@@ -150,7 +150,7 @@ def test_generated_notebook_runs(variant, gpu, method, data, built_lib, tiny_mod
     if method != "full":
         assert "trainable params:" in outputs["lora"]
     assert ("A simulation on the CPU" if gpu != "cpu" else "No GPU here") in outputs["train"]
-    assert os.listdir(os.path.join(save_dir, "checkpoints")), "no checkpoint saved while training"
+    assert any(n.startswith("checkpoint-") for n in os.listdir(save_dir)), "no checkpoint saved while training"
     if head == "classification":
         assert "Predicted label:" in outputs["try"]
     else:

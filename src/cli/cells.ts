@@ -13,7 +13,7 @@ import { LANGUAGES, Language } from '../core/i18n';
 import { METHODS, Method, TASKS, Task, ModelEntry } from '../core/types';
 
 const OPTIONS =
-  '--gpu <profile|size> --method <inference|lora|qlora|full> [--task …] [--dataset <id|file>] [--source hf|modelscope|mirror] [--max-steps N] [--steps a,b,…] [--lang en|zh-Hans|zh-Hant] [--report probe.json] [--prompt …] [--labels N] [--save-dir …] [--cache-dir …] [--data-lang en|zh] [--max-new-tokens N] [--simulate-on-cpu]';
+  '--gpu <profile|size> --method <inference|lora|qlora|full> [--task …] [--dataset <id|file>] [--source hf|modelscope|mirror] [--max-steps N] [--steps a,b,…] [--lang en|zh-Hans|zh-Hant] [--report probe.json] [--prompt …] [--labels N] [--save-dir …] [--cache-dir …] [--data-lang en|zh] [--max-new-tokens N] [--seq-len N] [--batch N] [--grad-accum N] [--simulate-on-cpu]';
 
 /** Switches (flags without a value) of both commands. */
 export const CELL_SWITCHES = ['simulate-on-cpu'] as const;
@@ -79,6 +79,11 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
   const steps = flagString(args, 'steps');
   const maxSteps = flagString(args, 'max-steps') === undefined ? undefined : flagInt(args, 'max-steps', 1);
   const maxNewTokens = flagString(args, 'max-new-tokens') === undefined ? undefined : flagInt(args, 'max-new-tokens', 1);
+  // The training settings the estimate would otherwise choose (bench/gpu/run.py pins them).
+  const settings: CellRequest['settings'] = {};
+  for (const [flag, key] of [['seq-len', 'seqLen'], ['batch', 'batch'], ['grad-accum', 'gradAccum']] as const) {
+    if (flagString(args, flag) !== undefined) settings[key] = flagInt(args, flag, 1);
+  }
   const labels = flagString(args, 'labels') === undefined ? undefined : flagInt(args, 'labels', 2, 2);
   return {
     model,
@@ -91,6 +96,7 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
     source: oneOf(args, 'source', ['hf', 'modelscope', 'mirror'] as const),
     maxSteps,
     maxNewTokens,
+    settings,
     report,
     language: oneOf<Language>(args, 'lang', LANGUAGES, 'en'),
     prompt: flagString(args, 'prompt'),

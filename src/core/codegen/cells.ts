@@ -312,7 +312,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         SIMULATE: d.simulate
       });
       Object.assign(values, {
-        OUTPUT_DIR: `${d.saveDir}/checkpoints`,
+        OUTPUT_DIR: d.saveDir,
         BATCH: s.batch,
         GRAD_ACCUM: s.gradAccum,
         SEQ_LEN: s.seqLen,

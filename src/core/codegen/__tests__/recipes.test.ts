@@ -127,3 +127,13 @@ describe('--simulate-on-cpu: the GPU recipe, on the CPU', () => {
     expect(s).toContain('dtype=torch.bfloat16');
   });
 });
+
+describe('a family the renderer cannot serve in full gets the conservative choice and a line saying why', () => {
+  it('an unknown native family: no attn_implementation, and the markdown says transformers chooses', () => {
+    const base = model('Qwen/Qwen2.5-0.5B');
+    const odd = { ...base, id: 'someone/odd-model', config: { ...base.config, model_type: 'oddformer' } };
+    const r: CellRequest = { model: odd, gpu: t4, method: 'lora' };
+    expect(cell(r, 'load')).not.toContain('attn_implementation');
+    expect(cell(r, 'load', 'markdown')).toContain('`oddformer`');
+  });
+});
