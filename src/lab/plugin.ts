@@ -12,6 +12,7 @@ import { Preferences } from '../ui/panel/choices';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
+import { listenForWidgetInserts } from './widgetBridge';
 import { Language, t, toLanguage } from '../core/i18n';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
@@ -69,6 +70,9 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
         });
       });
     }
+
+    // A notebook widget (model_advisor.show()) in any open notebook inserts its cells through us.
+    listenForWidgetInserts(tracker);
 
     runtime.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, panel) => runtime.setNotebook(panel));

@@ -230,8 +230,8 @@ test.describe('In 繁體中文', () => {
     const simplified = text.flatMap(t => [...t].filter(ch => toTaiwan(ch) !== ch));
     expect(simplified).toEqual([]);
     const english = text
-      .map(t => t.replace(/[\w.-]+\/[\w.-]+/g, '').replace(/\b\w+_\w+\b/g, '').replace(/\b\w+(\.\w+)+(\(\))?/g, ''))
-      .flatMap(t => (t.match(/\b[a-z]{4,}\b/g) ?? []).filter(w => !['token', 'logits', 'bitsandbytes', 'alpha'].includes(w)));
+      .map(t => t.replace(/[\w.-]+\/[\w.-]+/g, '').replace(/\b\w+(-\w+)+\b/g, '').replace(/\b\w+_\w+\b/g, '').replace(/\b\w+(\.\w+)+(\(\))?/g, ''))
+      .flatMap(t => (t.match(/\b[a-z]{4,}\b/g) ?? []).filter(w => !['token', 'logits', 'bitsandbytes', 'alpha', 'attention'].includes(w)));
     expect(english).toEqual([]);
 
     await page.evaluate(async () => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
