@@ -28,7 +28,7 @@ test.describe('The advisor as a notebook widget', () => {
     await expect(widget).toHaveAttribute('data-insert-path', 'extension');
     const added = (await page.notebook.getCellCount()) - before;
     expect(added).toBeGreaterThan(0);
-    await expect(widget.getByRole('status')).toHaveText(`Inserted ${added} cell(s) below this output (through the JupyterLab extension).`);
+    await expect(widget.getByRole('status')).toHaveText(`Inserted ${added} cells below this output (through the JupyterLab extension).`);
     // Below the widget's own cell, above the cell that followed it.
     const sources: string[] = [];
     for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');

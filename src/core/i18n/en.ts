@@ -256,11 +256,11 @@ export const EN = {
   'ui.noSteps': 'choose at least one step.',
   'widget.copyAll': 'Copy all',
   'widget.download': 'Download .ipynb',
-  'widget.copied': 'Copied {count} cell(s) as one script: paste them into a cell (or a .py file).',
+  'widget.copied': 'Copied {count} cells as one script: paste them into a cell (or a .py file).',
   'widget.copyFailed': 'This page does not let the widget use the clipboard: use Download .ipynb, or print the widget’s last_cells in a cell ({count} cells).',
-  'widget.downloaded': 'Downloaded {count} cell(s) as {file}.',
-  'widget.insertedExtension': 'Inserted {count} cell(s) below this output (through the JupyterLab extension).',
-  'widget.insertedColab': 'Opened {count} cell(s) in a Colab scratch cell (Colab asks you to confirm): copy them into the notebook from there.',
-  'widget.insertCopied': 'This notebook lets no widget insert cells: copied {count} cell(s) instead — paste them into a cell, or use Download .ipynb.',
+  'widget.downloaded': 'Downloaded {count} cells as {file}.',
+  'widget.insertedExtension': 'Inserted {count} cells below this output (through the JupyterLab extension).',
+  'widget.insertedColab': 'Opened {count} cells in a Colab scratch cell (Colab asks you to confirm): copy them into the notebook from there.',
+  'widget.insertCopied': 'This notebook lets no widget insert cells: copied {count} cells instead — paste them into a cell, or use Download .ipynb.',
   'widget.insertNone': 'This notebook lets no widget insert cells, and the clipboard is closed: use Download .ipynb.'
 } as const;
