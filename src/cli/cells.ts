@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, ParsedArgs, UsageError, flagInt, flagString, parseArgs } from './args';
+import { resolveStrategy } from './estimate';
 import { findModel, modelFromConfig } from '../core/catalog';
 import { findGpu, gpuFromReport } from '../core/gpu';
 import { parseGpuReport, GpuReport } from '../core/report';
@@ -91,7 +92,8 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
     prompt: flagString(args, 'prompt'),
     numLabels: labels,
     saveDir: flagString(args, 'save-dir'),
-    cacheDir: flagString(args, 'cache-dir')
+    cacheDir: flagString(args, 'cache-dir'),
+    strategy: resolveStrategy(args) // several GPUs: --strategy auto|ddp|fsdp|zero2|zero3|…
   };
 }
 

@@ -95,6 +95,7 @@ const STEP_KEYS: Record<Step, MessageKey> = {
   load: 'ui.step.load',
   lora: 'ui.step.lora',
   train: 'ui.step.train',
+  launch: 'ui.step.launch',
   try: 'ui.step.try',
   save: 'ui.step.save'
 };

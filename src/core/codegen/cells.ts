@@ -23,9 +23,10 @@ import {
   requiredPackages
 } from './plan';
 import { planFor, Plan } from './estimate';
+import { launchCells, spreadFor } from './launch';
 
 /** Every step, in the order the cells run. */
-export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save'] as const;
+export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'launch', 'try', 'save'] as const;
 export type Step = (typeof STEPS)[number];
 
 const DEFAULT_MIRROR = 'https://hf-mirror.com';
@@ -39,9 +40,15 @@ const DEFAULT_CLASSIFICATION_DATASET = 'stanfordnlp/imdb'; // "text" and "label"
 // No hub dataset has the "source"/"target" columns the seq2seq cell reads: name the user's own file.
 const DEFAULT_SEQ2SEQ_DATASET = 'my_translation_pairs.jsonl';
 
-/** The steps a method needs when the user does not choose. */
-export function defaultSteps(method: Method, gated: boolean, quantized: boolean): Step[] {
+/**
+ * The steps a method needs when the user does not choose. Several GPUs training with
+ * accelerate launch (`launched`): the launched processes load and train the model, so the
+ * notebook itself loads nothing onto the GPUs.
+ */
+export function defaultSteps(method: Method, gated: boolean, quantized: boolean, launched = false): Step[] {
+  if (launched) return STEPS.filter(step => step === 'install' || step === 'source' || step === 'launch' || (step === 'login' && gated));
   return STEPS.filter(step => {
+    if (step === 'launch') return false;
     if (step === 'login') return gated;
     if (step === 'quantize') return quantized;
     if (step === 'lora') return method === 'lora' || method === 'qlora';
@@ -224,6 +231,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       // Every trainer ends the same way: the measured peak beside our estimate.
       return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB });
     }
+    case 'launch':
+      throw new Error('the launch step renders its cells in launchCells');
     case 'try':
       if (d.head === 'causal' || d.head === 'seq2seq') return renderSnippet('try_generate', { PROMPT: d.prompt, MAX_NEW_TOKENS: 64 }, { SEQ2SEQ: d.head === 'seq2seq' });
       if (d.head === 'classification') return renderSnippet('try_classify', { PROMPT: d.prompt });
@@ -278,6 +287,8 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
         checkpointing: onOff(s.gradientCheckpointing),
         estimate: d.plan.totalMib === null ? '?' : d.plan.totalMib.toLocaleString('en-US')
       });
+    case 'launch':
+      throw new Error('the launch step renders its cells in launchCells');
     case 'try':
       return tr(d.head === 'classification' ? 'cells.try.classify' : 'cells.try');
     case 'save': {
@@ -307,7 +318,7 @@ export function renderCells(request: CellRequest): Cell[] {
     if (v !== undefined && v.trim() === '') throw new CellRequestError(`the ${what} is empty`);
   }
   const d = decide(request);
-  const steps = request.steps ? parseSteps(request.steps) : defaultSteps(request.method, request.model.gated, d.bits !== null);
+  const steps = request.steps ? parseSteps(request.steps) : defaultSteps(request.method, request.model.gated, d.bits !== null, spreadFor(request) !== null);
   const title = t(d.lang, 'cells.title', {
     model: markdownValue(request.modelPath ?? request.model.id),
     gpu: markdownValue(request.gpu.name),
@@ -315,6 +326,10 @@ export function renderCells(request: CellRequest): Cell[] {
   });
   const cells: Cell[] = [{ cell_type: 'markdown', source: title, step: 'title' }];
   for (const step of steps) {
+    if (step === 'launch') {
+      cells.push(...launchCells(request, d.lang, d.dataset, localDataFormat(d.dataset), d.saveDir));
+      continue;
+    }
     cells.push({ cell_type: 'markdown', source: markdown(step, request, d), step });
     cells.push({ cell_type: 'code', source: code(step, request, d), step });
   }

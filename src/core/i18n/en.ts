@@ -15,6 +15,7 @@ export const EN = {
   'cells.lora': '## Add LoRA adapters\nRank {r}, alpha {alpha}, on every linear layer; only the adapters are trained.',
   'cells.train': '## Train\nBatch {batch} × accumulation {accum}, samples cut to {seq} tokens, optimizer {optim}, gradient checkpointing {checkpointing}. The estimate for this GPU is {estimate} MiB; the cell prints the measured peak beside it.',
   'cells.train.full': '## Train all weights\nBatch {batch} × accumulation {accum}, samples cut to {seq} tokens, optimizer {optim}, gradient checkpointing {checkpointing}. The estimate for this GPU is {estimate} MiB; the cell prints the measured peak beside it.',
+  'cells.launch': "## Train on {gpus} GPUs\n{gpus} × {gpu} share the training with {strategy} (about {per_gpu} GiB per GPU by the estimate). The first cell writes accelerate's config ({config}), the second the training script ({script}), the third runs `accelerate launch`: one process per GPU. The notebook itself loads no model onto the GPUs, so they stay free for the training processes.",
   'cells.on': 'on',
   'cells.off': 'off',
   'cells.try': '## Try it\nAsk the model something (edit the prompt and run again).',
@@ -157,6 +158,7 @@ export const EN = {
   'ui.step.load': 'Load the model',
   'ui.step.lora': 'LoRA adapters',
   'ui.step.train': 'Train',
+  'ui.step.launch': 'Train on several GPUs',
   'ui.step.try': 'Try it',
   'ui.step.save': 'Save',
   'ui.noSteps': 'choose at least one step.'

@@ -17,6 +17,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'cells.lora': '## 添加 LoRA 适配器\n秩 {r}，alpha {alpha}，作用于所有线性层；只训练适配器。',
   'cells.train': '## 训练\n批大小 {batch} × 梯度累积 {accum}，样本截断到 {seq} 个 token，优化器 {optim}，梯度检查点 {checkpointing}。此 GPU 的显存估算为 {estimate} MiB；训练结束后会打印实测峰值以便对比。',
   'cells.train.full': '## 训练全部权重\n批大小 {batch} × 梯度累积 {accum}，样本截断到 {seq} 个 token，优化器 {optim}，梯度检查点 {checkpointing}。此 GPU 的显存估算为 {estimate} MiB；训练结束后会打印实测峰值以便对比。',
+  'cells.launch': "## 在 {gpus} 张 GPU 上训练\n{gpus} × {gpu} 用 {strategy} 分担训练（按估算每张 GPU 约 {per_gpu} GiB）。第一个单元格写入 accelerate 的配置（{config}），第二个写入训练脚本（{script}），第三个运行 `accelerate launch`：每张 GPU 一个进程。笔记本本身不把模型加载到 GPU 上，让显存留给训练进程。",
   'cells.on': '开启',
   'cells.off': '关闭',
   'cells.try': '## 试一试\n向模型提问（修改提示词后可再次运行）。',
@@ -158,6 +159,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.step.load': '加载模型',
   'ui.step.lora': 'LoRA 适配器',
   'ui.step.train': '训练',
+  'ui.step.launch': '在多张 GPU 上训练',
   'ui.step.try': '试用',
   'ui.step.save': '保存',
   'ui.noSteps': '请至少选择一个步骤。'

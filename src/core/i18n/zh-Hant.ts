@@ -17,6 +17,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'cells.lora': '## 加入 LoRA 轉接器\n秩 {r}，alpha {alpha}，作用於所有線性層；只訓練轉接器。',
   'cells.train': '## 訓練\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷至 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。此 GPU 的記憶體估算為 {estimate} MiB；訓練結束後會列印實測峰值以便比較。',
   'cells.train.full': '## 訓練全部權重\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷至 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。此 GPU 的記憶體估算為 {estimate} MiB；訓練結束後會列印實測峰值以便比較。',
+  'cells.launch': "## 在 {gpus} 張 GPU 上訓練\n{gpus} × {gpu} 用 {strategy} 分擔訓練（按估算每張 GPU 約 {per_gpu} GiB）。第一個儲存格寫入 accelerate 的設定（{config}），第二個寫入訓練腳本（{script}），第三個執行 `accelerate launch`：每張 GPU 一個行程。筆記本本身不把模型載入到 GPU 上，讓記憶體留給訓練行程。",
   'cells.on': '開啟',
   'cells.off': '關閉',
   'cells.try': '## 試試看\n向模型提問（修改提示詞後可再次執行）。',
@@ -158,6 +159,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.step.load': '載入模型',
   'ui.step.lora': 'LoRA 轉接器',
   'ui.step.train': '訓練',
+  'ui.step.launch': '在多張 GPU 上訓練',
   'ui.step.try': '試用',
   'ui.step.save': '儲存',
   'ui.noSteps': '請至少選擇一個步驟。'
