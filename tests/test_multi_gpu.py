@@ -142,3 +142,26 @@ def test_two_processes_train_two_steps_on_this_cpu(strategy, built_lib, tiny_mod
     # FSDP cells prove their config, script and launch; the sharding itself needs GPUs.
     assert "Trained on 2 processes (DistributedType.MULTI_CPU)" in printed, printed[-2000:]
     assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
+
+
+HOSTILE = ['a"""b', "c'''d", 'e\\"f', 'g\\', '"h"', 'x\ny', 'tab\there', '中文/"""/\\n', 'end"', '\\', '$(rm -rf ~)', '# %%']
+
+
+def test_the_written_script_keeps_every_value_exactly(built_lib, tmp_path):
+    """The script travels inside a cell as one string: hostile dataset and folder names survive both layers."""
+    import ast
+
+    requests = [{"model": "Qwen/Qwen2.5-7B-Instruct", "gpu": "2xa100-80gb", "method": "full", "strategy": "fsdp",
+                 "dataset": value + ".jsonl", "saveDir": "out/" + value} for value in HOSTILE]
+    for i, (request, cells) in enumerate(zip(requests, render(built_lib, requests))):
+        assert "refused" not in cells, cells
+        script_cell = launch_cells(cells)[1]
+        ast.parse(script_cell)
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        run_cell(script_cell, folder)
+        tree = ast.parse((folder / "train_multi_gpu.py").read_text())
+        assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+                    if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                    and node.targets[0].id in ("dataset_name", "output_dir")}
+        assert assigned == {"dataset_name": request["dataset"], "output_dir": request["saveDir"]}
