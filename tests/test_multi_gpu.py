@@ -42,6 +42,16 @@ def run_cell(source, cwd):
     return done.stdout
 
 
+def write_files(source, cwd):
+    """Run a cell that only writes files (config, script) here, in this process: faster than a new Python."""
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        exec(compile(source, "<cell>", "exec"), {"print": lambda *a, **k: None})
+    finally:
+        os.chdir(here)
+
+
 @pytest.fixture(scope="module")
 def rendered(built_lib):
     requests = [
@@ -69,7 +79,7 @@ def test_accelerate_reads_every_config(rendered, tmp_path):
         folder = tmp_path / str(i)
         folder.mkdir()
         config_cell, _, _ = launch_cells(cells)
-        run_cell(config_cell, folder)
+        write_files(config_cell, folder)
         config = load_config_from_file(str(folder / "accelerate_config.yaml"))
         n = 2 if request["gpu"] == "2xt4" else 8
         assert config.num_processes == n
@@ -101,7 +111,7 @@ def test_deepspeed_reads_every_deepspeed_config(rendered, tmp_path):
             continue
         folder = tmp_path / str(i)
         folder.mkdir()
-        run_cell(launch_cells(cells)[0], folder)
+        write_files(launch_cells(cells)[0], folder)
         hf = HfTrainerDeepSpeedConfig(str(folder / "ds_config.json"))
         args = TrainingArguments(output_dir=str(folder / "out"), per_device_train_batch_size=2,
                                  gradient_accumulation_steps=8, learning_rate=2e-4, use_cpu=True)
@@ -159,7 +169,7 @@ def test_the_written_script_keeps_every_value_exactly(built_lib, tmp_path):
         ast.parse(script_cell)
         folder = tmp_path / str(i)
         folder.mkdir()
-        run_cell(script_cell, folder)
+        write_files(script_cell, folder)
         tree = ast.parse((folder / "train_multi_gpu.py").read_text())
         assigned = {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
                     if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
