@@ -44,9 +44,16 @@ function torch(dtype: string): PythonValue {
 
 const DISTRIBUTED: Record<string, string> = { ddp: 'MULTI_GPU', fsdp: 'FSDP', 'fsdp-offload': 'FSDP' };
 
+/**
+ * A CPU rehearsal: a CPU runtime, or `--simulate-on-cpu` — the GPUs' strategy and config, run as
+ * that many processes on this CPU (gloo, float32: accelerate's CPU processes take no fp16/bf16 AMP).
+ */
+function rehearsal(request: CellRequest): boolean {
+  return request.gpu.backend === 'cpu' || request.simulateOnCpu === true;
+}
+
 /** The config cell: accelerate's YAML, with its FSDP section or a DeepSpeed JSON. */
-function configCode(gpu: GpuProfile, strategy: Strategy): string {
-  const onCpu = gpu.backend === 'cpu';
+function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean): string {
   const mixed = onCpu ? 'no' : computeDtype(gpu) === 'bfloat16' ? 'bf16' : 'fp16';
   const deepspeed = strategy.startsWith('zero');
   const fsdp = strategy === 'fsdp' || strategy === 'fsdp-offload';
@@ -70,13 +77,13 @@ function configCode(gpu: GpuProfile, strategy: Strategy): string {
 /** The training script itself (python_snippets/multi_gpu_train.py), filled for this model and recipe. */
 export function trainingScript(request: CellRequest, strategy: Strategy, s: EstimateSettings, dataset: string, dataFormat: string | null, saveDir: string): string {
   const { gpu, method, model } = request;
-  const onCpu = gpu.backend === 'cpu';
+  const onCpu = rehearsal(request);
   const mixed = onCpu ? 'float32' : computeDtype(gpu);
   const lora = method === 'lora' || method === 'qlora';
   const values: Record<string, PythonValue> = {
     MODEL_PATH: request.modelPath ?? model.id,
     OUTPUT_DIR: saveDir,
-    DTYPE: torch(loadDtype(gpu, method)),
+    DTYPE: torch(onCpu ? 'float32' : loadDtype(gpu, method)),
     DATASET: dataset,
     BATCH: s.batch,
     GRAD_ACCUM: s.gradAccum,
@@ -122,7 +129,7 @@ export function launchCells(request: CellRequest, lang: Language, dataset: strin
   const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir);
   return [
     { cell_type: 'markdown', source: intro, step: 'launch' },
-    { cell_type: 'code', source: configCode(gpu, strategy), step: 'launch' },
+    { cell_type: 'code', source: configCode(gpu, strategy, rehearsal(request)), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }), step: 'launch' }
   ];
