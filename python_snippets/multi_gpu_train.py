@@ -62,7 +62,7 @@ model = AutoModelForCausalLM.from_pretrained(
     quantization_config=quant_config,
 # <<< QUANTIZE
 # >>> if WHOLE_COPY
-    device_map={"": state.device},  # DDP / ZeRO-2: a whole copy on this process's device
+    device_map=state.device,  # DDP / ZeRO-2: a whole copy on this process's device
 # <<< WHOLE_COPY
 )
 model.config.use_cache = False  # the cache is for generating, not training
