@@ -60,7 +60,8 @@ $(DIST_STAMP): $(VENV)/.stamp-python node_modules/.stamp-npm $(TS_SOURCES) $(wil
 	rm -rf dist .dist-checkout && mkdir -p dist
 	git clone -q --no-hardlinks . .dist-checkout
 	ln -s $(CURDIR)/node_modules .dist-checkout/node_modules
-	cd .dist-checkout && npm run build:prod >/dev/null && $(CURDIR)/$(PY) -m hatchling build -d $(CURDIR)/dist >/dev/null
+	@# Built here, so hatch-jupyter-builder finds its targets and skips its own npm install + build.
+	cd .dist-checkout && npm run build:prod >/dev/null && $(CURDIR)/$(PY) -m hatchling build -d $(CURDIR)/dist >/dev/null 2>&1
 	rm -rf .dist-checkout
 	@ls -l dist
 	touch $@
