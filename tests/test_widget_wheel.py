@@ -98,13 +98,13 @@ def test_a_kernel_runs_show_with_the_runtime_in_the_widget(fresh):
             messages = []
             reply = kc.execute_interactive("import model_advisor\\nw = model_advisor.show()",
                                            output_hook=messages.append, timeout=120)
-            print(json.dumps({"status": reply["content"]["status"], "messages": messages}, default=str))
+            print("RESULT " + json.dumps({"status": reply["content"]["status"], "messages": messages}, default=str))
         finally:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
     """)
     out = fresh.run("python", "-c", script, timeout=300)
-    result = json.loads(out.strip().splitlines()[-1])
+    result = json.loads(next(l for l in out.splitlines() if l.startswith("RESULT "))[len("RESULT "):])
     assert result["status"] == "ok", result
     shown = [m for m in result["messages"] if m["msg_type"] == "display_data" and WIDGET_MIME in m["content"]["data"]]
     assert len(shown) == 1
