@@ -16,7 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 TS_SOURCES := $(shell find src -name '*.ts' -o -name '*.tsx' -o -name '*.json' | grep -v __tests__ | grep -v snippets.generated) \
 	$(wildcard python_snippets/*.py) $(wildcard style/*) $(wildcard schema/*.json schema/settings/*.json) package.json tsconfig.json
 
-.PHONY: help lab test build dist venv node jest pytest ui-test clean
+.PHONY: help lab test build dist venv node jest pytest ui-test bench clean
 
 help:
 	@echo "make lab    set up, build, and start JupyterLab on examples/quickstart.ipynb"
@@ -88,6 +88,14 @@ pytest: build dist
 
 ui-test: build
 	cd ui-tests && npx playwright test
+
+# Not part of `make test`: the estimate against published measurements → docs/accuracy.md and
+# docs/accuracy.png. matplotlib is only needed here, so it is installed here (pinned in constraints.txt).
+bench: build
+	$(PIP) install -q -c constraints.txt matplotlib
+	npm run --silent build:lib
+	node bench/accuracy/run.js
+	$(PY) bench/accuracy/report.py
 
 clean:
 	npm run clean

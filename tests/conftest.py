@@ -156,9 +156,12 @@ def report_from_stdout(messages):
 
 
 @pytest.fixture(scope="module")
-def probe_kernel(fake_smi_path):
+def probe_kernel(fake_smi_path, tmp_path_factory):
     """A kernel started with the fake nvidia-smi first on PATH (case chosen by set_env), torch not imported."""
     env = dict(os.environ)
+    # Its own IPython profile: the history database is otherwise shared with every other kernel
+    # on the machine, whose cells would show up in the history this kernel's tests compare.
+    env["IPYTHONDIR"] = str(tmp_path_factory.mktemp("ipython"))
     env["PATH"] = fake_smi_path() + os.pathsep + env.get("PATH", "")
     for name in (FAKE_SMI_CASE_ENV, "COLAB_RELEASE_TAG", "COLAB_GPU", "KAGGLE_KERNEL_RUN_TYPE", "CUDA_VISIBLE_DEVICES"):
         env.pop(name, None)
@@ -183,7 +186,7 @@ def built_lib():
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory):
-    """tiny_models(family) -> a folder holding a tiny random llama / qwen2 / gpt2 / bert with its tokenizer."""
+    """tiny_models(variant) -> a folder holding a tiny random model of that variant (tests/tiny_models.py), built once."""
     import tiny_models as builder
 
     made = {}
@@ -194,3 +197,11 @@ def tiny_models(tmp_path_factory):
         return made[family]
 
     return folder
+
+
+# ---------------------------------------------------------------- execution matrix (issue 8)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "matrix_tail: the long tail of the cell execution matrix (make test runs it; -m 'not matrix_tail' skips it)")

@@ -9,17 +9,24 @@ import { findModel, HubSource, idProblem, MODELS, modelFromConfig, modelFromHub 
 import { findGpu, gpuFromReport, GPU_PROFILES } from '../core/gpu';
 import {
   ATTENTIONS,
+  chooseStrategy,
   defaultSettings,
   estimateMemory,
   EstimateSettings,
   KV_CACHE_DTYPES,
   LOSSES,
+  maxSeqLenSpread,
+  MemoryEstimate,
+  MULTI_GPU_STRATEGIES,
   Optimizer,
   parseLoraTargets,
   PRE_QUANTIZED,
   PRECISIONS,
   Recipe,
-  RecipeError
+  RecipeError,
+  Strategy,
+  StrategyChoice,
+  strategyName
 } from '../core/memory';
 import { fetchHubAnswer } from './hub';
 import { countParameters, UnknownFamilyError } from '../core/params';
@@ -28,6 +35,79 @@ import { parseGpuReport } from '../core/report';
 import { GpuProfile, METHODS, ModelConfig, ModelEntry, TASKS, Task, WeightDtype } from '../core/types';
 
 const DTYPES: readonly WeightDtype[] = ['fp32', 'bf16', 'fp16', 'int8', 'nf4'];
+
+/** `--strategy`: how several GPUs share the work (src/core/memory/strategies.ts); `auto` picks. */
+export const STRATEGY_CHOICES: ReadonlyArray<Strategy | 'auto'> = ['auto', ...MULTI_GPU_STRATEGIES];
+
+/** --strategy, checked against the words we know; the GPUs and method are checked by the core. */
+export function resolveStrategy(args: ParsedArgs): Strategy | 'auto' {
+  return oneOf(args, 'strategy', STRATEGY_CHOICES, 'auto') as Strategy | 'auto';
+}
+
+/** A strategy the core refuses for these GPUs or settings is the user's to change: a usage error. */
+export function strategyError<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** The per-GPU part of `fit --json`: one entry per GPU with its breakdown, and the RAM. */
+function spreadJson(choice: StrategyChoice) {
+  const suffixed = (terms: Record<string, number>) => Object.fromEntries(Object.entries(terms).map(([k, v]) => [k + '_mib', v]));
+  const e = choice.spread;
+  return {
+    strategy: e.strategy,
+    engine: e.engine,
+    gpus: e.gpus,
+    processes: e.processes,
+    per_gpu_mib: e.per_gpu.map(g => ({ gpu: g.index, total_mib: g.total_mib, breakdown: suffixed(g.breakdown) })),
+    placement: e.placement,
+    cpu_ram_mib: { total_mib: e.cpu.total_mib, breakdown: suffixed(e.cpu.breakdown), available_mib: e.cpu.available_mib },
+    ram_verdict: e.ram_verdict,
+    strategies: choice.tried.map(t => ({ strategy: t.strategy, busiest_mib: t.busiest_mib, ram_mib: t.cpu.total_mib, verdict: t.verdict }))
+  };
+}
+
+const PLACES: Record<string, string> = {
+  every_gpu: 'every GPU',
+  sharded: 'split over the GPUs',
+  split_by_layer: 'split by layer',
+  first_gpu: 'first GPU',
+  last_gpu: 'last GPU',
+  cpu_ram: 'CPU RAM'
+};
+
+/** `fit` on several GPUs: the strategy, each GPU's terms and where they live, the RAM, the other strategies. */
+function spreadLines(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings, e: MemoryEstimate, choice: StrategyChoice): string[] {
+  const s = choice.spread;
+  const method = settings.method;
+  const lines = [
+    `${model.id} (${n(e.params)} parameters) · ${method} · ${gpu.count} × ${gpu.name}, ${n(s.available_mib)} MiB usable each · ${n(settings.seqLen)} tokens × batch ${settings.batch} per GPU`,
+    `Strategy: ${strategyName(s.strategy, method)} — ${s.engine}, ${s.processes} process${s.processes > 1 ? 'es' : ''}`,
+    ''
+  ];
+  // Identical GPUs print once; a layer split shows each GPU.
+  const same = s.per_gpu.every(g => JSON.stringify(g.breakdown) === JSON.stringify(s.per_gpu[0].breakdown));
+  const shown = same ? [s.per_gpu[0]] : s.per_gpu;
+  const terms = Object.keys(s.per_gpu[0].breakdown).filter(k => s.per_gpu.some(g => g.breakdown[k] > 0));
+  const rows = [['  per GPU', ...shown.map(g => (same ? 'each GPU' : `GPU ${g.index}`)), 'where']];
+  for (const k of terms) rows.push([`  ${k.replace(/_/g, ' ')}`, ...shown.map(g => `${n(g.breakdown[k])} MiB`), PLACES[s.placement[k]] ?? '']);
+  rows.push(['  total', ...shown.map(g => `${n(g.total_mib)} MiB`), `of ${n(s.available_mib)} → ${s.gpu_verdict === 'no' ? 'does not fit' : s.gpu_verdict}`]);
+  lines.push(table(rows).trimEnd());
+  const ram = Object.entries(s.cpu.breakdown).filter(([, v]) => v > 0).map(([k, v]) => `${k.replace(/_/g, ' ')} ${n(v)} MiB`).join(', ');
+  const ramOf = s.cpu.available_mib === null ? '' : ` of ${n(s.cpu.available_mib)}${s.ram_verdict ? ` → ${s.ram_verdict === 'no' ? 'does not fit' : s.ram_verdict}` : ''}`;
+  const unknown = s.cpu.available_mib === null && Object.keys(s.cpu.breakdown).length > 1 ? ' The RAM of this runtime is unknown: give --report (the probe) to judge it.' : '';
+  lines.push('', `CPU RAM: ${n(s.cpu.total_mib)} MiB${ramOf} (${ram}).${unknown}`);
+  lines.push('', 'At these settings:');
+  for (const t of choice.tried) {
+    const ramNote = t.ram_verdict !== null || Object.keys(t.cpu.breakdown).length > 1 ? `, ${n(t.cpu.total_mib)} MiB RAM` : '';
+    lines.push(`  ${t.strategy === s.strategy ? '*' : ' '} ${t.strategy.padEnd(14)} ${n(t.busiest_mib).padStart(8)} MiB on the busiest GPU${ramNote} → ${t.verdict === 'no' ? 'does not fit' : t.verdict}`);
+  }
+  return lines;
+}
 
 function oneOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback?: T): T | undefined {
   const v = flagString(args, name);
@@ -174,7 +254,8 @@ function reportTransformers(args: ParsedArgs): string | null {
 /** `--hub`: the id is fetched from the chosen source (node fetch), never looked up in the catalog. */
 async function hubModel(args: ParsedArgs, id: string): Promise<ModelEntry> {
   const source = oneOf(args, 'source', HUB_SOURCES, process.env.HF_ENDPOINT ? 'mirror' : 'hf') as HubSource;
-  const endpoint = flagString(args, 'endpoint') ?? (source === 'modelscope' ? undefined : process.env.HF_ENDPOINT || undefined);
+  // As the kernel's snippet does: HF_ENDPOINT when set; a mirror without one is hf-mirror.com.
+  const endpoint = flagString(args, 'endpoint') ?? (source === 'modelscope' ? undefined : process.env.HF_ENDPOINT || (source === 'mirror' ? 'https://hf-mirror.com' : undefined));
   const timeout = flagInt(args, 'timeout', 20);
   const problem = idProblem(id);
   if (problem !== null) throw new UsageError(problem);
@@ -185,10 +266,11 @@ async function hubModel(args: ParsedArgs, id: string): Promise<ModelEntry> {
 
 const fitCommand: Command = {
   name: 'fit',
-  usage: 'fit <model-id | config.json> --gpu <profile|24GB|24GiB> --method <inference|full|lora|qlora> [recipe options] [--hub] [--report probe.json] [--json]',
-  summary: 'memory a model needs on a GPU, term by term, and whether it fits — for our cells or for your own recipe',
+  usage: 'fit <model-id | config.json> --gpu <profile|24GB|24GiB|2xt4|8xh100-80gb> --method <inference|full|lora|qlora> [--strategy …] [recipe options] [--hub] [--report probe.json] [--json]',
+  summary: 'memory a model needs on a GPU (or on each of several), term by term, and whether it fits — for our cells or for your own recipe',
   options: [
-    ['--gpu <profile|24GB|24GiB>', 'a GPU profile (`model-advisor gpus`) or a size; a size alone leaves bf16, 4-bit and FlashAttention unknown'],
+    ['--gpu <profile|24GB|24GiB|2xt4|8xh100-80gb>', 'a GPU profile (`model-advisor gpus`) or a size; a size alone leaves bf16, 4-bit and FlashAttention unknown; <N>x before either: N such GPUs'],
+    ['--strategy <auto|ddp|fsdp|zero2|zero3|device-map|fsdp-offload|zero2-offload|zero3-offload>', 'several GPUs: how they share the work (default auto: the first that fits, fastest first)'],
     ['--report <probe.json>', "the kernel probe's report: this machine's GPU, free memory and transformers version"],
     ['--method <inference|full|lora|qlora>', 'how the model is used'],
     ['--hub', "fetch the model's config.json (and safetensors index or header) from the hub instead of the catalog"],
@@ -218,6 +300,7 @@ const fitCommand: Command = {
     const model = args.flags.has('hub') ? await hubModel(args, spec) : resolveModel(spec);
     const gpu = resolveGpu(args);
     const method = required(oneOf(args, 'method', METHODS), `--method <${METHODS.join('|')}>`);
+    const asked = resolveStrategy(args);
     const wanted: Partial<EstimateSettings> = {};
     const dtype = oneOf(args, 'dtype', DTYPES);
     if (dtype) wanted.dtype = dtype;
@@ -232,31 +315,49 @@ const fitCommand: Command = {
     if (Object.keys(recipe).length > 0) wanted.recipe = recipe;
     const settings = defaultSettings(model, gpu, method, wanted);
     const e = userError(() => estimateMemory(model, gpu, settings));
+    const choice = strategyError(() => userError(() => chooseStrategy(model, gpu, settings, asked)));
+    const multi = choice.spread.strategy !== 'single';
+    // On several GPUs the verdict, the total and the breakdown are the busiest GPU's under the
+    // strategy; one process's advice holds only where each GPU holds a whole copy (DDP).
+    const s = choice.spread;
+    const busiest = s.per_gpu.reduce((a, g) => (g.total_mib > a.total_mib ? g : a), s.per_gpu[0]);
+    const advice = !multi || s.strategy === 'ddp' ? e.advice : e.advice.filter(a => a.code === 'no_4bit' || a.code === 'no_4bit_capability' || a.code === 'no_bf16');
+    const verdict = multi ? s.verdict : e.verdict;
+    const maxSeq = multi ? maxSeqLenSpread(model, gpu, settings, s.strategy, Math.max(settings.seqLen, model.context_length || 0)) : e.max_seq_len;
     const unknownCaps = gpu.backend === 'cuda' && gpu.compute_capability === null;
     if (args.flags.has('json')) {
-      const breakdown = Object.fromEntries(Object.entries(e.breakdown).map(([k, v]) => [k + '_mib', v]));
+      const breakdown = Object.fromEntries(Object.entries(multi ? busiest.breakdown : e.breakdown).map(([k, v]) => [k + '_mib', v]));
       out(
-        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, gpu_capabilities_known: !unknownCaps, available_mib: e.available_mib, total_mib: e.total_mib, breakdown, verdict: e.verdict, max_seq_len: e.max_seq_len, advice: e.advice.map(a => a.text), advice_codes: e.advice.map(a => a.code), settings, recipe: e.recipe, loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) } }) + '\n'
+        JSON.stringify({ model: model.id, params: e.params, method: e.method, gpu: gpu.id, gpu_capabilities_known: !unknownCaps, available_mib: e.available_mib, total_mib: multi ? busiest.total_mib : e.total_mib, breakdown, verdict, max_seq_len: maxSeq, advice: advice.map(a => a.text), advice_codes: advice.map(a => a.code), settings, recipe: e.recipe, loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) }, ...spreadJson(choice) }) + '\n'
       );
       return 0;
     }
-    const lines = [`${model.id} (${n(e.params)} parameters) · ${e.method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`];
+    const lines: string[] = [];
     const r = e.recipe;
     const stated = Object.entries(recipe).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`);
     if (r.weights !== null && recipe.weights === undefined) stated.push(`weights ${r.weights} (from the config's quantization_config)`);
     if (wanted.optimizer) stated.unshift(`optimizer ${wanted.optimizer}`);
-    if (stated.length > 0) lines.push(`Your recipe: ${stated.join(' · ')}; the rest as our cells do it.`);
-    if (unknownCaps) lines.push(`Capabilities unknown: a GPU given by its size alone may or may not have bf16, bitsandbytes 4-bit or FlashAttention; priced as fp16 compute. Give a profile (\`model-advisor gpus\`) or --report to know.`);
-    lines.push('');
-    const rows = Object.entries(e.breakdown)
-      .filter(([, v]) => v > 0)
-      .map(([k, v]) => [`  ${k.replace(/_/g, ' ')}`, `${n(v)} MiB`]);
-    rows.push(['  total', `${n(e.total_mib)} MiB of ${n(e.available_mib)} → ${e.verdict === 'no' ? 'does not fit' : e.verdict}`]);
-    lines.push(table(rows).trimEnd());
-    lines.push('', e.max_seq_len === null ? `No sequence length fits at batch ${settings.batch}.` : `Longest sequence that fits at batch ${settings.batch}: ${n(e.max_seq_len)} tokens.`);
+    const preamble: string[] = [];
+    if (stated.length > 0) preamble.push(`Your recipe: ${stated.join(' · ')}; the rest as our cells do it.`);
+    if (unknownCaps) preamble.push(`Capabilities unknown: a GPU given by its size alone may or may not have bf16, bitsandbytes 4-bit or FlashAttention; priced as fp16 compute. Give a profile (\`model-advisor gpus\`) or --report to know.`);
+    if (multi) {
+      const [head, ...rest] = spreadLines(model, gpu, settings, e, choice);
+      lines.push(head, ...preamble, ...rest);
+    } else {
+      lines.push(`${model.id} (${n(e.params)} parameters) · ${e.method} · ${gpu.name}, ${n(e.available_mib)} MiB usable · ${n(settings.seqLen)} tokens × batch ${settings.batch}`, ...preamble, '');
+      const rows = Object.entries(e.breakdown)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => [`  ${k.replace(/_/g, ' ')}`, `${n(v)} MiB`]);
+      rows.push(['  total', `${n(e.total_mib)} MiB of ${n(e.available_mib)} → ${e.verdict === 'no' ? 'does not fit' : e.verdict}`]);
+      lines.push(table(rows).trimEnd());
+    }
+    lines.push('', maxSeq === null ? `No sequence length fits at batch ${settings.batch}.` : `Longest sequence that fits at batch ${settings.batch}: ${n(maxSeq)} tokens.`);
     lines.push(`Loading: download ${e.loading.download_mib === null ? 'unknown' : gib(e.loading.download_mib)}, peak RAM ${gib(e.loading.peak_ram_mib)}, disk ${gib(e.loading.disk_mib)}.`);
     for (const w of e.loading.warnings) lines.push(`! ${w.text}`);
-    if (e.advice.length) lines.push('', ...e.advice.map(a => `- ${a.text}`));
+    if (choice.ram_short && choice.ram_short.cpu.available_mib !== null) {
+      lines.push(`! ${strategyName(choice.ram_short.strategy, method)} needs ${gib(choice.ram_short.cpu.total_mib)} of RAM; this runtime has ${gib(choice.ram_short.cpu.available_mib)}.`);
+    }
+    if (advice.length) lines.push('', ...advice.map(a => `- ${a.text}`));
     out(lines.join('\n') + '\n');
     return 0;
   }
@@ -264,7 +365,7 @@ const fitCommand: Command = {
 
 const recommendCommand: Command = {
   name: 'recommend',
-  usage: 'recommend --gpu <profile|24GB> --task <task> --language <zh|en|…> [--method …] [--report probe.json] [--limit N] [--json]',
+  usage: 'recommend --gpu <profile|24GB|2xt4> --task <task> --language <zh|en|…> [--method …] [--strategy auto|ddp|fsdp|…] [--report probe.json] [--limit N] [--json]',
   summary: 'catalog models ranked for a task, a language and a GPU, with reasons',
   run(argv, out) {
     const args = parseArgs(argv, ['json']);
@@ -274,11 +375,13 @@ const recommendCommand: Command = {
     if (!/^[a-z]{2}$/.test(language)) throw new UsageError(`--language must be a two-letter code such as zh or en, not ${JSON.stringify(language)}`);
     const method = oneOf(args, 'method', METHODS);
     const limit = flagInt(args, 'limit', 5);
-    const recs = recommendModels({ task, language, gpu, method, limit });
+    const strategy = resolveStrategy(args);
+    if (strategy !== 'auto' && gpu.count <= 1) throw new UsageError(`--strategy ${strategy} spreads training over several GPUs; ${gpu.name} is one (give --gpu 2xt4, 8xh100-80gb, …)`);
+    const recs = strategyError(() => recommendModels({ task, language, gpu, method, strategy, limit }));
     if (args.flags.has('json')) {
       out(
         JSON.stringify(
-          recs.map(r => ({ model: r.model.id, method: r.method, params: r.params, total_mib: r.estimate.total_mib, verdict: r.estimate.verdict, settings: r.settings, score: r.score, reasons: r.reasons }))
+          recs.map(r => ({ model: r.model.id, method: r.method, params: r.params, total_mib: r.estimate.total_mib, verdict: r.spread.strategy === 'single' ? r.estimate.verdict : r.spread.verdict, settings: r.settings, score: r.score, reasons: r.reasons, strategy: r.spread.strategy, per_gpu_mib: r.spread.per_gpu.map(g => g.total_mib) }))
         ) + '\n'
       );
       return 0;
@@ -289,7 +392,10 @@ const recommendCommand: Command = {
     }
     out(
       recs
-        .map((r, i) => `${i + 1}. ${r.model.id} — ${r.method}, ${n(r.settings.seqLen)} tokens × batch ${r.settings.batch}, about ${gib(r.estimate.total_mib)}\n   ${r.reasons.map(x => x.text).join('; ')}`)
+        .map((r, i) => {
+          const size = r.spread.strategy === 'single' ? `about ${gib(r.estimate.total_mib)}` : `${r.spread.strategy}, about ${gib(r.spread.busiest_mib)} per GPU`;
+          return `${i + 1}. ${r.model.id} — ${r.method}, ${n(r.settings.seqLen)} tokens × batch ${r.settings.batch}, ${size}\n   ${r.reasons.map(x => x.text).join('; ')}`;
+        })
         .join('\n') + '\n'
     );
     return 0;

@@ -18,7 +18,11 @@ const REASON_KEYS: Record<Reason['code'], MessageKey> = {
   recent: 'ui.reason.recent',
   license: 'ui.reason.license',
   gated: 'ui.reason.gated',
-  remote_code: 'ui.reason.remote_code'
+  remote_code: 'ui.reason.remote_code',
+  spread_fits: 'ui.reason.spread_fits',
+  spread_tight: 'ui.reason.spread_tight',
+  spread_only: 'ui.reason.spread_only',
+  offload_ram: 'ui.reason.offload_ram'
 };
 
 const ADVICE_KEYS: Record<Advice['code'], MessageKey> = {
@@ -59,7 +63,10 @@ const TERM_KEYS: Record<string, MessageKey> = {
   logits: 'ui.term.logits',
   kv_cache: 'ui.term.kv_cache',
   cuda_context: 'ui.term.cuda_context',
-  allocator_overhead: 'ui.term.allocator_overhead'
+  allocator_overhead: 'ui.term.allocator_overhead',
+  ddp_gradient_buckets: 'ui.term.ddp_gradient_buckets',
+  fsdp_gathered_units: 'ui.term.fsdp_gathered_units',
+  zero_buckets: 'ui.term.zero_buckets'
 };
 
 const TASK_KEYS: Record<Task, MessageKey> = {
@@ -120,6 +127,8 @@ export function reasonText(lang: Language, reason: Reason): string {
   const values: Record<string, string | number> = { ...reason.values };
   if (typeof values.method === 'string' && values.method in METHOD_KEYS) values.method = methodName(lang, values.method as Method);
   if (typeof values.language === 'string') values.language = languageName(lang, values.language);
+  // Several GPUs: the strategy's label (recommend's `strategyLabel`) has its words as ui.strategy.<label>.
+  if (typeof values.strategy === 'string') values.strategy = t(lang, `ui.strategy.${values.strategy}` as MessageKey);
   return t(lang, REASON_KEYS[reason.code], values);
 }
 

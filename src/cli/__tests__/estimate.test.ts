@@ -77,6 +77,64 @@ describe('model-advisor fit', () => {
   });
 });
 
+describe('model-advisor fit on several GPUs', () => {
+  it('Qwen2.5-14B QLoRA on 2×T4 names a strategy that fits, with a breakdown for each GPU', async () => {
+    const r = await cli('fit', 'Qwen/Qwen2.5-14B-Instruct', '--gpu', '2xt4', '--method', 'qlora', '--json');
+    expect(r.err).toBe('');
+    const fit = JSON.parse(r.out);
+    expect(fit).toMatchObject({ gpu: 'kaggle-2xt4', verdict: 'fits', strategy: 'ddp', gpus: 2, processes: 2 });
+    expect(fit.per_gpu_mib).toHaveLength(2);
+    for (const g of fit.per_gpu_mib) {
+      expect(Object.values(g.breakdown as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(g.total_mib);
+      expect(g.total_mib).toBeLessThanOrEqual(fit.available_mib);
+    }
+    expect(fit.total_mib).toBe(Math.max(...fit.per_gpu_mib.map((g: { total_mib: number }) => g.total_mib)));
+    const text = (await cli('fit', 'Qwen/Qwen2.5-14B-Instruct', '--gpu', '2xt4', '--method', 'qlora')).out;
+    expect(text).toMatch(/Strategy: DDP/);
+    expect(text).toMatch(/total\s+[\d,]+ MiB\s+of 15,360 → fits/);
+  });
+
+  it('--strategy picks the engine; FSDP shards what DDP copies', async () => {
+    const run = async (strategy: string) => JSON.parse((await cli('fit', 'Qwen/Qwen2.5-14B-Instruct', '--gpu', '2xt4', '--method', 'qlora', '--strategy', strategy, '--json')).out);
+    const ddp = await run('ddp');
+    const fsdp = await run('fsdp');
+    expect(fsdp).toMatchObject({ strategy: 'fsdp', engine: 'accelerate' });
+    expect(fsdp.per_gpu_mib[0].breakdown.weights_mib).toBe(Math.ceil(ddp.per_gpu_mib[0].breakdown.weights_mib / 2));
+    expect(fsdp.placement.weights).toBe('sharded');
+    const offload = await run('zero3-offload');
+    expect(offload).toMatchObject({ engine: 'deepspeed' });
+    expect(offload.placement.optimizer).toBe('cpu_ram');
+    expect(offload.cpu_ram_mib.breakdown.optimizer_mib).toBeGreaterThan(0);
+  });
+
+  it('a probe report with two T4s drives the same path, and its RAM judges offload', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'advisor-'));
+    const t4 = (index: number) => ({ index, name: 'Tesla T4', memory_total_mib: 15360, memory_used_mib: 3, memory_free_mib: 14927, compute_capability: '7.5', driver_version: '560.35.03' });
+    const report = {
+      schema_version: 1, platform: 'kaggle', backend: 'cuda', gpus: [t4(0), t4(1)],
+      ram_total_mib: 32102, ram_available_mib: 29696, disk_free_mib: 80000, disk_path: '/kaggle/working', python: '3.11.13',
+      packages: { torch: '2.8.0', transformers: '5.24.0', peft: '0.21.2', bitsandbytes: '0.50.2', trl: '1.16.0', accelerate: '1.15.0', modelscope: null },
+      errors: [], elapsed_ms: 120
+    };
+    fs.writeFileSync(path.join(dir, 'probe.json'), JSON.stringify(report));
+    const fit = JSON.parse((await cli('fit', 'Qwen/Qwen2.5-14B-Instruct', '--report', path.join(dir, 'probe.json'), '--method', 'full', '--strategy', 'zero3-offload', '--json')).out);
+    expect(fit).toMatchObject({ gpu: 'kaggle-2xt4', gpus: 2, available_mib: 14927, ram_verdict: 'no', verdict: 'no' });
+    expect(fit.cpu_ram_mib).toMatchObject({ available_mib: 29696 });
+    expect(fit.cpu_ram_mib.total_mib).toBeGreaterThan(29696);
+    const text = (await cli('fit', 'Qwen/Qwen2.5-14B-Instruct', '--report', path.join(dir, 'probe.json'), '--method', 'full')).out;
+    expect(text).toMatch(/! (FSDP|DeepSpeed ZeRO-\d) with CPU offload needs [\d.]+ GiB of RAM; this runtime has 29\.0 GiB\./);
+  });
+
+  it('recommend on two GPUs says which strategy and how much each GPU holds', async () => {
+    const recs = JSON.parse((await cli('recommend', '--gpu', '2xa100-80gb', '--task', 'chat', '--language', 'en', '--json')).out);
+    expect(recs.length).toBeGreaterThan(0);
+    for (const r of recs) {
+      expect(r.per_gpu_mib).toHaveLength(2);
+      expect(r.reasons[0].code).toMatch(/^spread_(fits|tight)$/);
+    }
+  });
+});
+
 describe('model-advisor recommend, gpus, models', () => {
   it('recommends for Chinese chat on a T4, with reasons', async () => {
     const r = await cli('recommend', '--gpu', 't4', '--task', 'chat', '--language', 'zh', '--json');
@@ -106,7 +164,12 @@ describe('bad input: one line on stderr, exit 2', () => {
     [['params', path.join(dir, 'broken.json')], /is not valid JSON/],
     [['params', path.join(dir, 'rwkv.json')], /unknown model family "rwkv"/],
     [['params', path.join(dir, 'missing.json')], /cannot read/],
-    [['recommend', '--gpu', 't4', '--task', 'dance', '--language', 'zh'], /--task must be one of/]
+    [['recommend', '--gpu', 't4', '--task', 'dance', '--language', 'zh'], /--task must be one of/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'qlora', '--strategy', 'fsdp'], /fsdp strategy spreads training over several GPUs/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', '2xt4', '--method', 'inference', '--strategy', 'zero3'], /zero3 strategy does not apply to inference/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', '2xt4', '--method', 'qlora', '--strategy', 'pipeline'], /--strategy must be one of auto, ddp, fsdp/],
+    [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', '0xt4', '--method', 'qlora'], /number of GPUs must be between 1 and 64/],
+    [['recommend', '--gpu', 't4', '--task', 'chat', '--language', 'zh', '--strategy', 'zero3'], /several GPUs/]
   ])('%j', async (argv, message) => {
     const r = await cli(...(argv as string[]));
     expect(r.code).toBe(2);

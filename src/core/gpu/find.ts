@@ -55,16 +55,48 @@ function sizedProfile(spec: string, memory_mib: number): GpuProfile {
   };
 }
 
-/** A profile id, an alias, or a memory size; anything else throws with the ids to choose from. */
-export function findGpu(spec: string): GpuProfile {
-  const key = spec.trim().toLowerCase();
+/** The most GPUs one `<N>x<profile>` may name: a node of 8, or a few nodes' worth. */
+export const MAX_GPUS = 64;
+
+/** One card: a profile id, an alias, or a memory size; null when it is none of these. */
+function findOneGpu(key: string, spec: string): GpuProfile | null {
   const id = GPU_ALIASES.get(key) ?? key;
   const known = GPU_PROFILES.find(p => p.id === id);
   if (known) return { ...known };
   const mib = parseMemorySize(key);
-  if (mib !== null) return sizedProfile(spec, mib);
+  return mib !== null ? sizedProfile(spec, mib) : null;
+}
+
+/**
+ * Several identical cards in one runtime: `2xt4`, `8xh100-80gb`, `4x24GB`. Per-GPU facts stay
+ * those of one card; `count` says how many. The system RAM a single-card profile carries
+ * (Colab's 12.7 GB beside its T4) belongs to that runtime, not to a node of such cards, so it
+ * is dropped — a probe report says what RAM this node has.
+ */
+function multiGpu(key: string, spec: string): GpuProfile | null {
+  const m = /^(\d+)\s*[x×]\s*(.+)$/.exec(key);
+  if (!m) return null;
+  const count = Number(m[1]);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_GPUS) {
+    throw new Error(`${JSON.stringify(spec)}: the number of GPUs must be between 1 and ${MAX_GPUS}`);
+  }
+  const one = findOneGpu(m[2].trim(), m[2].trim());
+  if (one === null || one.backend !== 'cuda' || one.count !== 1) return null;
+  if (count === 1) return one;
+  const { ram_mib: _ram, ...card } = one;
+  return { ...card, id: `${count}x${one.id}`, count };
+}
+
+/**
+ * A profile id, an alias, a memory size, or `<N>x` one of those (several identical GPUs);
+ * anything else throws with the ids to choose from.
+ */
+export function findGpu(spec: string): GpuProfile {
+  const key = spec.trim().toLowerCase();
+  const found = findOneGpu(key, spec) ?? multiGpu(key, spec);
+  if (found) return found;
   throw new Error(
-    `unknown GPU ${JSON.stringify(spec)}: give a profile id (${GPU_PROFILES.map(p => p.id).join(', ')}) or a size such as 24GB, 24GiB or 12g`
+    `unknown GPU ${JSON.stringify(spec)}: give a profile id (${GPU_PROFILES.map(p => p.id).join(', ')}), a size such as 24GB, 24GiB or 12g, or several of one card such as 2xt4 or 8xh100-80gb`
   );
 }
 
@@ -95,11 +127,14 @@ export function gpuFromReport(report: GpuReportLike): GpuProfile {
   const name = first.name ?? 'unknown GPU';
   const cc = first.compute_capability ?? null;
   const count = gpus.filter(g => g.name === first.name).length;
-  const match =
-    GPU_PROFILES.find(p => p.backend === 'cuda' && (p.count ?? 1) === count && normalName(p.name) === normalName(name)) ??
-    GPU_PROFILES.find(p => p.backend === 'cuda' && normalName(p.name) === normalName(name) && count === 1);
+  // A profile made for this many of this card (Kaggle's 2×T4) keeps its id; otherwise the one
+  // card's profile, named `<N>x<id>` as `--gpu` spells it.
+  const exact = GPU_PROFILES.find(p => p.backend === 'cuda' && (p.count ?? 1) === count && normalName(p.name) === normalName(name));
+  const card = GPU_PROFILES.find(p => p.backend === 'cuda' && p.count === 1 && normalName(p.name) === normalName(name));
+  const match = exact ?? card;
+  const baseId = exact?.id ?? card?.id ?? normalName(name);
   const profile: GpuProfile = {
-    id: match?.id ?? normalName(name),
+    id: exact || count === 1 ? baseId : `${count}x${baseId}`,
     name,
     backend: 'cuda',
     count,

@@ -22,6 +22,11 @@ interface CardFacts {
 // a checkpoint with 10 GB shards cannot be loaded there (issue 3).
 const COLAB_FREE_RAM_MIB = 12979;
 
+// Kaggle's T4×2 sessions report 31.36 GiB of system RAM (psutil total, recorded in
+// the wandb-metadata.json of public Kaggle runs: "memory": {"total": 31.357559…}): what CPU
+// offload can use there, before the probe says what is free.
+const KAGGLE_RAM_MIB = 32110;
+
 const CARDS: CardFacts[] = [
   { id: 't4', name: 'Tesla T4', memory_mib: 15360, compute_capability: '7.5', ram_mib: COLAB_FREE_RAM_MIB, aliases: ['colab-t4', 'tesla-t4'] },
   { id: 'l4', name: 'NVIDIA L4', memory_mib: 23034, compute_capability: '8.9', aliases: ['colab-l4'] },
@@ -29,7 +34,7 @@ const CARDS: CardFacts[] = [
   { id: 'a100-80gb', name: 'NVIDIA A100-SXM4-80GB', memory_mib: 81920, compute_capability: '8.0' },
   { id: 'h100-80gb', name: 'NVIDIA H100 80GB HBM3', memory_mib: 81559, compute_capability: '9.0', aliases: ['h100'] },
   { id: 'kaggle-p100', name: 'Tesla P100-PCIE-16GB', memory_mib: 16384, compute_capability: '6.0', aliases: ['p100'] },
-  { id: 'kaggle-2xt4', name: 'Tesla T4', memory_mib: 15360, compute_capability: '7.5', count: 2, aliases: ['2xt4'] },
+  { id: 'kaggle-2xt4', name: 'Tesla T4', memory_mib: 15360, compute_capability: '7.5', count: 2, ram_mib: KAGGLE_RAM_MIB, aliases: ['2xt4'] },
   { id: 'v100-16gb', name: 'Tesla V100-SXM2-16GB', memory_mib: 16160, compute_capability: '7.0', aliases: ['v100'] },
   { id: 'rtx-3060', name: 'NVIDIA GeForce RTX 3060', memory_mib: 12288, compute_capability: '8.6', aliases: ['3060'] },
   { id: 'rtx-3090', name: 'NVIDIA GeForce RTX 3090', memory_mib: 24576, compute_capability: '8.6', aliases: ['3090'] },

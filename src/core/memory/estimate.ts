@@ -16,6 +16,7 @@ import {
   loraParams,
   MIB,
   optimizerBytes,
+  optimizerStepBytes,
   trainedParamBytes,
   weightBytes
 } from './terms';
@@ -64,12 +65,13 @@ export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, 
   // What the optimizer updates: the adapters (fp32, per the recipe; bf16 in pure bf16) or, for
   // full fine-tuning, every parameter (fp32 master weights and gradients under AMP).
   const gradients = training ? trained * trainedParamBytes(s) : 0;
-  const optimizer = training ? optimizerBytes(s, trained, factored) : 0;
+  const activations = activationBytes(shape, s, gpu, loraInputWidth(count, shape, s));
+  const logits = logitsBytes(shape, s, gpu);
+  // The optimizer's states, plus what its step allocates beyond the freed activations and logits.
+  const optimizer = training ? optimizerBytes(s, trained, factored) + optimizerStepBytes(s, gpu, trained, activations + logits) : 0;
   // torch.autocast caches the 16-bit copy of each fp32 weight it casts for the length of the
   // forward (autocast weight cache): full mixed-precision training holds both copies.
   const autocastCopies = s.method === 'full' && recipe.precision === 'amp' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
-  const activations = activationBytes(shape, s, gpu, loraInputWidth(count, shape, s));
-  const logits = logitsBytes(shape, s, gpu);
   const kv = kvCacheBytes(shape, s, gpu);
   const bytes: Record<string, number> = {
     weights: w.weights,

@@ -10,7 +10,7 @@ import { LoadingEstimate, LoadingWarning } from './types';
  * Python, torch and transformers imported, plus the CUDA runtime's host side: about 1.5 GiB
  * of RAM before any weight is read.
  */
-const PROCESS_RAM_MIB = 1536;
+export const PROCESS_RAM_MIB = 1536;
 
 /**
  * transformers' `save_pretrained` default `max_shard_size` is 5 GB (older uploads used 10 GB:

@@ -143,6 +143,19 @@ export function optimizerBytes(s: EstimateSettings, trained: number, factored: n
   }
 }
 
+/**
+ * The optimizer step's own temporaries. torch's AdamW on CUDA takes the foreach path
+ * (`_multi_tensor_adamw`, torch/optim/adamw.py), which computes `torch._foreach_sqrt(exp_avg_sq)`
+ * for every parameter of a device and dtype at once: a transient copy of the second moment,
+ * trained × (state bytes). The step runs after backward has freed the activations and logits,
+ * so only what exceeds those adds to the peak (`transientBytes`). bitsandbytes' 8-bit optimizers
+ * update tensor by tensor in fused kernels, Adafactor and SGD per parameter: nothing that size.
+ */
+export function optimizerStepBytes(s: EstimateSettings, gpu: GpuProfile, trained: number, transientBytes: number): number {
+  if (s.optimizer !== 'adamw_torch' || gpu.backend !== 'cuda') return 0;
+  return Math.max(0, trained * trainedParamBytes(s) - transientBytes);
+}
+
 /** Bytes of optimizer state per trained parameter (Adafactor's factored state is not per parameter: ~0). */
 export function optimizerBytesPerParam(s: EstimateSettings): number {
   return optimizerBytes(s, 1, 0);
@@ -211,10 +224,12 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
 }
 
 /**
- * The loss's logits. The head writes batch × seq × vocab in the compute dtype (kept in the
- * model output); transformers' `ForCausalLMLoss` upcasts them to fp32 (`logits.float()`), and
- * cross-entropy keeps its fp32 log-softmax for backward, whose gradient is fp32 again.
- * For a 152k vocabulary at 1,024 tokens that is ~1.5 GiB — often more than the activations.
+ * The loss's logits. The head writes batch × seq × vocab in the compute dtype; transformers'
+ * `ForCausalLMLoss` upcasts them to fp32 (`logits.float()`, loss_utils.py) and cross-entropy
+ * keeps its fp32 log-softmax for backward: compute + 4 + 4 bytes per logit at the end of the
+ * forward. Backward then holds that saved output beside nll_loss's fp32 gradient and
+ * log_softmax's fp32 input gradient (4 + 4 + 4) — the larger of the two is the peak.
+ * For a 152k vocabulary at 1,024 tokens that is ~1.7 GiB — often more than the activations.
  * A chunked, fused linear + cross-entropy (Liger `LigerFusedLinearCrossEntropyLoss`, Unsloth)
  * never builds them: Liger picks chunks of `next_power_of_2(ceil(BT / ceil(V / H)))` tokens,
  * so one chunk's fp32 logits are about BT × H × 4 bytes, at most twice that, beside the fp32
@@ -229,7 +244,7 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile):
     return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * s.seqLen * shape.vocab * (compute + 4);
   }
   if (r.loss === 'chunked') return s.batch * s.seqLen * shape.hidden * 4 * 3;
-  return s.batch * s.seqLen * shape.vocab * (compute + 4 + 4);
+  return s.batch * s.seqLen * shape.vocab * Math.max(compute + 4 + 4, 4 + 4 + 4);
 }
 
 /**

@@ -5,13 +5,28 @@
  * settings the cells would use, so a current model that fits beats the flow's size band.
  */
 import { MODELS } from '../catalog';
-import { planTraining, EstimateSettings, MemoryEstimate } from '../memory';
+import { estimateStrategy, planSpread, planTraining, strategyName, EstimateSettings, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
 import { countParameters, UnknownFamilyError } from '../params';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
 export interface Reason {
-  code: 'fits' | 'tight' | 'size_band' | 'cpu_slow' | 'chinese' | 'language' | 'recent' | 'license' | 'gated' | 'remote_code';
+  code:
+    | 'fits'
+    | 'tight'
+    | 'size_band'
+    | 'cpu_slow'
+    | 'chinese'
+    | 'language'
+    | 'recent'
+    | 'license'
+    | 'gated'
+    | 'remote_code'
+    // Several GPUs (values: gpus, gpu, strategy — a `strategyLabel` — method, seq_len, batch, per_gpu_gib):
+    | 'spread_fits'
+    | 'spread_tight'
+    | 'spread_only' // gpus, gpu, strategy, ddp_gib: a full copy per GPU would not fit
+    | 'offload_ram'; // strategy, need_gib, ram_gib: an offload the runtime's RAM cannot hold
   values: Record<string, string | number>;
   text: string;
 }
@@ -22,6 +37,8 @@ export interface Recommendation {
   params: number;
   settings: EstimateSettings;
   estimate: MemoryEstimate;
+  /** How the GPUs share the work (`single` on one GPU) and each GPU's memory. */
+  spread: StrategyEstimate;
   score: number;
   reasons: Reason[];
 }
@@ -31,6 +48,8 @@ export interface RecommendRequest {
   language: string; // ISO 639-1: "zh", "en", …
   gpu: GpuProfile;
   method?: Method;
+  /** On several GPUs: a strategy the user chose; default `auto`. */
+  strategy?: Strategy | 'auto';
   /** Defaults to the catalog; the user's own rows can be added. */
   models?: readonly ModelEntry[];
   limit?: number;
@@ -48,6 +67,10 @@ export function sizeBand(gpu: GpuProfile): { min: number; max: number } {
   // minutes per step. Small models let a learner run every cell before renting a GPU.
   if (gpu.backend === 'cpu') return { min: 0, max: 1.8 };
   const mib = gpu.free_mib ?? gpu.memory_mib;
+  // Several GPUs: FSDP/ZeRO pool their memory, so the band follows the sum; past 48 GiB in
+  // all (2×A100-80GB, a node of H100s) the 27–72B models people spread over GPUs.
+  if (gpu.count > 1 && mib * gpu.count > 48 * GiB) return { min: 27, max: 75 };
+  if (gpu.count > 1 && mib * gpu.count > 16 * GiB) return { min: 6.5, max: 15 };
   if (mib < 8 * GiB) return { min: 0, max: 4.1 };
   if (mib <= 16 * GiB) return { min: 3, max: 9 };
   return { min: 6.5, max: 15 };
@@ -59,6 +82,7 @@ function methodFor(model: ModelEntry, gpu: GpuProfile, asked?: Method): Method {
   const mib = gpu.free_mib ?? gpu.memory_mib;
   if (!gpu.bnb_4bit) return 'lora';
   if (mib <= 16 * GiB) return 'qlora';
+  if (gpu.count > 1) return planSpread(model, gpu, 'lora').spread.verdict === 'fits' ? 'lora' : 'qlora';
   return planTraining(model, gpu, 'lora').estimate.verdict === 'fits' ? 'lora' : 'qlora';
 }
 
@@ -77,25 +101,29 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     const method = methodFor(model, gpu, request.method);
     let planned;
     try {
-      planned = planTraining(model, gpu, method);
+      planned = planSpread(model, gpu, method, {}, request.strategy ?? 'auto');
     } catch (e) {
       // A family we cannot count (a user's own config) has no estimate, so we cannot say it
       // fits: it is not recommended, and stays choosable by id where the caller offers that.
       if (e instanceof UnknownFamilyError) continue;
       throw e;
     }
-    const { settings, estimate } = planned;
-    if (estimate.verdict === 'no') continue;
+    const { settings, estimate, spread } = planned;
+    const multi = spread.strategy !== 'single';
+    const verdict = multi ? spread.verdict : estimate.verdict;
+    if (verdict === 'no') continue;
     const params = countParameters(model.config).total;
     const b = params / 1e9;
     const reasons: Reason[] = [];
     const gpuWords = gpu.name;
     const tokens = settings.seqLen.toLocaleString('en-US');
-    reasons.push({
-      code: estimate.verdict === 'fits' ? 'fits' : 'tight',
-      values: { gpu: gpuWords, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((estimate.total_mib / 1024).toFixed(1)) },
-      text: `${estimate.verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(estimate.total_mib / 1024).toFixed(1)} GiB)`
-    });
+    if (multi) reasons.push(...spreadReasons(model, gpu, method, settings, spread, planned.ram_short));
+    else
+      reasons.push({
+        code: estimate.verdict === 'fits' ? 'fits' : 'tight',
+        values: { gpu: gpuWords, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((estimate.total_mib / 1024).toFixed(1)) },
+        text: `${estimate.verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(estimate.total_mib / 1024).toFixed(1)} GiB)`
+      });
     let score = 0;
     if (gpu.backend === 'cpu') {
       // Only small models are worth a CPU's time (see sizeBand); say why the list is small.
@@ -121,7 +149,7 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
       score += Math.min(3, year - 2023);
       reasons.push({ code: 'recent', values: { released: model.released }, text: `a current model (released ${model.released})` });
     }
-    if (estimate.verdict === 'tight') score -= 2;
+    if (verdict === 'tight') score -= 2;
     if (model.gated) {
       score -= 0.5;
       reasons.push({ code: 'gated', values: {}, text: 'gated: accept the licence on Hugging Face first (or use ModelScope)' });
@@ -131,10 +159,52 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
       reasons.push({ code: 'remote_code', values: {}, text: 'needs trust_remote_code=True (its own modeling code)' });
     }
     if (!model.commercial) reasons.push({ code: 'license', values: { license: model.license }, text: `licence ${model.license} does not allow commercial use` });
-    ranked.push({ model, method, params, settings, estimate, score, reasons });
+    ranked.push({ model, method, params, settings, estimate, spread, score, reasons });
   }
   ranked.sort((a, b) => b.score - a.score || b.params - a.params);
   return ranked.slice(0, request.limit ?? ranked.length);
+}
+
+/**
+ * The strategy in a reason's values: its id with `_` for `-`, and FSDP over a 4-bit base named
+ * as its docs name it (`fsdp_qlora`). The sidebar translates it as `ui.strategy.<label>`.
+ */
+export function strategyLabel(strategy: Strategy, method: Method): string {
+  return strategy === 'fsdp' && method === 'qlora' ? 'fsdp_qlora' : strategy.replace(/-/g, '_');
+}
+
+const gibOf = (mib: number) => Number((mib / 1024).toFixed(1));
+
+/** Why this strategy: it fits at this size per GPU; only a sharded one fits; an offload the RAM cannot hold. */
+function spreadReasons(model: ModelEntry, gpu: GpuProfile, method: Method, settings: EstimateSettings, spread: StrategyEstimate, ramShort: StrategyEstimate | null): Reason[] {
+  const name = strategyName(spread.strategy, method);
+  const gpus = spread.gpus;
+  const perGpu = gibOf(spread.busiest_mib);
+  const reasons: Reason[] = [
+    {
+      code: spread.verdict === 'fits' ? 'spread_fits' : 'spread_tight',
+      values: { gpus, gpu: gpu.name, strategy: strategyLabel(spread.strategy, method), method, seq_len: settings.seqLen, batch: settings.batch, per_gpu_gib: perGpu },
+      text: `${spread.verdict === 'fits' ? 'fits' : 'just fits'} ${gpus} × ${gpu.name} ${METHOD_WORDS[method]} and ${name} at ${settings.seqLen.toLocaleString('en-US')} tokens, batch ${settings.batch} (about ${perGpu} GiB per GPU)`
+    }
+  ];
+  if (spread.strategy !== 'ddp' && method !== 'inference') {
+    const ddp = estimateStrategy(model, gpu, settings, 'ddp');
+    if (ddp.verdict === 'no') {
+      reasons.push({
+        code: 'spread_only',
+        values: { gpus, gpu: gpu.name, strategy: strategyLabel(spread.strategy, method), ddp_gib: gibOf(ddp.busiest_mib) },
+        text: `fits ${gpus} × ${gpu.name} only with ${name}: a full copy on each GPU (DDP) needs about ${gibOf(ddp.busiest_mib)} GiB`
+      });
+    }
+  }
+  if (ramShort && ramShort.cpu.available_mib !== null) {
+    reasons.push({
+      code: 'offload_ram',
+      values: { strategy: strategyLabel(ramShort.strategy, method), need_gib: gibOf(ramShort.cpu.total_mib), ram_gib: gibOf(ramShort.cpu.available_mib) },
+      text: `${strategyName(ramShort.strategy, method)} needs ${gibOf(ramShort.cpu.total_mib)} GiB of RAM, this runtime has ${gibOf(ramShort.cpu.available_mib)}`
+    });
+  }
+  return reasons;
 }
 
 /** One line per recommendation, in English: "Qwen/Qwen2.5-7B-Instruct — fits Tesla T4 with QLoRA …; strong Chinese". */

@@ -28,10 +28,15 @@ describe('the recipe as input', () => {
     const params = countParameters(llama.config).total;
     const amp = price(llama, { method: 'full' }).breakdown;
     const bf16 = price(llama, { method: 'full', recipe: { precision: 'pure-bf16' } }).breakdown;
-    expect(amp.weights + amp.gradients + amp.optimizer).toBeCloseTo((16 * params) / MiB, -2);
+    // AdamW's foreach step adds a transient copy of the second moment beyond the freed activations and logits.
+    const stepTemp = (bytes: number, b: Record<string, number>) => (params * bytes) / MiB - b.activations - b.logits;
+    expect(amp.weights + amp.gradients + amp.optimizer).toBeCloseTo((16 * params) / MiB + stepTemp(4, amp), -2);
     expect(amp.autocast_weight_copies).toBeGreaterThan(0);
-    expect(bf16.weights + bf16.gradients + bf16.optimizer).toBeCloseTo((8 * params) / MiB, -2);
+    expect(bf16.weights + bf16.gradients + bf16.optimizer).toBeCloseTo((8 * params) / MiB + stepTemp(2, bf16), -2);
     expect(bf16.autocast_weight_copies).toBe(0);
+    // The 8-bit optimizer steps tensor by tensor: no such temporary.
+    const eight = price(llama, { method: 'full', optimizer: 'adamw_8bit', recipe: { precision: 'pure-bf16' } }).breakdown;
+    expect(eight.optimizer).toBe(Math.ceil((2 * params) / MiB));
   });
 
   it('optimizers: 8-bit AdamW keeps 2 bytes per trained parameter, Adafactor a row and a column per matrix, SGD nothing', () => {
@@ -40,7 +45,8 @@ describe('the recipe as input', () => {
     const paged = price(llama, { method: 'full', optimizer: 'paged_adamw_8bit' }).breakdown.optimizer;
     const adafactor = price(llama, { method: 'full', optimizer: 'adafactor' }).breakdown.optimizer;
     const sgd = price(llama, { method: 'full', optimizer: 'sgd' }).breakdown.optimizer;
-    expect(eight).toBe(Math.ceil(adamw / 4));
+    // AdamW: 8 bytes of fp32 states plus the foreach step's transient (4 bytes beyond the freed activations).
+    expect(eight).toBeLessThan(adamw / 4);
     expect(paged).toBe(eight);
     expect(adafactor).toBeLessThan(eight / 50);
     expect(sgd).toBe(0);
