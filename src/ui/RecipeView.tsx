@@ -15,6 +15,8 @@ export interface RecipeViewProps {
   lang: Language;
   method: Method | null;
   recipe: Partial<Recipe>;
+  /** The recipe the estimate priced (the cells' choices for this family where the user chose nothing). */
+  priced?: Recipe;
   optimizer: Optimizer | null;
   loraR: number | null;
   onChange(change: RecipeChange): void;
@@ -35,6 +37,7 @@ function targetsText(targets: Recipe['loraTargets'] | undefined): string {
  */
 export function RecipeView(props: RecipeViewProps): JSX.Element {
   const { lang, recipe } = props;
+  const shown: Recipe = { ...DEFAULT_RECIPE, ...(props.priced ?? {}), ...recipe };
   const set = (change: Partial<Recipe>) => props.onChange({ recipe: { ...recipe, ...change } });
   const [targets, setTargets] = React.useState(targetsText(recipe.loraTargets));
   const training = props.method !== 'inference';
@@ -84,16 +87,16 @@ export function RecipeView(props: RecipeViewProps): JSX.Element {
             />
           </div>
         )}
-        <SelectField id="recipe-attention" label={t(lang, 'ui.recipe_attention')} value={recipe.attention ?? DEFAULT_RECIPE.attention} options={ATTENTIONS} name={a => a} onChange={attention => set({ attention })} />
-        {training && <SelectField id="recipe-loss" label={t(lang, 'ui.recipe_loss')} value={recipe.loss ?? DEFAULT_RECIPE.loss} options={LOSSES} name={l => l} onChange={loss => set({ loss })} />}
+        <SelectField id="recipe-attention" label={t(lang, 'ui.recipe_attention')} value={shown.attention} options={ATTENTIONS} name={a => a} onChange={attention => set({ attention })} />
+        {training && <SelectField id="recipe-loss" label={t(lang, 'ui.recipe_loss')} value={shown.loss} options={LOSSES} name={l => l} onChange={loss => set({ loss })} />}
         {props.method === 'full' && (
-          <SelectField id="recipe-precision" label={t(lang, 'ui.recipe_precision')} value={recipe.precision ?? DEFAULT_RECIPE.precision} options={PRECISIONS} name={p => p} onChange={precision => set({ precision })} />
+          <SelectField id="recipe-precision" label={t(lang, 'ui.recipe_precision')} value={shown.precision} options={PRECISIONS} name={p => p} onChange={precision => set({ precision })} />
         )}
         {!training && (
           <SelectField
             id="recipe-kv-cache"
             label={t(lang, 'ui.recipe_kvCache')}
-            value={recipe.kvCacheDtype ?? 'default'}
+            value={shown.kvCacheDtype ?? 'default'}
             options={['default', ...KV_CACHE_DTYPES] as const}
             name={k => (k === 'default' ? t(lang, 'ui.recipe_kvCache_default') : k)}
             onChange={k => set({ kvCacheDtype: k === 'default' ? null : k })}
@@ -105,7 +108,7 @@ export function RecipeView(props: RecipeViewProps): JSX.Element {
               id="jp-ModelAdvisor-recipe-kbit"
               data-testid="model-advisor-recipe-kbit"
               type="checkbox"
-              checked={recipe.kbitPrep ?? false}
+              checked={shown.kbitPrep}
               onChange={e => set({ kbitPrep: e.currentTarget.checked })}
             />
             <label htmlFor="jp-ModelAdvisor-recipe-kbit">{t(lang, 'ui.recipe_kbitPrep')}</label>

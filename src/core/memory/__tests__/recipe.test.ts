@@ -123,3 +123,13 @@ describe('the recipe as input', () => {
     expect(estimateMemory(llama, t4, defaultSettings(llama, t4, 'qlora')).advice.map(a => a.code)).toContain('no_bf16');
   });
 });
+
+describe('the default recipe is what the cells do for each family', () => {
+  it('Gemma-2 and BLOOM load with eager attention (transformers refuses sdpa for them), others with sdpa', () => {
+    const gemma = model('google/gemma-2-2b-it');
+    const e = estimateMemory(gemma, a100, defaultSettings(gemma, a100, 'qlora'));
+    expect(e.recipe.attention).toBe('eager');
+    expect(estimateMemory(gemma, a100, { ...defaultSettings(gemma, a100, 'qlora'), recipe: { attention: 'sdpa' } }).breakdown.activations).toBeLessThan(e.breakdown.activations);
+    expect(price(llama, { method: 'qlora' }).recipe.attention).toBe('sdpa');
+  });
+});
