@@ -195,11 +195,20 @@ export function attentionScoresBytes(shape: Shape, s: EstimateSettings, gpu: Gpu
   // Unless the recipe names one, the attention the cells load this family with.
   if ((s.recipe?.attention ?? shape.cellsAttention) !== 'eager') return 0;
   const compute = BYTES[computeDtype(gpu)];
+  if (s.method === 'inference') {
+    // The prefill is the one forward that sees the whole prompt at once.
+    const p = promptTokens(s);
+    return s.batch * shape.heads * p * p * (4 + compute) + s.batch * p * p * compute;
+  }
   const scores = s.batch * shape.heads * s.seqLen * s.seqLen;
   const mask = s.batch * s.seqLen * s.seqLen * compute;
-  if (s.method === 'inference') return scores * (4 + compute) + mask;
   const layersKept = s.gradientCheckpointing ? 1 : shape.layers;
   return scores * (4 + compute) * layersKept + mask;
+}
+
+/** Inference: the prompt's tokens (all of seqLen unless the settings say how much is generated). */
+export function promptTokens(s: EstimateSettings): number {
+  return s.promptLen !== undefined && s.promptLen > 0 ? Math.min(s.promptLen, s.seqLen) : s.seqLen;
 }
 
 /**
@@ -214,9 +223,10 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
   const perLayer = layerActivationBytesPerToken(shape, s, gpu, loraInputWidth);
   const scores = attentionScoresBytes(shape, s, gpu);
   if (s.method === 'inference') {
-    // One forward without grad: a layer's temporaries at a time (hidden states and the MLP's width).
+    // The prefill without grad: a layer's temporaries at a time (hidden states and the MLP's
+    // width) for every prompt token; each generated token after it costs one position.
     const c = BYTES[computeDtype(gpu)];
-    return tokens * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
+    return s.batch * promptTokens(s) * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
   }
   const residual = recipeOf(s.recipe).kbitPrep ? 4 : BYTES[computeDtype(gpu)];
   if (s.gradientCheckpointing) return tokens * (shape.layers * residual * shape.hidden + perLayer) + scores;
@@ -241,7 +251,7 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile):
   const r = recipeOf(s.recipe);
   const compute = BYTES[computeDtype(gpu)];
   if (s.method === 'inference') {
-    return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * s.seqLen * shape.vocab * (compute + 4);
+    return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * promptTokens(s) * shape.vocab * (compute + 4);
   }
   if (r.loss === 'chunked') return s.batch * s.seqLen * shape.hidden * 4 * 3;
   return s.batch * s.seqLen * shape.vocab * Math.max(compute + 4 + 4, 4 + 4 + 4);
