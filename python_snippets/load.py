@@ -2,6 +2,10 @@
 import torch
 from transformers import AutoTokenizer, __AUTO_CLASS__
 
+# >>> if DEFINE_PATH
+model_path = __MODEL_PATH__  # a Hugging Face id (downloaded on first use) or a folder on this machine
+# <<< DEFINE_PATH
+
 # >>> if WARNINGS
 for warning in __WARNINGS__:
     print("Warning:", warning)
@@ -33,9 +37,9 @@ model = __AUTO_CLASS__.from_pretrained(
 # >>> if NUM_LABELS
     num_labels=__NUM_LABELS__,  # how many classes the new classification head predicts
 # <<< NUM_LABELS
-# >>> if SDPA
-    attn_implementation="sdpa",  # PyTorch's fused attention; FlashAttention 2 needs a GPU of compute capability 8.0+
-# <<< SDPA
+# >>> if ATTENTION
+    attn_implementation=__ATTENTION__,  # "sdpa": PyTorch's fused attention; "eager": the plain one, for families without sdpa
+# <<< ATTENTION
 # >>> if REMOTE_CODE
     trust_remote_code=True,
 # <<< REMOTE_CODE

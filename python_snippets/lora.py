@@ -5,13 +5,12 @@ from peft import LoraConfig, get_peft_model
 
 # >>> if QUANTIZE
 # Prepare the 4-bit model for training. We do this by hand instead of calling
-# peft's prepare_model_for_kbit_training, which would also copy the embeddings
-# and the output layer to 32-bit (gigabytes for a large vocabulary).
+# peft's prepare_model_for_kbit_training, which would also copy the embeddings,
+# the norms and the output layer to 32-bit (gigabytes for a large vocabulary,
+# and a 32-bit norm would feed 32-bit values to the 16-bit layers after it).
+# The norms stay in 16-bit: they compute their statistics in 32-bit anyway.
 for param in model.parameters():
     param.requires_grad = False  # freeze the base model
-for module in model.modules():
-    if "norm" in type(module).__name__.lower():
-        module.to(torch.float32)  # normalization layers are tiny; 32-bit keeps training stable
 # <<< QUANTIZE
 # >>> if CHECKPOINTING
 # Activation (gradient) checkpointing: recompute activations during the backward

@@ -10,20 +10,33 @@ print("Saved to", save_dir)
 #     model = PeftModel.from_pretrained(model, save_dir)
 # To make one standalone model instead, merge the adapter into a 16-bit (not
 # 4-bit) copy of the base model: set merge_now to True and run this cell again.
-# The merge happens in RAM and needs about twice the model's 16-bit size.
+# The trained model is freed first, to make room for that copy.
 merge_now = False
 if merge_now:
+    import gc
+
+    import torch
     from peft import PeftModel
 
+    model = trainer = None  # free the training copy (run the load cell again to use it)
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
     base = __AUTO_CLASS__.from_pretrained(
         model_path,
         dtype=__MERGE_DTYPE__,
+# >>> if GPU
+        device_map="auto",  # on the GPU (spilling to CPU RAM only if needed): a runtime's RAM is often smaller
+# <<< GPU
 # >>> if NUM_LABELS
         num_labels=__NUM_LABELS__,
 # <<< NUM_LABELS
+# >>> if REMOTE_CODE
+        trust_remote_code=True,  # the same permission the load cell gave this model's own code
+# <<< REMOTE_CODE
     )
     merged = PeftModel.from_pretrained(base, save_dir).merge_and_unload()
-    merged.save_pretrained(save_dir + "-merged")
+    merged.save_pretrained(save_dir + "-merged", max_shard_size="2GB")  # small files load with little RAM
     tokenizer.save_pretrained(save_dir + "-merged")
     print("Merged model saved to", save_dir + "-merged")
 # <<< ADAPTER

@@ -1,24 +1,51 @@
 # Fine-tune on your data with TRL's SFTTrainer (supervised fine-tuning).
 # Each row of the dataset needs a "text" column, or "messages" (a chat), or
-# "prompt" and "completion".
+# "prompt" and "completion". A "messages" dataset needs a tokenizer with a chat
+# template (TRL formats each conversation with it).
 import torch
-from datasets import load_dataset
+from datasets import Dataset, load_dataset
 from trl import SFTConfig, SFTTrainer
 
-dataset_name = __DATASET__
+# >>> if SAMPLE
+# Replace with your data: a few sample rows, in the form this tokenizer can read
+# (conversations with a chat template, plain text without one). Set dataset_name
+# to a Hugging Face dataset id or to your own .jsonl/.csv file.
+dataset_name = None
+if dataset_name is None:
+    if tokenizer.chat_template:
+        sample_rows = __SAMPLE_CHAT__
+    else:
+        sample_rows = __SAMPLE_TEXT__
+    dataset = Dataset.from_list(sample_rows)
+elif dataset_name.endswith((".json", ".jsonl", ".csv")):
+    dataset = load_dataset("csv" if dataset_name.endswith(".csv") else "json", data_files=dataset_name, split="train")
+else:
+    dataset = load_dataset(dataset_name, split="train")
+# <<< SAMPLE
+# >>> if DEFAULT_HUB
+# Conversations ("messages") need the tokenizer's chat template; a model without
+# one (a base model) trains on plain text instead. Or set your own dataset here.
+dataset_name = __HUB_CHAT__ if tokenizer.chat_template else __HUB_TEXT__
+dataset = load_dataset(dataset_name, split="train")  # a dataset on the Hugging Face hub
+# <<< DEFAULT_HUB
 # >>> if LOCAL_DATA
+dataset_name = __DATASET__
 dataset = load_dataset(__DATA_FORMAT__, data_files=dataset_name, split="train")  # a file on this machine
 # <<< LOCAL_DATA
-# >>> unless LOCAL_DATA
+# >>> if HUB_DATA
+dataset_name = __DATASET__
 dataset = load_dataset(dataset_name, split="train")  # a dataset on the Hugging Face hub
-# <<< LOCAL_DATA
+# <<< HUB_DATA
+if "messages" in dataset.column_names and not tokenizer.chat_template:
+    raise ValueError("This dataset holds conversations (a \"messages\" column), but this model's tokenizer "
+                     "has no chat template to format them: use a dataset with a \"text\" column instead.")
 
 training_args = SFTConfig(
-    output_dir=__OUTPUT_DIR__,
+    output_dir=__OUTPUT_DIR__,  # checkpoint-N folders while training; the last cell saves the result here
     per_device_train_batch_size=__BATCH__,
     gradient_accumulation_steps=__GRAD_ACCUM__,  # the effective batch is batch x accumulation
     max_length=__SEQ_LEN__,  # longer samples are cut here: the memory estimate assumed this length
-    max_steps=__MAX_STEPS__,  # -1 means one pass over the dataset
+    max_steps=__MAX_STEPS__,  # a first, short run; -1 means one pass over the dataset
     learning_rate=__LEARNING_RATE__,
     optim=__OPTIMIZER__,
     activation_checkpointing=__CHECKPOINTING__,  # recompute activations in the backward pass (the old name: gradient_checkpointing)
@@ -26,10 +53,17 @@ training_args = SFTConfig(
     bf16=__BF16__,  # bfloat16 mixed precision: only on GPUs of compute capability 8.0+
     fp16=__FP16__,  # float16 mixed precision: for older GPUs such as the T4
 # >>> if CPU
+# >>> if SIMULATE
+    use_cpu=True,  # the simulation: the GPU's recipe, run on this CPU
+# <<< SIMULATE
+# >>> unless SIMULATE
     use_cpu=True,  # no GPU in this runtime: train on the CPU (slow; fine for a smoke test)
+# <<< SIMULATE
 # <<< CPU
     logging_steps=1,
-    save_strategy="no",  # the last cell saves the result
+    save_strategy="steps",  # a checkpoint every save_steps: a disconnected session keeps its work
+    save_steps=__SAVE_STEPS__,
+    save_total_limit=1,  # only the latest checkpoint is kept on disk
     report_to="none",
 )
 trainer = SFTTrainer(
@@ -45,4 +79,7 @@ for param in trainer.model.parameters():
     if param.requires_grad:
         param.data = param.data.float()
 # <<< QUANTIZE
-trainer.train()
+if torch.cuda.is_available():
+    for device in range(torch.cuda.device_count()):
+        torch.cuda.reset_peak_memory_stats(device)  # measure the peak of training alone
+train_result = trainer.train()

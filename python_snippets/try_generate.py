@@ -5,13 +5,22 @@ prompt = __PROMPT__
 if tokenizer.chat_template:
     # Chat models expect the conversation in their own format; the tokenizer knows it.
     messages = [{"role": "user", "content": prompt}]
-    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    # enable_thinking=False: models that reason first (Qwen3) answer directly;
+    # templates without that switch ignore it.
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True, enable_thinking=False)
 else:
     text = prompt
 inputs = tokenizer(text, return_tensors="pt").to(model.device)
 model.eval()  # switch off dropout for a steady answer
+# >>> if AUTOCAST
+# The same mixed precision as training: the 32-bit adapters meet 16-bit layers.
+with torch.no_grad(), torch.autocast(device_type=model.device.type, dtype=__COMPUTE_DTYPE__):
+    output = model.generate(**inputs, max_new_tokens=__MAX_NEW_TOKENS__, pad_token_id=tokenizer.pad_token_id)
+# <<< AUTOCAST
+# >>> unless AUTOCAST
 with torch.no_grad():
     output = model.generate(**inputs, max_new_tokens=__MAX_NEW_TOKENS__, pad_token_id=tokenizer.pad_token_id)
+# <<< AUTOCAST
 # >>> if SEQ2SEQ
 answer = tokenizer.decode(output[0], skip_special_tokens=True)  # the decoder wrote only the answer
 # <<< SEQ2SEQ

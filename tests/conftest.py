@@ -186,7 +186,7 @@ def built_lib():
 
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory):
-    """tiny_models(family) -> a folder holding a tiny random llama / qwen2 / gpt2 / bert with its tokenizer."""
+    """tiny_models(variant) -> a folder holding a tiny random model of that variant (tests/tiny_models.py), built once."""
     import tiny_models as builder
 
     made = {}
@@ -197,3 +197,11 @@ def tiny_models(tmp_path_factory):
         return made[family]
 
     return folder
+
+
+# ---------------------------------------------------------------- execution matrix (issue 8)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "matrix_tail: the long tail of the cell execution matrix (make test runs it; -m 'not matrix_tail' skips it)")

@@ -35,6 +35,11 @@ function matrix() {
             const key = { model: model.id, method, gpu: gpu.id, steps: steps ? steps.join(',') : 'default', language };
             out.push({ key, ...attempt({ model, gpu, method, steps, language, maxSteps: 10 }) });
           }
+          // The same recipe simulated on the CPU (--simulate-on-cpu), for the GPUs people have.
+          if (steps === undefined && gpu.id !== 'cpu' && detailGpus.has(gpu.id)) {
+            const key = { model: model.id, method, gpu: gpu.id, steps: 'default', language: 'en', simulate: true };
+            out.push({ key, ...attempt({ model, gpu, method, language: 'en', maxSteps: 10, simulateOnCpu: true }) });
+          }
         }
       }
     }

@@ -1,7 +1,10 @@
-"""Tiny random models of the main families, saved like a downloaded checkpoint (no hub needed).
+"""Tiny random models of every family the catalog names a native transformers class for, saved
+like a downloaded checkpoint (no hub needed).
 
 Each folder holds config.json, the weights and a word-level tokenizer built from the words of
-the tiny dataset, so the generated cells load it exactly as they would a real model.
+the tiny datasets, so the generated cells load it exactly as they would a real model. A
+generative family comes in two variants: with a chat template ("llama") and without one, like a
+base model ("llama-base").
 """
 import json
 import os
@@ -10,6 +13,14 @@ import os
 CHATML = (
     "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
     "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+# Qwen3's switch, as its own template has it: unless enable_thinking is false, the answer opens
+# with a <think> block (and 64 new tokens are spent reasoning). With enable_thinking=False the
+# template writes an empty block, so the model answers directly.
+QWEN3_CHAT = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
+    "{% if add_generation_prompt %}<|im_start|>assistant\n"
+    "{% if enable_thinking is defined and enable_thinking is false %}<think>\n\n</think>\n\n{% endif %}{% endif %}"
 )
 
 TEXTS = [
@@ -22,64 +33,107 @@ TEXTS = [
 ]
 WORDS = sorted({w for t in TEXTS for w in t.split()} | {"what", "is", "explain", "means", "in", "two", "sentences"})
 
-FAMILIES = ("llama", "qwen2", "gpt2", "bert")
+GENERATIVE = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "phi3", "gpt2", "bloom")
+ENCODERS = ("bert", "xlm-roberta")
+SEQ2SEQ = ("t5", "mt5", "marian")
+# Every family; a generative one also as "<family>-base" (no chat template).
+FAMILIES = GENERATIVE + ENCODERS + SEQ2SEQ
+VARIANTS = tuple(f for g in GENERATIVE for f in (g, g + "-base")) + ENCODERS + SEQ2SEQ
 
 
-def _tokenizer(family):
+def family_of(variant):
+    return variant[:-5] if variant.endswith("-base") else variant
+
+
+def _tokenizer(variant):
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
-    if family == "bert":
+    family = family_of(variant)
+    encoder = family in ENCODERS
+    if encoder:
         specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
     else:
-        specials = ["<pad>", "<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>"]
+        specials = ["<pad>", "<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", "<think>", "</think>"]
     vocab = {tok: i for i, tok in enumerate(specials + WORDS + ["user", "assistant", "system", "\n"])}
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token=specials[1]))
     core.pre_tokenizer = pre_tokenizers.Whitespace()
-    if family == "bert":
+    if encoder:
         core.post_processor = processors.TemplateProcessing(
             single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])])
-        tok = PreTrainedTokenizerFast(tokenizer_object=core, pad_token="[PAD]", unk_token="[UNK]",
-                                      cls_token="[CLS]", sep_token="[SEP]")
-    else:
-        tok = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>", bos_token="<s>", eos_token="</s>",
-                                      additional_special_tokens=["<|im_start|>", "<|im_end|>"])
-        if family in ("llama", "qwen2"):
-            tok.chat_template = CHATML
-        # gpt2 keeps no pad token and no chat template: the cells must cope with both.
+        return PreTrainedTokenizerFast(tokenizer_object=core, pad_token="[PAD]", unk_token="[UNK]",
+                                       cls_token="[CLS]", sep_token="[SEP]")
+    if family in SEQ2SEQ:
+        core.post_processor = processors.TemplateProcessing(single="$A </s>", special_tokens=[("</s>", vocab["</s>"])])
+        return PreTrainedTokenizerFast(tokenizer_object=core, pad_token="<pad>", unk_token="<unk>", eos_token="</s>")
+    tok = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>", bos_token="<s>", eos_token="</s>",
+                                  additional_special_tokens=["<|im_start|>", "<|im_end|>", "<think>", "</think>"])
+    if not variant.endswith("-base"):
+        tok.chat_template = QWEN3_CHAT if family == "qwen3" else CHATML
+    # gpt2 and the -base variants keep no chat template; gpt2 no pad token: the cells must cope.
     return tok
 
 
 def _config(family, vocab_size):
-    from transformers import BertConfig, GPT2Config, LlamaConfig, Qwen2Config
+    import transformers as tf
 
+    decoder = dict(vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                   num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+                   bos_token_id=2, eos_token_id=3)
     if family == "llama":
-        return LlamaConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                           num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
-                           bos_token_id=2, eos_token_id=3, pad_token_id=0)
+        return tf.LlamaConfig(**decoder, pad_token_id=0)
+    if family == "mistral":
+        return tf.MistralConfig(**decoder)
     if family == "qwen2":
-        return Qwen2Config(vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                           num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
-                           tie_word_embeddings=True, bos_token_id=2, eos_token_id=3)
+        return tf.Qwen2Config(**decoder, tie_word_embeddings=True)
+    if family == "qwen3":
+        return tf.Qwen3Config(**decoder, head_dim=16, tie_word_embeddings=True)
+    if family == "gemma":
+        return tf.GemmaConfig(**decoder, head_dim=16, pad_token_id=0)
+    if family == "gemma2":
+        return tf.Gemma2Config(**decoder, head_dim=16, pad_token_id=0, sliding_window=64)
+    if family == "phi3":
+        return tf.Phi3Config(**decoder, pad_token_id=0)
     if family == "gpt2":
-        return GPT2Config(vocab_size=vocab_size, n_embd=64, n_layer=2, n_head=4, n_positions=256,
-                          bos_token_id=2, eos_token_id=3)
-    return BertConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                      num_attention_heads=4, max_position_embeddings=256, pad_token_id=0,
-                      architectures=["BertForMaskedLM"])
+        return tf.GPT2Config(vocab_size=vocab_size, n_embd=64, n_layer=2, n_head=4, n_positions=256,
+                             bos_token_id=2, eos_token_id=3)
+    if family == "bloom":
+        return tf.BloomConfig(vocab_size=vocab_size, hidden_size=64, n_layer=2, n_head=4, bos_token_id=2,
+                              eos_token_id=3, pad_token_id=0)
+    if family == "bert":
+        return tf.BertConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                             num_attention_heads=4, max_position_embeddings=256, pad_token_id=0,
+                             architectures=["BertForMaskedLM"])
+    if family == "xlm-roberta":
+        return tf.XLMRobertaConfig(vocab_size=vocab_size, hidden_size=64, intermediate_size=128,
+                                   num_hidden_layers=2, num_attention_heads=4, max_position_embeddings=256,
+                                   pad_token_id=0, bos_token_id=2, eos_token_id=3,
+                                   architectures=["XLMRobertaForMaskedLM"])
+    seq2seq = dict(vocab_size=vocab_size, pad_token_id=0, eos_token_id=3, decoder_start_token_id=0)
+    if family == "t5":
+        return tf.T5Config(**seq2seq, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4)
+    if family == "mt5":
+        return tf.MT5Config(**seq2seq, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4)
+    if family == "marian":
+        return tf.MarianConfig(**seq2seq, d_model=64, encoder_layers=2, decoder_layers=2,
+                               encoder_attention_heads=4, decoder_attention_heads=4, encoder_ffn_dim=128,
+                               decoder_ffn_dim=128, max_position_embeddings=256)
+    raise ValueError("no tiny model for %r" % family)
 
 
-def build(family, folder):
-    """Save a tiny random `family` model with its tokenizer into `folder`; return the folder."""
+def build(variant, folder):
+    """Save a tiny random model of `variant` with its tokenizer into `folder`; return the folder."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM
+    import transformers as tf
 
+    family = family_of(variant)
     torch.manual_seed(0)
-    tok = _tokenizer(family)
+    tok = _tokenizer(variant)
     # Room above the tokenizer's ids: transformers may map a family to its own tokenizer class on
     # loading (Qwen2 adds a padding token), so the model's vocabulary must not end at len(tok).
     config = _config(family, len(tok) + 16)
-    auto = AutoModelForMaskedLM if family == "bert" else AutoModelForCausalLM
+    auto = (tf.AutoModelForMaskedLM if family in ENCODERS
+            else tf.AutoModelForSeq2SeqLM if family in SEQ2SEQ else tf.AutoModelForCausalLM)
     model = auto.from_config(config, dtype=torch.float32)
     os.makedirs(folder, exist_ok=True)
     model.save_pretrained(folder)
@@ -87,10 +141,17 @@ def build(family, folder):
     return folder
 
 
-def write_dataset(path, classification=False):
-    """A tiny .jsonl dataset: "text" rows for generation, "text" + "label" rows for classification."""
+def write_dataset(path, kind="text"):
+    """A tiny .jsonl dataset: "text" rows, "messages" rows (a chat), "text" + "label" rows, or
+    "source" + "target" rows (translation)."""
     with open(path, "w") as f:
         for i, text in enumerate(TEXTS):
-            row = {"text": text, "label": i % 2} if classification else {"text": text}
+            row = {
+                "text": {"text": text},
+                "chat": {"messages": [{"role": "user", "content": "what is " + text.split()[1]},
+                                      {"role": "assistant", "content": text}]},
+                "classification": {"text": text, "label": i % 2},
+                "translation": {"source": text, "target": " ".join(reversed(text.split()))},
+            }[kind]
             f.write(json.dumps(row) + "\n")
     return path

@@ -13,7 +13,10 @@ import { LANGUAGES, Language } from '../core/i18n';
 import { METHODS, Method, TASKS, Task, ModelEntry } from '../core/types';
 
 const OPTIONS =
-  '--gpu <profile|size> --method <inference|lora|qlora|full> [--task …] [--dataset <id|file>] [--source hf|modelscope|mirror] [--max-steps N] [--steps a,b,…] [--lang en|zh-Hans|zh-Hant] [--report probe.json] [--prompt …] [--labels N] [--save-dir …] [--cache-dir …]';
+  '--gpu <profile|size> --method <inference|lora|qlora|full> [--task …] [--dataset <id|file>] [--source hf|modelscope|mirror] [--max-steps N] [--steps a,b,…] [--lang en|zh-Hans|zh-Hant] [--report probe.json] [--prompt …] [--labels N] [--save-dir …] [--cache-dir …] [--data-lang en|zh] [--max-new-tokens N] [--seq-len N] [--batch N] [--grad-accum N] [--simulate-on-cpu]';
+
+/** Switches (flags without a value) of both commands. */
+export const CELL_SWITCHES = ['simulate-on-cpu'] as const;
 
 function oneOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback?: T): T | undefined {
   const v = flagString(args, name);
@@ -75,6 +78,12 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
   }
   const steps = flagString(args, 'steps');
   const maxSteps = flagString(args, 'max-steps') === undefined ? undefined : flagInt(args, 'max-steps', 1);
+  const maxNewTokens = flagString(args, 'max-new-tokens') === undefined ? undefined : flagInt(args, 'max-new-tokens', 1);
+  // The training settings the estimate would otherwise choose (bench/gpu/run.py pins them).
+  const settings: CellRequest['settings'] = {};
+  for (const [flag, key] of [['seq-len', 'seqLen'], ['batch', 'batch'], ['grad-accum', 'gradAccum']] as const) {
+    if (flagString(args, flag) !== undefined) settings[key] = flagInt(args, flag, 1);
+  }
   const labels = flagString(args, 'labels') === undefined ? undefined : flagInt(args, 'labels', 2, 2);
   return {
     model,
@@ -86,12 +95,17 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
     dataset: flagString(args, 'dataset'),
     source: oneOf(args, 'source', ['hf', 'modelscope', 'mirror'] as const),
     maxSteps,
+    maxNewTokens,
+    settings,
     report,
     language: oneOf<Language>(args, 'lang', LANGUAGES, 'en'),
     prompt: flagString(args, 'prompt'),
     numLabels: labels,
     saveDir: flagString(args, 'save-dir'),
-    cacheDir: flagString(args, 'cache-dir')
+    cacheDir: flagString(args, 'cache-dir'),
+    dataLanguage: oneOf(args, 'data-lang', ['en', 'zh'] as const),
+    // The GPU's recipe with the model on this CPU ("try the Colab recipe on my laptop first").
+    simulateOnCpu: args.flags.get('simulate-on-cpu') === true
   };
 }
 
@@ -109,7 +123,7 @@ export const cellsCommand: Command = {
   usage: 'cells <model-id|local-dir> --gpu … --method …',
   summary: `print the notebook cells as a runnable percent-format script (# %%); options: ${OPTIONS}`,
   run(argv, out) {
-    const request = cellRequestFromArgs(parseArgs(argv));
+    const request = cellRequestFromArgs(parseArgs(argv, CELL_SWITCHES));
     out(toPercentScript(render(request)));
     return 0;
   }
@@ -120,12 +134,13 @@ export const notebookCommand: Command = {
   usage: 'notebook <model-id|local-dir> --gpu … --method … -o file.ipynb',
   summary: 'write the same cells as a Jupyter notebook (nbformat 4, options as for cells)',
   run(argv, out) {
-    const args = parseArgs(argv.map(a => (a === '-o' ? '--output' : a)));
+    const args = parseArgs(argv.map(a => (a === '-o' ? '--output' : a)), CELL_SWITCHES);
     const output = flagString(args, 'output');
     if (output === undefined) throw new UsageError('notebook needs -o <file.ipynb>');
     const request = cellRequestFromArgs(args);
     const cells = render(request);
-    const notebook = toNotebook(cells, { gpu: request.gpu.backend === 'cuda' });
+    // A simulation runs on the CPU: it asks Colab for no GPU.
+    const notebook = toNotebook(cells, { gpu: request.gpu.backend === 'cuda' && !request.simulateOnCpu });
     try {
       writeFileSync(output, JSON.stringify(notebook, null, 1) + '\n');
     } catch (e) {

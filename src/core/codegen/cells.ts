@@ -20,29 +20,61 @@ import {
   optimizerFor,
   packagesToInstall,
   quantBits,
-  requiredPackages
+  requiredPackages,
+  TorchDtype
 } from './plan';
 import { planFor, Plan } from './estimate';
+import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
 /** Every step, in the order the cells run. */
 export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save'] as const;
 export type Step = (typeof STEPS)[number];
 
 const DEFAULT_MIRROR = 'https://hf-mirror.com';
-const DEFAULT_PROMPT: Record<Language, string> = {
+/** The "try it" prompt, in the data's language (Chinese in the script the interface uses). */
+const DEFAULT_PROMPT = {
   en: 'Explain in two sentences what fine-tuning a language model means.',
   'zh-Hans': '用两句话解释什么是微调语言模型。',
   'zh-Hant': '用兩句話解釋什麼是微調語言模型。'
 };
-const DEFAULT_DATASET = 'trl-lib/Capybara';
-const DEFAULT_CLASSIFICATION_DATASET = 'stanfordnlp/imdb'; // "text" and "label" columns
-// No hub dataset has the "source"/"target" columns the seq2seq cell reads: name the user's own file.
-const DEFAULT_SEQ2SEQ_DATASET = 'my_translation_pairs.jsonl';
+const DEFAULT_CLASSIFY_PROMPT = {
+  en: 'This movie was a delight from start to finish.',
+  'zh-Hans': '这部电影从头到尾都很精彩。',
+  'zh-Hant': '這部電影從頭到尾都很精彩。'
+};
+/**
+ * A first run is short: 60 optimizer steps (batch × accumulation × 60 samples) — minutes on a T4,
+ * not the ~1,000 of a whole pass — with a checkpoint every 20 steps, so a disconnected Colab
+ * keeps its work. The markdown says how to train longer.
+ */
+const DEFAULT_MAX_STEPS = 60;
+const SAVE_STEPS = 20;
+const MAX_NEW_TOKENS = 128;
+
+/**
+ * Attention implementations, read in transformers 5.24: classes with `_supports_sdpa = True`
+ * (models/<family>/modeling_<family>.py) take "sdpa"; PreTrainedModel's default is
+ * `_supports_sdpa: bool = False` (modeling_utils.py:1125) and `_check_and_adjust_attn_impl` raises
+ * for an explicit "sdpa" on such a class (modeling_utils.py:1665) — Gemma-2 (softcapping,
+ * gemma2/modeling_gemma2.py:353) and BLOOM (no attribute) get "eager".
+ */
+const SDPA_TYPES = new Set(['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'gemma', 'phi3', 'gpt2', 'bert', 't5', 'mt5', 'marian', 'xlm-roberta']);
+const EAGER_TYPES = new Set(['gemma2', 'bloom']);
+type Attention = { impl: 'sdpa' | 'eager' | null; why: 'no_sdpa' | 'remote' | 'unknown' | null };
+
+function attentionFor(model: { trust_remote_code: boolean; config: { model_type?: unknown } }): Attention {
+  const type = String(model.config.model_type ?? '');
+  if (model.trust_remote_code) return { impl: null, why: 'remote' };
+  if (EAGER_TYPES.has(type)) return { impl: 'eager', why: 'no_sdpa' };
+  if (SDPA_TYPES.has(type)) return { impl: 'sdpa', why: null };
+  return { impl: null, why: 'unknown' };
+}
 
 /** The steps a method needs when the user does not choose. */
-export function defaultSteps(method: Method, gated: boolean, quantized: boolean): Step[] {
+export function defaultSteps(method: Method, gated: boolean, quantized: boolean, source: string = 'hf'): Step[] {
   return STEPS.filter(step => {
-    if (step === 'login') return gated;
+    // ModelScope downloads need no Hugging Face token.
+    if (step === 'login') return gated && source !== 'modelscope';
     if (step === 'quantize') return quantized;
     if (step === 'lora') return method === 'lora' || method === 'qlora';
     if (step === 'train' || step === 'save') return method !== 'inference';
@@ -57,36 +89,84 @@ function gib(mib: number): string {
 /** The shape of everything the templates need, decided once. */
 interface Decisions {
   lang: Language;
+  dataLang: DataLanguage;
   head: Head;
   plan: Plan;
   bits: 4 | 8 | null;
-  gpuRuntime: boolean; // CUDA/ROCm: device_map="auto", mixed precision
+  gpuRuntime: boolean; // the model is placed on a CUDA/ROCm GPU: device_map="auto"
+  simulate: boolean; // the GPU's recipe, the model on the CPU (--simulate-on-cpu)
+  compute: TorchDtype; // the target's compute dtype (4-bit compute, merge, "try it" autocast)
+  mixed: TorchDtype; // mixed precision while training: the compute dtype on a GPU recipe, else float32
+  attention: Attention;
   modelPath: string;
-  dataset: string;
+  dataset: string | null; // null: the default, chosen in the cell by the tokenizer and data language
   saveDir: string;
   prompt: string;
+  steps: Step[];
+  /** Steps the user did not tick that a ticked one needs, with the step that needs them. */
+  added: Partial<Record<Step, Step>>;
+  /** The load cell defines model_path itself (the source step was left out). */
+  loadDefinesPath: boolean;
+}
+
+/**
+ * Every subset of steps runs: a step another one needs comes along (and its markdown says why),
+ * except the plain hub source, which the load cell replaces with one line.
+ */
+function withDependencies(asked: Step[], method: Method, bits: 4 | 8 | null, source: string, localPath: boolean): { steps: Step[]; added: Partial<Record<Step, Step>>; loadDefinesPath: boolean } {
+  const have = new Set(asked);
+  const added: Partial<Record<Step, Step>> = {};
+  const need = (step: Step, by: Step) => {
+    if (!have.has(step)) {
+      have.add(step);
+      added[step] = by;
+    }
+  };
+  for (const by of ['lora', 'train', 'try', 'save'] as const) if (have.has(by)) need('load', by);
+  if (have.has('train') && (method === 'lora' || method === 'qlora')) need('lora', 'train');
+  if (have.has('load') && bits !== null) need('quantize', 'load');
+  let loadDefinesPath = false;
+  if (have.has('load') && !have.has('source')) {
+    if (source === 'hf' || localPath) loadDefinesPath = true;
+    else need('source', 'load'); // the mirror or ModelScope is more than one line
+  }
+  return { steps: STEPS.filter(s => have.has(s)), added, loadDefinesPath };
 }
 
 function decide(request: CellRequest): Decisions {
   const { model, gpu, method } = request;
   const lang = request.language ?? 'en';
+  // The data's language: as asked, else the interface's.
+  const dataLang = toDataLanguage(request.dataLanguage ?? (lang === 'en' ? 'en' : 'zh'));
   const head = chooseHead(model, chooseTask(model, request.task));
   const plan = planFor(model, gpu, method, request.settings);
   const bits = quantBits(method, plan.settings);
   if (bits !== null && !gpu.bnb_4bit) {
     throw new CellRequestError(`${gpu.name} cannot run bitsandbytes ${bits}-bit (needs CUDA compute capability 6.0+ or a CPU); choose --method lora or full`);
   }
-  const name = (request.modelPath ?? model.id).split(/[\\/]/).filter(Boolean).pop() ?? 'model';
+  const name = (request.modelPath ?? model.id).split(/[\/]/).filter(Boolean).pop() ?? 'model';
+  const onGpu = gpu.backend === 'cuda' || gpu.backend === 'rocm';
+  const simulate = request.simulateOnCpu === true && gpu.backend !== 'cpu';
+  const compute = computeDtype(gpu);
+  const source = request.source ?? 'hf';
+  const asked = request.steps ? parseSteps(request.steps) : defaultSteps(method, model.gated, bits !== null, source);
+  const promptLang = dataLang === 'en' ? 'en' : lang === 'zh-Hant' ? 'zh-Hant' : 'zh-Hans';
   return {
     lang,
+    dataLang,
     head,
     plan,
     bits,
-    gpuRuntime: gpu.backend === 'cuda' || gpu.backend === 'rocm',
+    gpuRuntime: onGpu && !simulate,
+    simulate,
+    compute,
+    mixed: onGpu || simulate ? compute : 'float32',
+    attention: attentionFor(model),
     modelPath: request.modelPath ?? model.id,
-    dataset: request.dataset ?? (head === 'classification' ? DEFAULT_CLASSIFICATION_DATASET : head === 'seq2seq' ? DEFAULT_SEQ2SEQ_DATASET : DEFAULT_DATASET),
+    dataset: request.dataset ?? null,
     saveDir: request.saveDir ?? `outputs/${name}-${method}`,
-    prompt: request.prompt ?? DEFAULT_PROMPT[lang]
+    prompt: request.prompt ?? (head === 'classification' ? DEFAULT_CLASSIFY_PROMPT : DEFAULT_PROMPT)[promptLang],
+    ...withDependencies(asked, method, bits, source, request.modelPath !== undefined)
   };
 }
 
@@ -133,6 +213,17 @@ function torch(dtype: string): PythonValue {
   return pythonCode(`torch.${dtype}`);
 }
 
+/** The hub environment (mirror, cache folder): set before huggingface_hub is first imported. */
+function hubEnvironment(request: CellRequest, values: Record<string, PythonValue>, flags: Record<string, boolean>): void {
+  const source = request.source ?? 'hf';
+  flags.MIRROR = source === 'mirror' && request.modelPath === undefined;
+  flags.CACHE_DIR = request.cacheDir !== undefined;
+  if (flags.MIRROR) values.MIRROR_URL = request.mirrorUrl ?? DEFAULT_MIRROR;
+  if (request.cacheDir !== undefined) values.CACHE_DIR = request.cacheDir;
+}
+
+const isAdapter = (method: Method) => method === 'lora' || method === 'qlora';
+
 /** One step's code. */
 function code(step: Step, request: CellRequest, d: Decisions): string {
   const { gpu, method, model } = request;
@@ -140,15 +231,22 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
   const values: Record<string, PythonValue> = {};
   const flags: Record<string, boolean> = {};
   const training = method !== 'inference';
+  const optimizer = optimizerFor(gpu, s);
   switch (step) {
     case 'install': {
-      const packages = packagesToInstall(requiredPackages(d.head, method, d.bits, training, request.source ?? 'hf'), request.report);
+      const packages = packagesToInstall(requiredPackages(d.head, method, d.bits, training, request.source ?? 'hf', optimizer), request.report);
       flags.PACKAGES = packages.length > 0;
       if (packages.length) values.PACKAGES = packages;
       return renderSnippet('install', values, flags);
     }
-    case 'login':
-      return renderSnippet('login', { LICENSE_PAGE: `https://huggingface.co/${model.id}` });
+    case 'login': {
+      // huggingface_hub reads HF_ENDPOINT and HF_HOME once, at import (huggingface_hub/constants.py):
+      // the login cell sets them itself, before its import.
+      flags.MODELSCOPE = (request.source ?? 'hf') === 'modelscope';
+      if (!flags.MODELSCOPE) values.LICENSE_PAGE = `https://huggingface.co/${model.id}`;
+      hubEnvironment(request, values, flags);
+      return renderSnippet('login', values, flags);
+    }
     case 'source': {
       const source = request.source ?? 'hf';
       const modelscope = source === 'modelscope' && request.modelPath === undefined;
@@ -156,19 +254,16 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         throw new CellRequestError(`${model.id} has no ModelScope id in the catalog; use --source hf or mirror`);
       }
       flags.MODELSCOPE = modelscope;
-      flags.MIRROR = source === 'mirror' && request.modelPath === undefined;
-      flags.CACHE_DIR = request.cacheDir !== undefined;
+      hubEnvironment(request, values, flags);
       if (modelscope) values.MODELSCOPE_ID = model.modelscope_id as string;
       else values.MODEL_PATH = d.modelPath;
-      if (flags.MIRROR) values.MIRROR_URL = request.mirrorUrl ?? DEFAULT_MIRROR;
-      if (request.cacheDir !== undefined) values.CACHE_DIR = request.cacheDir;
       warningsFlag(values, flags, sourceWarnings(request, d));
       return renderSnippet('source', values, flags);
     }
     case 'quantize':
       if (d.bits === null) throw new CellRequestError(`the quantize step is for --method qlora (or 4/8-bit inference), not ${method}`);
       flags.FOUR_BIT = d.bits === 4;
-      if (d.bits === 4) values.COMPUTE_DTYPE = torch(computeDtype(gpu));
+      if (d.bits === 4) values.COMPUTE_DTYPE = torch(d.compute);
       // transformers keeps only the output embeddings and the last parameter's module out of
       // bitsandbytes (get_keys_to_not_convert); a task head ("classifier.bias" is the last
       // parameter, which names no module) would be quantized and peft could not train it.
@@ -177,14 +272,23 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       return renderSnippet('quantize', values, flags);
     case 'load': {
       const classifier = d.head === 'classification' || d.head === 'token';
-      Object.assign(flags, { QUANTIZE: d.bits !== null, GPU: d.gpuRuntime, NUM_LABELS: classifier, REMOTE_CODE: model.trust_remote_code, SDPA: !model.trust_remote_code });
+      Object.assign(flags, {
+        QUANTIZE: d.bits !== null,
+        GPU: d.gpuRuntime,
+        NUM_LABELS: classifier,
+        REMOTE_CODE: model.trust_remote_code,
+        ATTENTION: d.attention.impl !== null,
+        DEFINE_PATH: d.loadDefinesPath
+      });
       Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), DTYPE: torch(loadDtype(gpu, method)) });
+      if (d.attention.impl !== null) values.ATTENTION = d.attention.impl;
+      if (d.loadDefinesPath) values.MODEL_PATH = d.modelPath;
       if (classifier) values.NUM_LABELS = request.numLabels ?? 2;
       warningsFlag(values, flags, loadWarnings(request, d));
       return renderSnippet('load', values, flags);
     }
     case 'lora':
-      if (method !== 'lora' && method !== 'qlora') throw new CellRequestError(`the lora step is for --method lora or qlora, not ${method}`);
+      if (!isAdapter(method)) throw new CellRequestError(`the lora step is for --method lora or qlora, not ${method}`);
       return renderSnippet(
         'lora',
         { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha, TASK_TYPE: LORA_TASK_TYPE[d.head] },
@@ -195,45 +299,69 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (d.head === 'token' || d.head === 'qa') {
         throw new CellRequestError(`training cells are generated for text generation, translation and classification, not for ${d.head === 'token' ? 'ner' : 'qa'}; leave out the train step`);
       }
-      const format = localDataFormat(d.dataset);
-      const mixed = d.gpuRuntime ? computeDtype(gpu) : 'float32';
-      Object.assign(flags, { LOCAL_DATA: format !== null, CPU: gpu.backend === 'cpu' });
+      const format = d.dataset === null ? null : localDataFormat(d.dataset);
+      // The built-in sample rows: Chinese data, and translation (no hub dataset has the
+      // "source"/"target" columns the seq2seq cell reads).
+      const sample = d.dataset === null && (d.dataLang === 'zh' || d.head === 'seq2seq');
+      Object.assign(flags, {
+        LOCAL_DATA: format !== null,
+        HUB_DATA: d.dataset !== null && format === null,
+        SAMPLE: sample,
+        DEFAULT_HUB: d.dataset === null && !sample,
+        CPU: gpu.backend === 'cpu' || d.simulate,
+        SIMULATE: d.simulate
+      });
       Object.assign(values, {
-        DATASET: d.dataset,
         OUTPUT_DIR: d.saveDir,
         BATCH: s.batch,
         GRAD_ACCUM: s.gradAccum,
         SEQ_LEN: s.seqLen,
-        MAX_STEPS: request.maxSteps ?? -1,
+        MAX_STEPS: request.maxSteps ?? DEFAULT_MAX_STEPS,
+        SAVE_STEPS: SAVE_STEPS,
         LEARNING_RATE: learningRate(method),
-        OPTIMIZER: optimizerFor(gpu, s),
+        OPTIMIZER: optimizer,
         CHECKPOINTING: s.gradientCheckpointing,
-        BF16: mixed === 'bfloat16',
-        FP16: mixed === 'float16',
-        ESTIMATE_MIB: d.plan.tensorMib
+        BF16: d.mixed === 'bfloat16',
+        FP16: d.mixed === 'float16'
       });
+      if (d.dataset !== null) values.DATASET = d.dataset;
       if (format !== null) values.DATA_FORMAT = format;
-      const { ESTIMATE_MIB, ...trainValues } = values;
       let train: string;
       if (d.head === 'causal') {
-        flags.QUANTIZE = method === 'qlora';
-        train = renderSnippet('train_sft', trainValues, flags);
+        flags.QUANTIZE = method === 'qlora' && d.steps.includes('lora');
+        if (sample) Object.assign(values, { SAMPLE_CHAT: sampleGeneration().chat, SAMPLE_TEXT: sampleGeneration().text });
+        if (flags.DEFAULT_HUB) Object.assign(values, { HUB_CHAT: HUB_CHAT_DATASET, HUB_TEXT: HUB_TEXT_DATASET });
+        train = renderSnippet('train_sft', values, flags);
+      } else if (d.head === 'seq2seq') {
+        if (sample) values.SAMPLE_ROWS = sampleTranslation(d.dataLang);
+        if (flags.DEFAULT_HUB) throw new Error('translation always has sample rows');
+        train = renderSnippet('train_seq2seq', values, flags);
       } else {
-        train = renderSnippet(d.head === 'seq2seq' ? 'train_seq2seq' : 'train_classifier', trainValues, flags);
+        if (sample) values.SAMPLE_ROWS = sampleClassification();
+        if (flags.DEFAULT_HUB) values.HUB_DATASET = HUB_CLASSIFICATION_DATASET;
+        train = renderSnippet('train_classifier', values, flags);
       }
       // Every trainer ends the same way: the measured peak beside our estimate.
-      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB });
+      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: d.plan.tensorMib }, { SIMULATE: d.simulate });
     }
-    case 'try':
-      if (d.head === 'causal' || d.head === 'seq2seq') return renderSnippet('try_generate', { PROMPT: d.prompt, MAX_NEW_TOKENS: 64 }, { SEQ2SEQ: d.head === 'seq2seq' });
-      if (d.head === 'classification') return renderSnippet('try_classify', { PROMPT: d.prompt });
+    case 'try': {
+      // Outside training nothing casts: the fp32 adapters and classifier copy meet 16-bit
+      // activations, so "try it" runs under the same autocast as training did.
+      const autocast = d.mixed !== 'float32';
+      flags.AUTOCAST = autocast;
+      if (autocast) values.COMPUTE_DTYPE = torch(d.mixed);
+      if (d.head === 'causal' || d.head === 'seq2seq') {
+        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq' });
+      }
+      if (d.head === 'classification') return renderSnippet('try_classify', { ...values, PROMPT: d.prompt }, flags);
       throw new CellRequestError(`no "try it" cell for ${d.head === 'token' ? 'ner' : 'qa'} yet; leave out the try step`);
+    }
     case 'save': {
-      const adapter = method === 'lora' || method === 'qlora';
+      const adapter = isAdapter(method) && d.steps.includes('lora');
       const classifier = d.head === 'classification' || d.head === 'token';
-      Object.assign(flags, { ADAPTER: adapter, NUM_LABELS: adapter && classifier });
+      Object.assign(flags, { ADAPTER: adapter, NUM_LABELS: adapter && classifier, REMOTE_CODE: adapter && model.trust_remote_code, GPU: adapter && d.gpuRuntime });
       values.SAVE_DIR = d.saveDir;
-      if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(computeDtype(gpu)) });
+      if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute === 'float32' ? 'float32' : d.compute) });
       if (adapter && classifier) values.NUM_LABELS = request.numLabels ?? 2;
       return renderSnippet('save', values, flags);
     }
@@ -246,45 +374,72 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
   const s = d.plan.settings;
   const tr = (key: MessageKey, values: Record<string, string | number> = {}) => t(lang, key, values);
   const onOff = (b: boolean) => tr(b ? 'cells.on' : 'cells.off');
-  switch (step) {
-    case 'install':
-      return tr('cells.install');
-    case 'login':
-      return tr('cells.login', { model: markdownValue(request.model.id) });
-    case 'source': {
-      const source = request.source ?? 'hf';
-      const line =
-        request.modelPath !== undefined
-          ? tr('cells.source.local', { path: markdownValue(request.modelPath) })
-          : source === 'modelscope'
-            ? tr('cells.source.modelscope')
-            : source === 'mirror'
-              ? tr('cells.source.mirror', { mirror: markdownValue(request.mirrorUrl ?? DEFAULT_MIRROR) })
-              : tr('cells.source.hf');
-      return tr('cells.source', { source_line: line });
+  const body = ((): string => {
+    switch (step) {
+      case 'install':
+        return tr('cells.install');
+      case 'login':
+        return tr((request.source ?? 'hf') === 'modelscope' ? 'cells.login.modelscope' : 'cells.login', { model: markdownValue(request.model.id) });
+      case 'source': {
+        const source = request.source ?? 'hf';
+        const line =
+          request.modelPath !== undefined
+            ? tr('cells.source.local', { path: markdownValue(request.modelPath) })
+            : source === 'modelscope'
+              ? tr('cells.source.modelscope')
+              : source === 'mirror'
+                ? tr('cells.source.mirror', { mirror: markdownValue(request.mirrorUrl ?? DEFAULT_MIRROR) })
+                : tr('cells.source.hf');
+        return tr('cells.source', { source_line: line });
+      }
+      case 'quantize':
+        return tr('cells.quantize', { bits: d.bits ?? 4, compute: d.compute });
+      case 'load': {
+        const device = tr(d.gpuRuntime ? 'cells.load.gpu' : 'cells.load.cpu');
+        let text =
+          d.bits !== null
+            ? tr('cells.load.quantized', { bits: d.bits === 4 ? '4-bit NF4' : '8-bit', dtype: loadDtype(request.gpu, request.method), device })
+            : tr('cells.load', { dtype: loadDtype(request.gpu, request.method), device });
+        if (d.attention.why === 'no_sdpa') text += '\n\n' + tr('cells.load.eager', { family: markdownValue(String(request.model.config.model_type)) });
+        if (d.attention.why === 'remote') text += '\n\n' + tr('cells.load.attn.remote');
+        if (d.attention.why === 'unknown') text += '\n\n' + tr('cells.load.attn.unknown', { family: markdownValue(String(request.model.config.model_type ?? '?')) });
+        if (d.loadDefinesPath) text += '\n\n' + tr('cells.load.path', { path: markdownValue(d.modelPath) });
+        return text;
+      }
+      case 'lora':
+        return tr('cells.lora', { r: s.loraR, alpha: s.loraAlpha });
+      case 'train': {
+        const context = d.plan.totalMib !== null && d.plan.tensorMib !== null ? d.plan.totalMib - d.plan.tensorMib : null;
+        let text = tr(request.method === 'full' ? 'cells.train.full' : 'cells.train', {
+          batch: s.batch,
+          accum: s.gradAccum,
+          seq: s.seqLen,
+          optim: optimizerFor(request.gpu, s),
+          checkpointing: onOff(s.gradientCheckpointing),
+          steps: request.maxSteps ?? DEFAULT_MAX_STEPS,
+          save_steps: SAVE_STEPS
+        });
+        text +=
+          '\n\n' +
+          (d.plan.tensorMib === null || context === null
+            ? tr('cells.train.noestimate')
+            : tr('cells.train.estimate', { estimate: d.plan.tensorMib.toLocaleString('en-US'), context: context.toLocaleString('en-US') }));
+        if (request.dataset === undefined) {
+          const sample = d.dataLang === 'zh' || d.head === 'seq2seq';
+          text += '\n\n' + (sample ? tr('cells.train.sample') : tr(d.head === 'classification' ? 'cells.train.hub.classify' : 'cells.train.hub', { chat: markdownValue(HUB_CHAT_DATASET), text: markdownValue(HUB_TEXT_DATASET) }));
+        }
+        return text;
+      }
+      case 'try':
+        return tr(d.head === 'classification' ? 'cells.try.classify' : 'cells.try');
+      case 'save': {
+        const adapter = isAdapter(request.method) && d.steps.includes('lora');
+        return tr('cells.save', { dir: markdownValue(d.saveDir), adapter: adapter ? tr('cells.save.adapter') : '' });
+      }
     }
-    case 'quantize':
-      return tr('cells.quantize', { bits: d.bits ?? 4, compute: computeDtype(request.gpu) });
-    case 'load':
-      return tr('cells.load', { dtype: loadDtype(request.gpu, request.method), device: tr(d.gpuRuntime ? 'cells.load.gpu' : 'cells.load.cpu') });
-    case 'lora':
-      return tr('cells.lora', { r: s.loraR, alpha: s.loraAlpha });
-    case 'train':
-      return tr(request.method === 'full' ? 'cells.train.full' : 'cells.train', {
-        batch: s.batch,
-        accum: s.gradAccum,
-        seq: s.seqLen,
-        optim: optimizerFor(request.gpu, s),
-        checkpointing: onOff(s.gradientCheckpointing),
-        estimate: d.plan.totalMib === null ? '?' : d.plan.totalMib.toLocaleString('en-US')
-      });
-    case 'try':
-      return tr(d.head === 'classification' ? 'cells.try.classify' : 'cells.try');
-    case 'save': {
-      const adapter = request.method === 'lora' || request.method === 'qlora';
-      return tr('cells.save', { dir: markdownValue(d.saveDir), adapter: adapter ? tr('cells.save.adapter') : '' });
-    }
-  }
+  })();
+  const by = d.added[step];
+  return by === undefined ? body : body + '\n\n' + tr('cells.added', { step: tr(`cells.step.${by}` as MessageKey) });
 }
 
 /** Read and order the steps a user asked for; an unknown name is an error that lists the known ones. */
@@ -300,6 +455,9 @@ export function renderCells(request: CellRequest): Cell[] {
   if (request.maxSteps !== undefined && !(Number.isInteger(request.maxSteps) && request.maxSteps >= 1)) {
     throw new CellRequestError(`max steps must be a whole number ≥ 1, not ${request.maxSteps}`);
   }
+  if (request.maxNewTokens !== undefined && !(Number.isInteger(request.maxNewTokens) && request.maxNewTokens >= 1)) {
+    throw new CellRequestError(`max new tokens must be a whole number ≥ 1, not ${request.maxNewTokens}`);
+  }
   if (request.numLabels !== undefined && !(Number.isInteger(request.numLabels) && request.numLabels >= 2)) {
     throw new CellRequestError(`the number of labels must be a whole number ≥ 2, not ${request.numLabels}`);
   }
@@ -307,14 +465,14 @@ export function renderCells(request: CellRequest): Cell[] {
     if (v !== undefined && v.trim() === '') throw new CellRequestError(`the ${what} is empty`);
   }
   const d = decide(request);
-  const steps = request.steps ? parseSteps(request.steps) : defaultSteps(request.method, request.model.gated, d.bits !== null);
-  const title = t(d.lang, 'cells.title', {
+  let title = t(d.lang, 'cells.title', {
     model: markdownValue(request.modelPath ?? request.model.id),
     gpu: markdownValue(request.gpu.name),
-    method: request.method
+    method: t(d.lang, `cells.method.${request.method}` as MessageKey)
   });
+  if (d.simulate) title += '\n\n' + t(d.lang, 'cells.simulate', { gpu: markdownValue(request.gpu.name), compute: d.mixed });
   const cells: Cell[] = [{ cell_type: 'markdown', source: title, step: 'title' }];
-  for (const step of steps) {
+  for (const step of d.steps) {
     cells.push({ cell_type: 'markdown', source: markdown(step, request, d), step });
     cells.push({ cell_type: 'code', source: code(step, request, d), step });
   }

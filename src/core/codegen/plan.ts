@@ -133,12 +133,13 @@ const TESTED: Record<string, Requirement> = {
 };
 
 /** The packages a set of cells needs. */
-export function requiredPackages(head: Head, method: Method, bits: 4 | 8 | null, training: boolean, source: string): Requirement[] {
+export function requiredPackages(head: Head, method: Method, bits: 4 | 8 | null, training: boolean, source: string, optimizer = 'adamw_torch'): Requirement[] {
   const names = ['transformers', 'accelerate'];
   if (method === 'lora' || method === 'qlora') names.push('peft');
   if (training) names.push('datasets');
   if (training && head === 'causal') names.push('trl');
-  if (bits !== null) names.push('bitsandbytes');
+  // An 8-bit or paged optimizer is bitsandbytes' (transformers' Trainer imports it for those names).
+  if (bits !== null || (training && /8bit|paged/.test(optimizer))) names.push('bitsandbytes');
   if (source === 'modelscope') names.push('modelscope');
   return names.map(n => TESTED[n]);
 }

@@ -48,6 +48,15 @@ export interface CellRequest {
   saveDir?: string; // default "outputs/<model name>-<method>"
   cacheDir?: string; // HF_HOME; default: the library's own
   mirrorUrl?: string; // default https://hf-mirror.com
+  /**
+   * The GPU's exact recipe (number formats, 4-bit compute, mixed precision, attention, optimizer,
+   * steps) with the model placed on the CPU: try a Colab notebook on a laptop first.
+   */
+  simulateOnCpu?: boolean;
+  /** How many tokens "try it" generates; default 128. */
+  maxNewTokens?: number;
+  /** The language of the training data ("en", "zh", …): picks the sample data and prompt; default: from `language`. */
+  dataLanguage?: string;
 }
 
 /** A request the generator cannot honour, said in words the user can act on. */
