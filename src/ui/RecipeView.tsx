@@ -25,6 +25,36 @@ export interface RecipeViewProps {
 /** The names scripts use on the command line (`fit --optimizer`), the same in every language. */
 const OPTIMIZER_NAMES: Record<Optimizer, string> = { adamw_torch: 'adamw', adamw_8bit: 'adamw-8bit', paged_adamw_8bit: 'paged-adamw-8bit', adafactor: 'adafactor', sgd: 'sgd' };
 
+/** One labelled input: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`; `onCommit` on blur and Enter. */
+function InputField(props: {
+  id: string;
+  label: string;
+  type: 'number' | 'text';
+  value: string;
+  min?: number;
+  inputMode?: 'numeric';
+  onChange(text: string): void;
+  onCommit?(): void;
+}): JSX.Element {
+  const id = `jp-ModelAdvisor-${props.id}`;
+  return (
+    <div className="jp-ModelAdvisor-field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        data-testid={`model-advisor-${props.id}`}
+        type={props.type}
+        min={props.min}
+        inputMode={props.inputMode}
+        value={props.value}
+        onChange={e => props.onChange(e.currentTarget.value)}
+        onBlur={() => props.onCommit?.()}
+        onKeyDown={e => e.key === 'Enter' && props.onCommit?.()}
+      />
+    </div>
+  );
+}
+
 function targetsText(targets: Recipe['loraTargets'] | undefined): string {
   if (targets === undefined) return DEFAULT_RECIPE.loraTargets as string;
   return typeof targets === 'string' ? targets : targets.join(',');
@@ -57,35 +87,28 @@ export function RecipeView(props: RecipeViewProps): JSX.Element {
           />
         )}
         {training && (
-          <div className="jp-ModelAdvisor-field">
-            <label htmlFor="jp-ModelAdvisor-recipe-loraR">{t(lang, 'ui.recipe_loraR')}</label>
-            <input
-              id="jp-ModelAdvisor-recipe-loraR"
-              data-testid="model-advisor-recipe-lora-r"
-              type="number"
-              min={1}
-              inputMode="numeric"
-              value={props.loraR ?? 16}
-              onChange={e => {
-                const r = Number(e.currentTarget.value);
-                props.onChange({ loraR: Number.isInteger(r) && r > 0 ? r : null });
-              }}
-            />
-          </div>
+          <InputField
+            id="recipe-lora-r"
+            label={t(lang, 'ui.recipe_loraR')}
+            type="number"
+            min={1}
+            inputMode="numeric"
+            value={String(props.loraR ?? 16)}
+            onChange={text => {
+              const r = Number(text);
+              props.onChange({ loraR: Number.isInteger(r) && r > 0 ? r : null });
+            }}
+          />
         )}
         {training && (
-          <div className="jp-ModelAdvisor-field">
-            <label htmlFor="jp-ModelAdvisor-recipe-targets">{t(lang, 'ui.recipe_loraTargets')}</label>
-            <input
-              id="jp-ModelAdvisor-recipe-targets"
-              data-testid="model-advisor-recipe-targets"
-              type="text"
-              value={targets}
-              onChange={e => setTargets(e.currentTarget.value)}
-              onBlur={() => set({ loraTargets: parseLoraTargets(targets || 'all-linear') })}
-              onKeyDown={e => e.key === 'Enter' && set({ loraTargets: parseLoraTargets(targets || 'all-linear') })}
-            />
-          </div>
+          <InputField
+            id="recipe-targets"
+            label={t(lang, 'ui.recipe_loraTargets')}
+            type="text"
+            value={targets}
+            onChange={setTargets}
+            onCommit={() => set({ loraTargets: parseLoraTargets(targets || 'all-linear') })}
+          />
         )}
         <SelectField id="recipe-attention" label={t(lang, 'ui.recipe_attention')} value={shown.attention} options={ATTENTIONS} name={a => a} onChange={attention => set({ attention })} />
         {training && <SelectField id="recipe-loss" label={t(lang, 'ui.recipe_loss')} value={shown.loss} options={LOSSES} name={l => l} onChange={loss => set({ loss })} />}
