@@ -230,6 +230,16 @@ def test_the_kept_text_is_the_cli_s_percent_script(tmp_path):
     assert percent_script(cells) == model_advisor.cells("Qwen/Qwen2.5-0.5B-Instruct", gpu="t4")
 
 
+def test_importing_the_package_loads_neither_the_widget_nor_the_engine():
+    """`import model_advisor` stays light (bench/widget: import time); anywidget and QuickJS load on first use."""
+    import subprocess
+    import sys
+
+    code = "import sys, model_advisor\nprint(sorted(m for m in ('anywidget', 'ipywidgets', 'quickjs', 'importlib.metadata') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_show_refuses_an_unknown_language_before_displaying_anything():
     import model_advisor
 
