@@ -103,4 +103,4 @@ bench: build
 
 clean:
 	npm run clean
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) node_modules dist .dist-checkout
