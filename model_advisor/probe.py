@@ -12,17 +12,22 @@ PROBE_FILE = "gpu_probe.py"
 PROBE_CODE_NAME = "<model-advisor probe>"
 
 
-def probe_source():
-    """The text of gpu_probe.py, from the installed package or the source checkout."""
+def snippet_source(name):
+    """The text of python_snippets/`name`, from the installed package or the source checkout."""
     try:
-        shipped = resources.files("model_advisor").joinpath("python_snippets").joinpath(PROBE_FILE)
+        shipped = resources.files("model_advisor").joinpath("python_snippets").joinpath(name)
         if shipped.is_file():
             return shipped.read_text(encoding="utf-8")
     except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
         pass
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with open(os.path.join(repo, "python_snippets", PROBE_FILE), encoding="utf-8") as f:
+    with open(os.path.join(repo, "python_snippets", name), encoding="utf-8") as f:
         return f.read()
+
+
+def probe_source():
+    """The text of gpu_probe.py, from the installed package or the source checkout."""
+    return snippet_source(PROBE_FILE)
 
 
 def gpu_report():

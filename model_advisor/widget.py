@@ -11,11 +11,16 @@ integer "id" that the answer repeats:
     {"type": "cells", "cells": [...]}        put the cells where this notebook host can take
                                              them from the kernel (Colab's scratch cell)
     {"type": "copy", "cells": [...]}         keep the cells the user copied (`last_cells`)
+    {"type": "hub", "model": str, "source": "hf" | "mirror" | "modelscope"}
+                                             read a Hub id's config.json (the shipped
+                                             hub_config.py, the id and source as values)
 Each cell is {"cell_type": "code" | "markdown", "source": str}; nothing else is accepted.
 """
 import contextlib
 import json
+import io
 import pathlib
+import re
 import sys
 
 import anywidget
@@ -25,7 +30,11 @@ from model_advisor.probe import gpu_report
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
-MESSAGE_TYPES = ("probe", "cells", "copy")
+MESSAGE_TYPES = ("probe", "cells", "copy", "hub")
+HUB_SOURCES = ("hf", "mirror", "modelscope")
+# A Hub id: owner/name, each part starting with a letter or digit (the catalog's idProblem is stricter).
+HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
+HUB_TIMEOUT_S = 20
 # The same bounds the extension checks (src/ui/panel/bridge.ts): a dozen cells is usual.
 MAX_CELLS = 64
 MAX_SOURCE = 200_000
@@ -63,6 +72,22 @@ def percent_script(cells):
             lines = cell["source"].splitlines() or [""]
             parts.append("# %% [markdown]\n" + "\n".join("# " + l if l else "#" for l in lines) + "\n")
     return "\n".join(parts)
+
+
+def hub_answer(model, source):
+    """What the sidebar's kernel fetch prints for a Hub id, run here from the shipped hub_config.py.
+
+    The id and the source reach the snippet as values in its namespace (its `__MODEL_ID__`
+    placeholders are names), never as text spliced into code.
+    """
+    from model_advisor.probe import snippet_source  # noqa: PLC0415
+
+    namespace = {"__name__": "model_advisor_hub", "__MODEL_ID__": model, "__SOURCE__": source,
+                 "__ENDPOINT__": None, "__TIMEOUT_S__": HUB_TIMEOUT_S}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(snippet_source("hub_config.py"), "<model-advisor hub>", "exec"), namespace)  # noqa: S102
+    return json.loads(out.getvalue().strip().splitlines()[-1])
 
 
 def in_colab():
@@ -189,12 +214,22 @@ class AdvisorWidget(anywidget.AnyWidget):
                 if type(msg_id) is not int or not 0 <= msg_id <= MAX_ID:
                     raise MessageError("id must be a non-negative integer")
                 answer["id"] = msg_id
-            allowed = {"type", "id"} | ({"cells"} if kind in ("cells", "copy") else set())
+            allowed = {"type", "id"} | {"cells": {"cells"}, "copy": {"cells"}, "hub": {"model", "source"}}.get(kind, set())
             if set(message) - allowed:
                 raise MessageError(f"{kind} takes only {', '.join(sorted(allowed))}")
             if kind == "probe":
                 self.probe()
                 answer.update(ok=not self.probe_error)
+            elif kind == "hub":
+                model, source = message.get("model"), message.get("source")
+                if type(model) is not str or not HUB_ID.match(model) or ".." in model:
+                    raise MessageError("model must be a Hub id, owner/name")
+                if source not in HUB_SOURCES:
+                    raise MessageError(f"source must be one of {', '.join(HUB_SOURCES)}")
+                try:
+                    answer.update(ok=True, answer=hub_answer(model, source))
+                except Exception as e:  # noqa: BLE001 - the snippet answers failures itself; this is a bug's net
+                    answer.update(ok=False, message=f"the Hub fetch failed: {type(e).__name__}: {e}")
             elif kind == "copy":
                 cells = valid_cells(message.get("cells"))
                 self.last_cells = percent_script(cells)

@@ -182,6 +182,11 @@ HOSTILE = [
     {"type": "cells", "cells": CELLS, "path": "/tmp/PWNED.ipynb"},
     {"type": "cells", "cells": CELLS, "module": "os"},
     {"type": "save", "path": "PWNED.ipynb", "cells": CELLS},
+    {"type": "hub", "model": "../../etc/passwd", "source": "hf"},
+    {"type": "hub", "model": "Qwen/Qwen2.5-7B", "source": "file:///etc"},
+    {"type": "hub", "model": "a/b\nimport os", "source": "hf"},
+    {"type": "hub", "model": "a/b", "source": "hf", "endpoint": "http://evil.example"},
+    {"type": "hub", "model": ["a/b"], "source": "hf"},
 ]
 
 
@@ -209,6 +214,9 @@ def test_fuzz_any_json_gets_an_answer_and_never_an_exception(payload):
     """In-process (no kernel): whatever arrives, handle() answers with a dict and acts only on valid shapes."""
     from model_advisor.widget import MESSAGE_TYPES, AdvisorWidget
 
+    import model_advisor.widget as module
+
+    module.hub_answer = lambda model, source: {"id": model, "source": source}  # no network in a fuzz
     widget = AdvisorWidget.__new__(AdvisorWidget)  # no comm, no probe: handle() alone
     widget.last_cells = ""
     widget.probe = lambda: None
@@ -216,6 +224,26 @@ def test_fuzz_any_json_gets_an_answer_and_never_an_exception(payload):
     assert isinstance(answer, dict) and answer["type"] in MESSAGE_TYPES + ("error",)
     if not answer["ok"]:
         assert widget.last_cells == ""
+
+
+def test_hub_reads_a_model_through_the_kernel(wk):
+    """"hub" runs the shipped hub_config.py with the id as a value (a local fake hub via HF_ENDPOINT)."""
+    import fake_hub
+
+    server, url = fake_hub.start()
+    wk.kernel.set_env("HF_ENDPOINT", url)
+    try:
+        comm_id, _, _ = wk.show()
+        answers, _ = wk.send(comm_id, {"type": "hub", "id": 5, "model": "ok/qwen-single", "source": "hf"})
+        (answer,) = answers
+        assert answer["ok"] is True and answer["id"] == 5
+        assert answer["answer"]["config"]["json"]["model_type"] == "qwen2"
+        answers, _ = wk.send(comm_id, {"type": "hub", "id": 6, "model": "nobody/nothing", "source": "hf"})
+        assert answers[0]["ok"] is True and answers[0]["answer"]["config"]["status"] == 404
+    finally:
+        wk.kernel.set_env("HF_ENDPOINT", None)
+        server.shutdown()
+        server.server_close()
 
 
 def test_the_kept_text_is_the_cli_s_percent_script(tmp_path):
@@ -228,6 +256,16 @@ def test_the_kept_text_is_the_cli_s_percent_script(tmp_path):
         nb = json.load(f)
     cells = [{"cell_type": c["cell_type"], "source": "".join(c["source"])} for c in nb["cells"]]
     assert percent_script(cells) == model_advisor.cells("Qwen/Qwen2.5-0.5B-Instruct", gpu="t4")
+
+
+def test_importing_the_package_loads_neither_the_widget_nor_the_engine():
+    """`import model_advisor` stays light (bench/widget: import time); anywidget and QuickJS load on first use."""
+    import subprocess
+    import sys
+
+    code = "import sys, model_advisor\nprint(sorted(m for m in ('anywidget', 'ipywidgets', 'quickjs', 'importlib.metadata') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 def test_show_refuses_an_unknown_language_before_displaying_anything():

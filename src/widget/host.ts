@@ -6,6 +6,7 @@
  */
 import type { Cell } from '../core/codegen';
 import { toPercentScript } from '../core/codegen';
+import { HubAnswer, HubResult, HubSource, idProblem, modelFromHub } from '../core/catalog';
 import { Language, t } from '../core/i18n';
 import { parseGpuReport } from '../core/report';
 import { INSERT_EVENT, InsertEventDetail } from '../ui/panel/bridge';
@@ -31,6 +32,7 @@ interface Reply {
   path?: string;
   message?: string;
   count?: number;
+  answer?: unknown;
 }
 
 export class WidgetHost implements PanelHost {
@@ -73,6 +75,25 @@ export class WidgetHost implements PanelHost {
 
   refreshRuntime(): void {
     this.model.send({ type: 'probe' });
+  }
+
+  /** Any Hub id: the kernel runs the shipped hub_config.py with the id and source as values (a "hub" message). */
+  async fetchHubModel(id: string, source: HubSource): Promise<HubResult> {
+    const model = id.trim();
+    const problem = idProblem(model);
+    if (problem !== null || /^[./~]/.test(model)) {
+      return { ok: false, code: 'bad_id', message: problem ?? `"${id}" is a local path; give a Hub id such as "Qwen/Qwen2.5-7B-Instruct"` };
+    }
+    // Up to four files, 20 s each, on the kernel's network.
+    const reply = await this.request({ type: 'hub', model, source }, 100_000);
+    if (!reply.ok || typeof reply.answer !== 'object' || reply.answer === null) {
+      return { ok: false, code: 'offline', message: reply.message ?? 'the kernel did not answer' };
+    }
+    try {
+      return modelFromHub(reply.answer as HubAnswer);
+    } catch {
+      return { ok: false, code: 'offline', message: 'the kernel printed no answer for the Hub fetch' };
+    }
   }
 
   /** The extension first (no kernel round trip), then Colab's own API, then the clipboard. */

@@ -63,19 +63,20 @@ test.afterAll(async () => {
 });
 
 test('the widget renders in Notebook 7; without the extension it copies, and Copy all and Download .ipynb work', async ({ page, context }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   await page.goto(`${base}/notebooks/widget.ipynb`);
   const cell = page.locator('.jp-Cell').first();
   const widget = cell.locator('.jp-ModelAdvisor-widget');
+  await expect(cell.locator('.jp-InputArea-editor')).toBeVisible({ timeout: 120_000 });
   // Run the cell once the kernel takes it (a run asked before the kernel is up is dropped).
   await expect(async () => {
     if ((await cell.locator('.jp-InputPrompt').textContent())?.includes('[ ]')) {
       await cell.locator('.jp-InputArea-editor').click();
       await page.getByRole('button', { name: 'Run this cell and advance (Shift+Enter)' }).click();
     }
-    await expect(widget.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB', { timeout: 10_000 });
-  }).toPass({ timeout: 90_000 });
+    await expect(widget.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB', { timeout: 20_000 });
+  }).toPass({ timeout: 180_000 });
   await widget.screenshot({ path: test.info().outputPath('widget-notebook7.png') });
 
   // No extension: nobody answers the widget's insert request, so it copies and says so.
