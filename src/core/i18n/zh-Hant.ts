@@ -17,7 +17,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'cells.lora': '## 加入 LoRA 配接器\n秩 {r}，alpha {alpha}，作用於所有線性層；只訓練配接器。',
   'cells.train': '## 訓練\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷到 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。先短跑 {steps} 步，每 {save_steps} 步儲存一次檢查點；跑通後再調大 `max_steps`（設為 -1 則完整走過一遍資料）。',
   'cells.train.full': '## 訓練全部權重\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷到 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。先短跑 {steps} 步，每 {save_steps} 步儲存一次檢查點；跑通後再調大 `max_steps`（設為 -1 則完整走過一遍資料）。',
-  'cells.launch': "## 在 {gpus} 張 GPU 上訓練\n{gpus} × {gpu} 用 {strategy} 分擔訓練（按估算每張 GPU 約 {per_gpu} GiB）。第一個儲存格寫入 accelerate 的設定（{config}），第二個寫入訓練腳本（{script}），第三個執行 `accelerate launch`：每張 GPU 一個行程。筆記本本身不把模型載入到 GPU 上，讓記憶體留給訓練行程。",
+  'cells.launch': "## 在 {gpus} 張 GPU 上訓練\n{gpus} × {gpu} 用 {strategy} 分擔訓練（按估算每張 GPU 約 {per_gpu} GiB）。第一個儲存格寫入 accelerate 的設定（{config}），第二個寫入訓練腳本（{script}），第三個執行 `accelerate launch`：每張 GPU 一個行程。筆記本本身不把模型載入到 GPU 上，讓 GPU 記憶體留給訓練行程。",
   'cells.on': '開啟',
   'cells.off': '關閉',
   'cells.try': '## 試試看\n向模型提問（修改提示詞後可再次執行）。',
