@@ -1,0 +1,59 @@
+/**
+ * The launch step: on several GPUs the cells write accelerate's config for the strategy the
+ * memory wing picked (or the user's), the script, and accelerate launch — and nothing loads the
+ * model into the notebook's kernel. One GPU, and a model only device_map="auto" fits, keep the usual cells.
+ */
+import { findModel } from '../../catalog';
+import { findGpu } from '../../gpu';
+import { CellRequestError, renderCells } from '../index';
+import type { CellRequest } from '../index';
+
+const model = (id: string) => findModel(id)!;
+const codeOf = (request: CellRequest) => renderCells(request).filter(c => c.cell_type === 'code');
+const sourceOf = (request: CellRequest) => renderCells(request).map(c => c.source).join('\n');
+
+describe('the launch step', () => {
+  it('Qwen2.5-14B QLoRA on 2×T4: DDP by default, whole copies on each process device, fp16', () => {
+    const request: CellRequest = { model: model('Qwen/Qwen2.5-14B-Instruct'), gpu: findGpu('2xt4'), method: 'qlora' };
+    expect(codeOf(request).map(c => c.step)).toEqual(['install', 'source', 'launch', 'launch', 'launch']);
+    const source = sourceOf(request);
+    expect(source).toContain('"distributed_type": "MULTI_GPU"');
+    expect(source).toContain("device_map=state.device");
+    expect(source).toContain('"mixed_precision": "fp16"');
+    expect(source).not.toContain('device_map="auto"');
+  });
+
+  it.each([
+    ['fsdp', '"distributed_type": "FSDP"', '"fsdp_offload_params": False'],
+    ['fsdp-offload', '"distributed_type": "FSDP"', '"fsdp_offload_params": True'],
+    ['zero2', '"distributed_type": "DEEPSPEED"', '"stage": 2'],
+    ['zero3-offload', '"distributed_type": "DEEPSPEED"', '"offload_param": {"device": "cpu"}']
+  ] as const)('--strategy %s writes its own section', (strategy, kind, detail) => {
+    const source = sourceOf({ model: model('meta-llama/Llama-3.3-70B-Instruct'), gpu: findGpu('8xh100-80gb'), method: 'lora', strategy });
+    expect(source).toContain(kind);
+    expect(source).toContain(detail);
+    expect(source).toContain('"num_processes": 8');
+    // An H100 computes in bf16: accelerate's mixed precision, or DeepSpeed's "auto" filled from the training settings.
+    expect(source).toContain(strategy.startsWith('zero') ? '"bf16": {"enabled": "auto"}' : '"mixed_precision": "bf16"');
+    expect(source).toContain('bf16=True');
+  });
+
+  it('--simulate-on-cpu rehearses the same strategy as processes on this CPU, in float32', () => {
+    const source = sourceOf({ model: model('Qwen/Qwen2.5-14B-Instruct'), gpu: findGpu('2xt4'), method: 'qlora', strategy: 'fsdp', simulateOnCpu: true });
+    expect(source).toContain('"use_cpu": True');
+    expect(source).toContain('"fsdp_sync_module_states": False');
+    expect(source).toContain('bnb_4bit_quant_storage=torch.float32');
+  });
+
+  it('a model that only device_map="auto" fits keeps the usual cells, whose load spreads the layers', () => {
+    const steps = codeOf({ model: model('Qwen/Qwen2.5-32B-Instruct'), gpu: findGpu('2xt4'), method: 'qlora' }).map(c => c.step);
+    expect(steps).toContain('load');
+    expect(steps).not.toContain('launch');
+  });
+
+  it('refuses the launch step on one GPU and a strategy that does not apply, in words', () => {
+    expect(() => renderCells({ model: model('Qwen/Qwen2.5-7B-Instruct'), gpu: findGpu('t4'), method: 'qlora', steps: ['launch'] })).toThrow(CellRequestError);
+    expect(() => renderCells({ model: model('Qwen/Qwen2.5-7B-Instruct'), gpu: findGpu('t4'), method: 'qlora', steps: ['launch'] })).toThrow(/several GPUs; Tesla T4 is one/);
+    expect(() => renderCells({ model: model('Qwen/Qwen2.5-7B-Instruct'), gpu: findGpu('2xt4'), method: 'inference', steps: ['launch'] })).toThrow(/the launch step trains/);
+  });
+});
