@@ -309,7 +309,10 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         SAMPLE: sample,
         DEFAULT_HUB: d.dataset === null && !sample,
         CPU: gpu.backend === 'cpu' || d.simulate,
-        SIMULATE: d.simulate
+        SIMULATE: d.simulate,
+        // accelerate 1.15 turns fp16 autocast on only off the CPU (accelerator.py:565-567: native_amp
+        // needs device.type != "cpu"); bf16 it autocasts on a CPU too. The fp16 simulation adds it.
+        CPU_FP16: d.simulate && d.mixed === 'float16'
       });
       Object.assign(values, {
         OUTPUT_DIR: d.saveDir,

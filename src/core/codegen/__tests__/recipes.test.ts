@@ -137,3 +137,26 @@ describe('a family the renderer cannot serve in full gets the conservative choic
     expect(cell(r, 'load', 'markdown')).toContain('`oddformer`');
   });
 });
+
+describe('every subset of steps the sidebar allows renders, with what it needs', () => {
+  it('all 512 subsets for QLoRA on a T4 and LoRA on the CPU', () => {
+    const all = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save'];
+    const llama = model('meta-llama/Llama-3.2-1B-Instruct');
+    for (const [method, gpu] of [['qlora', t4], ['lora', findGpu('cpu')]] as const) {
+      for (let mask = 1; mask < 1 << all.length; mask++) {
+        const steps = all.filter((_, i) => mask & (1 << i)).filter(s => s !== 'quantize' || method === 'qlora');
+        if (steps.length === 0) continue;
+        const code = renderCells({ model: llama, gpu, method, steps }).filter(c => c.cell_type === 'code');
+        const got = code.map(c => c.step);
+        for (const s of steps) expect(got).toContain(s);
+        const uses = (s: string) => got.includes(s);
+        if (['lora', 'train', 'try', 'save'].some(uses)) expect(uses('load')).toBe(true);
+        if (uses('load')) {
+          if (method === 'qlora') expect(uses('quantize')).toBe(true);
+          expect(uses('source') || code.find(c => c.step === 'load')!.source.includes('model_path = ')).toBe(true);
+        }
+        if (uses('train')) expect(uses('lora')).toBe(true);
+      }
+    }
+  });
+});
