@@ -18,7 +18,9 @@ if endpoint is None:
     if source == "modelscope":
         endpoint = "https://www.modelscope.cn"
     else:
-        endpoint = os.environ.get("HF_ENDPOINT") or "https://huggingface.co"
+        # huggingface_hub itself reads HF_ENDPOINT; a mirror without one is hf-mirror.com.
+        fallback = "https://hf-mirror.com" if source == "mirror" else "https://huggingface.co"
+        endpoint = os.environ.get("HF_ENDPOINT") or fallback
 endpoint = endpoint.rstrip("/")
 quoted_id = "/".join(urllib.parse.quote(part, safe="") for part in model_id.split("/"))
 

@@ -121,7 +121,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=9020)
     parser.add_argument("--seconds", type=int, default=900, help="stop after this long (bounded)")
+    parser.add_argument("--slow", type=float, default=SLOW_S, help="how long slow/model takes to answer")
     args = parser.parse_args()
+    SLOW_S = args.slow
     server, url = start(args.port)
     print(url, flush=True)
     time.sleep(args.seconds)

@@ -254,7 +254,8 @@ function reportTransformers(args: ParsedArgs): string | null {
 /** `--hub`: the id is fetched from the chosen source (node fetch), never looked up in the catalog. */
 async function hubModel(args: ParsedArgs, id: string): Promise<ModelEntry> {
   const source = oneOf(args, 'source', HUB_SOURCES, process.env.HF_ENDPOINT ? 'mirror' : 'hf') as HubSource;
-  const endpoint = flagString(args, 'endpoint') ?? (source === 'modelscope' ? undefined : process.env.HF_ENDPOINT || undefined);
+  // As the kernel's snippet does: HF_ENDPOINT when set; a mirror without one is hf-mirror.com.
+  const endpoint = flagString(args, 'endpoint') ?? (source === 'modelscope' ? undefined : process.env.HF_ENDPOINT || (source === 'mirror' ? 'https://hf-mirror.com' : undefined));
   const timeout = flagInt(args, 'timeout', 20);
   const problem = idProblem(id);
   if (problem !== null) throw new UsageError(problem);

@@ -1,7 +1,9 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel } from '@jupyterlab/services';
 import type { Cell } from '../core/codegen';
+import type { HubResult, HubSource } from '../core/catalog';
 import { GpuReport } from '../core/report';
+import { fetchHubModel } from './hub';
 import { Emitter, InsertOutcome, PanelHost } from '../ui/panel/host';
 import { insertCellsBelowActive } from './insert';
 import { probeKernel } from './probe';
@@ -53,6 +55,13 @@ export class RuntimeModel implements PanelHost {
     if (!this._panel) throw new Error('no notebook is open');
     insertCellsBelowActive(this._panel, cells);
     return { count: cells.length };
+  }
+
+  /** Any Hub id, read by this notebook's kernel (its network, mirror and token): see hub.ts. */
+  async fetchHubModel(id: string, source: HubSource): Promise<HubResult> {
+    const kernel = this._panel?.sessionContext.session?.kernel;
+    if (!kernel) return { ok: false, code: 'offline', message: 'this notebook has no kernel' };
+    return fetchHubModel(kernel, id, source);
   }
 
   refreshRuntime(): void {

@@ -11,6 +11,7 @@ import { Preferences } from '../ui/panel/choices';
 import { RuntimeModel } from './model';
 import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
+import { listenForWidgetInserts } from './widgetBridge';
 import { Language, t, toLanguage } from '../core/i18n';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
@@ -49,6 +50,9 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     sidebar.title.caption = t(lang, 'ui.title');
     app.shell.add(sidebar, 'left', { rank: 650 });
     restorer?.add(sidebar, 'jp-model-advisor');
+
+    // A notebook widget (model_advisor.show()) in any open notebook inserts its cells through us.
+    listenForWidgetInserts(tracker);
 
     runtime.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, panel) => runtime.setNotebook(panel));

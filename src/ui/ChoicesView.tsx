@@ -21,7 +21,7 @@ export interface ChoicesViewProps {
 }
 
 /** One labelled select: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`. */
-function SelectField<T extends string>(props: { id: string; label: string; value: T; options: readonly T[]; name: (option: T) => string; onChange: (value: T) => void }): JSX.Element {
+export function SelectField<T extends string>(props: { id: string; label: string; value: T; options: readonly T[]; name: (option: T) => string; onChange: (value: T) => void }): JSX.Element {
   const id = `jp-ModelAdvisor-${props.id}`;
   return (
     <div className="jp-ModelAdvisor-field">

@@ -5,7 +5,9 @@ import { t } from '../../core/i18n';
 import { CellsView } from '../CellsView';
 import { ChoicesView } from '../ChoicesView';
 import { EstimateView } from '../EstimateView';
+import { HubModelView } from '../HubModelView';
 import { ModelsView, ModelsViewState } from '../ModelsView';
+import { RecipeView } from '../RecipeView';
 import { RuntimeView } from '../RuntimeView';
 import { modelRow, ModelRow, verdictText } from '../rows';
 import { AdvisorModel } from './advisor';
@@ -54,7 +56,16 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
           seqLen={choices.seqLen}
           onChange={change => advisor.update(change)}
         />
+        <RecipeView
+          lang={lang}
+          method={chosen?.method ?? (choices.method === 'auto' ? null : choices.method)}
+          recipe={choices.recipe}
+          optimizer={choices.optimizer}
+          loraR={choices.loraR}
+          onChange={change => advisor.update(change)}
+        />
         <ModelsView lang={lang} state={this._modelsState()} onChoose={id => advisor.update({ modelId: id })} />
+        <HubModelView lang={lang} available={host.fetchHubModel !== undefined} onFetch={id => advisor.useHubModel(id)} />
         {chosen && <EstimateView lang={lang} modelId={chosen.model.id} method={chosen.method} state={chosen.estimate} />}
         <CellsView
           lang={lang}

@@ -85,6 +85,32 @@ export class AdvisorModel {
     this.update({ modelId: entry.id });
   }
 
+  /**
+   * Any Hub id: the host reads its config.json through the kernel (from the settings' download
+   * source); the model is listed beside the catalog and chosen, and the cells download it by
+   * its id. A failure (gated, missing, offline, timeout, remote code) is the notice; nothing
+   * else changes. Resolves when the answer is shown.
+   */
+  async useHubModel(id: string): Promise<void> {
+    const lang = this._lang;
+    const model = id.trim();
+    if (!this.host.fetchHubModel) return this.setNotice(t(lang, 'ui.hubUnavailable'));
+    if (model === '') return;
+    this.setNotice(t(lang, 'ui.hubFetching', { model }));
+    let result;
+    try {
+      result = await this.host.fetchHubModel(model, this._prefs.source);
+    } catch (e) {
+      result = { ok: false as const, code: 'offline' as const, message: e instanceof Error ? e.message : String(e) };
+    }
+    if (!result.ok) return this.setNotice(t(this._lang, `ui.hub.${result.code}`, { model, message: result.message }));
+    const entry = result.model;
+    this._hub = [entry, ...this._hub.filter(m => m.id !== entry.id)];
+    this._rebuildModels();
+    this._notice = t(this._lang, 'ui.hubUsed', { model: entry.id, family: String(entry.config.model_type) });
+    this.update({ modelId: entry.id });
+  }
+
   /** A config.json that could not be used: say why in the status line; nothing else changes. */
   configFailed(path: string, message: string): void {
     this._notice = t(this._lang, 'ui.configInvalid', { path, message });
@@ -191,7 +217,7 @@ export class AdvisorModel {
 
   /** The user's config folders first, then their settings rows, then the catalog; an earlier row wins an id. */
   private _rebuildModels(): void {
-    const rows = [...this._local.map(m => m.entry), ...this._own, ...MODELS];
+    const rows = [...this._local.map(m => m.entry), ...this._hub, ...this._own, ...MODELS];
     const seen = new Set<string>();
     this._models = rows.filter(m => {
       const id = m.id.toLowerCase();
@@ -219,6 +245,7 @@ export class AdvisorModel {
   private _models: readonly ModelEntry[] = MODELS;
   private _own: ModelEntry[] = [];
   private _local: LocalModel[] = [];
+  private _hub: ModelEntry[] = [];
   private _dataLanguagePicked = false;
   private _changed = new Emitter();
 }

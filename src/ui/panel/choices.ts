@@ -20,7 +20,7 @@ import {
   Task
 } from '../../core';
 import { defaultSteps, Step, STEPS } from '../../core/codegen';
-import { DEFAULT_SEQ_LEN } from '../../core/memory';
+import { DEFAULT_SEQ_LEN, Optimizer, Recipe } from '../../core/memory';
 import type { Language } from '../../core/i18n';
 
 export type MethodChoice = Method | 'auto';
@@ -35,6 +35,13 @@ export interface Choices {
   modelId: string | null;
   /** Steps the user ticked; null: the defaults for the chosen model and method. */
   steps: Step[] | null;
+  /**
+   * "Your recipe": what the user's own script does, for the estimate only (the cells keep
+   * theirs). Empty: what the cells do. `optimizer` and `loraR` null: as the plan picks them.
+   */
+  recipe: Partial<Recipe>;
+  optimizer: Optimizer | null;
+  loraR: number | null;
 }
 
 /** The languages the catalog's models are trained for, Chinese and English first. */
@@ -48,7 +55,7 @@ export const MAX_SEQ_LEN = 131072;
 export const LIST_LENGTH = 6;
 
 export function defaultChoices(lang: Language): Choices {
-  return { task: 'chat', dataLanguage: lang === 'en' ? 'en' : 'zh', method: 'auto', seqLen: DEFAULT_SEQ_LEN, modelId: null, steps: null };
+  return { task: 'chat', dataLanguage: lang === 'en' ? 'en' : 'zh', method: 'auto', seqLen: DEFAULT_SEQ_LEN, modelId: null, steps: null, recipe: {}, optimizer: null, loraR: null };
 }
 
 /** The estimate for the chosen model, or why there is none (a family the counter does not know, a bad length). */
@@ -79,14 +86,25 @@ function maxSeqLenFor(model: ModelEntry): number {
   return model.context_length > 0 ? Math.min(model.context_length, MAX_SEQ_LEN) : MAX_SEQ_LEN;
 }
 
-function estimateFor(model: ModelEntry, gpu: GpuProfile, method: Method, seqLen: number): EstimateState {
+/** The settings the user fixed: the length always; the recipe, optimizer and LoRA rank when given. */
+function wantedFrom(choices: Choices): Partial<EstimateSettings> {
+  const wanted: Partial<EstimateSettings> = { seqLen: choices.seqLen };
+  if (Object.keys(choices.recipe).length > 0) wanted.recipe = choices.recipe;
+  if (choices.optimizer !== null) wanted.optimizer = choices.optimizer;
+  if (choices.loraR !== null && Number.isInteger(choices.loraR) && choices.loraR > 0) wanted.loraR = choices.loraR;
+  return wanted;
+}
+
+function estimateFor(model: ModelEntry, gpu: GpuProfile, method: Method, choices: Choices): EstimateState {
   const max = maxSeqLenFor(model);
+  const seqLen = choices.seqLen;
   if (!Number.isInteger(seqLen) || seqLen < MIN_SEQ_LEN || seqLen > max) return { ok: false, reason: 'seq-len', min: MIN_SEQ_LEN, max };
   try {
-    // The user fixes the length; planTraining picks the batch that fits, as the cells will.
-    return { ok: true, ...planTraining(model, gpu, method, { seqLen }) };
+    // The user fixes the length (and their recipe); planTraining picks the batch that fits, as the cells will.
+    return { ok: true, ...planTraining(model, gpu, method, wantedFrom(choices)) };
   } catch (e) {
-    // countParameters throws UnknownFamilyError for a family it cannot count: an answer, not a crash.
+    // countParameters throws UnknownFamilyError for a family it cannot count, estimateMemory a
+    // RecipeError for a recipe the model cannot take (LoRA targets it lacks): answers, not crashes.
     return { ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) };
   }
 }
@@ -112,7 +130,7 @@ export function advise(choices: Choices, report: GpuReport, models: readonly Mod
   if (!model) return { gpu, recommendations, chosen: null };
   const inList = recommendations.find(r => r.model.id === model.id);
   const chosenMethod = method ?? inList?.method ?? autoMethod(model, gpu, choices);
-  const estimate = estimateFor(model, gpu, chosenMethod, choices.seqLen);
+  const estimate = estimateFor(model, gpu, chosenMethod, choices);
   const quantized = estimate.ok ? estimate.settings.dtype === 'nf4' || estimate.settings.dtype === 'int8' : chosenMethod === 'qlora';
   const defaults = defaultSteps(chosenMethod, model.gated, quantized);
   const steps = choices.steps ?? defaults;

@@ -5,10 +5,12 @@
  *
  *   probe the runtime   `runtime` + `refreshRuntime()` (+ `changed` when either moves)
  *   insert cells        `canInsert`, `notebookPath`, `insertCells(cells)`
+ *   any Hub model       `fetchHubModel(id, source)` (optional: the kernel reads config.json)
  *   settings, language  pushed by the host into the model: `AdvisorModel.setLanguage`,
  *                       `AdvisorModel.setPreferences` (JupyterLab's settings registry, or the
  *                       widget's traits), since both change under the panel.
  */
+import type { HubResult, HubSource } from '../../core/catalog';
 import type { Cell } from '../../core/codegen';
 import type { RuntimeViewState } from '../RuntimeView';
 
@@ -49,4 +51,10 @@ export interface PanelHost {
   insertCells(cells: readonly Cell[]): InsertOutcome | Promise<InsertOutcome>;
   /** Fires when `runtime`, `canInsert` or `notebookPath` change. */
   readonly changed: Emitter;
+  /**
+   * Read a Hub id's config.json (and safetensors index or header) through the runtime, from
+   * the download source of the settings; never rejects — a failure is a result that names it.
+   * Absent where the host has no way to run the fetch.
+   */
+  fetchHubModel?(id: string, source: HubSource): Promise<HubResult>;
 }

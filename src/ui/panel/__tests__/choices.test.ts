@@ -137,3 +137,29 @@ describe('advise: what the sidebar shows for a T4', () => {
     expect(toggleStep(['install', 'source', 'load'], 'install', false)).toEqual(['source', 'load']);
   });
 });
+
+describe('"Your recipe" in the panel prices the user\'s own script, not the cells', () => {
+  const base = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct', seqLen: 2048 };
+  const total = (choices: Choices) => {
+    const e = advise(choices, T4).chosen!.estimate;
+    if (!e.ok) throw new Error('no estimate');
+    return e.estimate;
+  };
+
+  it('eager attention and prepare_model_for_kbit_training cost more; a chunked loss less; the cells stay the same', () => {
+    const plain = total(base);
+    expect(total({ ...base, recipe: { attention: 'eager' } }).breakdown.activations).toBeGreaterThan(plain.breakdown.activations);
+    expect(total({ ...base, recipe: { kbitPrep: true } }).breakdown.weights).toBeGreaterThan(plain.breakdown.weights);
+    expect(total({ ...base, recipe: { loss: 'chunked' } }).breakdown.logits).toBeLessThan(plain.breakdown.logits / 10);
+    expect(total({ ...base, optimizer: 'adamw_torch', loraR: 64 }).breakdown.adapters).toBe(4 * plain.breakdown.adapters);
+    const withRecipe = { ...base, recipe: { attention: 'eager' as const } };
+    const advice = advise(withRecipe, T4);
+    expect(renderCells(cellRequest(withRecipe, advice.chosen!, advice.gpu, T4, 'en'))).toEqual(renderCells(cellRequest(base, advise(base, T4).chosen!, advice.gpu, T4, 'en')));
+  });
+
+  it('LoRA targets the model lacks are an answer in the estimate, not a crash', () => {
+    const e = advise({ ...base, recipe: { loraTargets: ['query', 'value'] } }, T4).chosen!.estimate;
+    expect(e).toMatchObject({ ok: false, reason: 'error' });
+    expect(!e.ok && e.reason === 'error' && e.message).toMatch(/no Linear layer named query, value/);
+  });
+});

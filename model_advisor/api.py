@@ -1,0 +1,125 @@
+"""`check()`, `cells()`, `notebook()`: the advisor without a UI, in a plain cell or a script.
+
+Each builds the arguments of one `model-advisor` command and runs it in the core's bundle
+(engine.py): the same answers as the sidebar, the widget and the CLI, never a second estimator.
+Without `gpu=`, the GPU is this runtime's, measured by the same gpu_probe.py the sidebar uses.
+"""
+import json
+import os
+
+from model_advisor.engine import engine_path, run
+
+METHODS = ("inference", "full", "lora", "qlora")
+REPORT_PATH = "/model-advisor/report.json"
+NOTEBOOK_PATH = "/model-advisor/out.ipynb"
+# cells()/notebook() options → the CLI's flags; each takes a string, an int or a list of strings.
+CELL_OPTIONS = ("task", "dataset", "source", "max_steps", "steps", "lang", "prompt", "labels", "save_dir", "cache_dir")
+
+
+def _model_args(model, files):
+    """A catalog id as it is; a config.json (or its folder) is read here and handed to the bundle."""
+    if not isinstance(model, (str, os.PathLike)) or not os.fspath(model).strip():
+        raise ValueError("model must be a catalog id (\"Qwen/Qwen2.5-7B-Instruct\") or a path to a config.json")
+    spec = os.fspath(model)
+    if os.path.exists(spec):
+        config = os.path.join(spec, "config.json") if os.path.isdir(spec) else spec
+        try:
+            with open(config, encoding="utf-8") as f:
+                files[engine_path(config)] = f.read()
+        except OSError as e:
+            raise ValueError(f"cannot read {config}: {e.strerror}") from None
+        return engine_path(config)
+    return spec
+
+
+def _gpu_args(gpu, files):
+    """--gpu for a profile or a size; without one, this runtime's probe report."""
+    if gpu is not None:
+        if not isinstance(gpu, str) or not gpu.strip():
+            raise ValueError('gpu must be a profile id ("t4", "a100-40gb") or a size ("24GB")')
+        return ["--gpu", gpu]
+    from model_advisor.probe import gpu_report  # noqa: PLC0415
+
+    files[REPORT_PATH] = json.dumps(gpu_report())
+    return ["--report", REPORT_PATH]
+
+
+def _method_args(method):
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    return ["--method", method]
+
+
+def _answer(result):
+    """The command's output, or its message as the error a user can act on."""
+    if result["code"] == 2:
+        raise ValueError(result["err"].removeprefix("model-advisor: ").strip())
+    if result["code"] != 0:
+        raise RuntimeError(result["err"].strip())
+    return result
+
+
+def estimate(model, method="qlora", seq_len=None, gpu=None):
+    """The estimate as a dict (the CLI's `fit --json`), and the table the CLI prints."""
+    files = {}
+    argv = ["fit", _model_args(model, files), *_method_args(method), *_gpu_args(gpu, files)]
+    if seq_len is not None:
+        if type(seq_len) is not int or seq_len <= 0:
+            raise ValueError(f"seq_len must be a positive whole number of tokens, not {seq_len!r}")
+        argv += ["--seq-len", str(seq_len)]
+    data = json.loads(_answer(run(argv + ["--json"], files))["out"])
+    table = _answer(run(argv, files))["out"]
+    return data, table
+
+
+def check(model, method="qlora", seq_len=None, gpu=None, quiet=False):
+    """Print whether `model` fits this runtime's GPU (or `gpu`), term by term; return the estimate.
+
+        model_advisor.check("Qwen/Qwen2.5-7B-Instruct", method="qlora", seq_len=1024)
+
+    `model`: a catalog id or a config.json (or its folder); `method`: inference, full, lora or
+    qlora; `gpu`: a profile ("t4") or a size ("24GB") instead of this runtime's.
+    """
+    data, table = estimate(model, method=method, seq_len=seq_len, gpu=gpu)
+    if not quiet:
+        print(table, end="" if table.endswith("\n") else "\n")
+    return data
+
+
+def _cell_args(model, method, gpu, options, files):
+    argv = [_model_args(model, files), *_method_args(method), *_gpu_args(gpu, files)]
+    for name, value in options.items():
+        if name not in CELL_OPTIONS:
+            raise TypeError(f"unknown option {name!r} (known: {', '.join(CELL_OPTIONS)})")
+        if value is None:
+            continue
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            value = ",".join(value)
+        elif isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"{name} must be a string, a whole number or a list of strings")
+        argv += ["--" + name.replace("_", "-"), str(value)]
+    return argv
+
+
+def cells(model, method="qlora", gpu=None, **options):
+    """The notebook cells for `model` as one runnable percent-format script (`# %%`), as text.
+
+    Options as for the CLI's `cells`: task, dataset, source, max_steps, steps, lang, prompt,
+    labels, save_dir, cache_dir.
+    """
+    files = {}
+    return _answer(run(["cells", *_cell_args(model, method, gpu, options, files)], files))["out"]
+
+
+def notebook(model, path, method="qlora", gpu=None, **options):
+    """Write the same cells as a Jupyter notebook at `path` (and nowhere else); return the path."""
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path).strip():
+        raise ValueError("path must name the .ipynb file to write")
+    files = {}
+    result = _answer(run(["notebook", *_cell_args(model, method, gpu, options, files), "-o", NOTEBOOK_PATH], files))
+    text = result["written"].get(NOTEBOOK_PATH)
+    if text is None:
+        raise RuntimeError("the advisor wrote no notebook")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return os.fspath(path)

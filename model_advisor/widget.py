@@ -1,0 +1,236 @@
+"""The advisor as a notebook widget (anywidget): Colab, Jupyter Notebook 7, JupyterLab, VS Code.
+
+The front end is the built `static/widget.js` (src/widget): the same panel as the JupyterLab
+sidebar. This side only measures the runtime (the same gpu_probe.py, in this process) and
+answers a fixed set of messages from the front end. What a message may do is written here and
+nowhere else: no message runs code, imports a module by name, or writes a file.
+
+Messages (front end → kernel), each a dict with a "type" and, when it wants an answer, an
+integer "id" that the answer repeats:
+    {"type": "probe"}                       measure the runtime again ("Check again")
+    {"type": "cells", "cells": [...]}        put the cells where this notebook host can take
+                                             them from the kernel (Colab's scratch cell)
+    {"type": "copy", "cells": [...]}         keep the cells the user copied (`last_cells`)
+Each cell is {"cell_type": "code" | "markdown", "source": str}; nothing else is accepted.
+"""
+import contextlib
+import json
+import pathlib
+import sys
+
+import anywidget
+import traitlets
+
+from model_advisor.probe import gpu_report
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+
+MESSAGE_TYPES = ("probe", "cells", "copy")
+# The same bounds the extension checks (src/ui/panel/bridge.ts): a dozen cells is usual.
+MAX_CELLS = 64
+MAX_SOURCE = 200_000
+MAX_ID = 2**53 - 1
+# How long Colab may take to answer: it asks the user to confirm the scratch cell.
+COLAB_TIMEOUT_S = 60
+
+
+class MessageError(ValueError):
+    """A message the widget does not act on; the answer says why."""
+
+
+def valid_cells(value):
+    """The cells of a message as a new list of plain dicts, or MessageError."""
+    if not isinstance(value, list) or not value or len(value) > MAX_CELLS:
+        raise MessageError(f"cells must be a list of 1 to {MAX_CELLS} cells")
+    cells = []
+    for cell in value:
+        if not isinstance(cell, dict) or set(cell) != {"cell_type", "source"}:
+            raise MessageError('each cell is {"cell_type", "source"} and nothing else')
+        kind, source = cell["cell_type"], cell["source"]
+        if kind not in ("code", "markdown") or type(source) is not str or len(source) > MAX_SOURCE:
+            raise MessageError("a cell is code or markdown, with a string source")
+        cells.append({"cell_type": kind, "source": source})
+    return cells
+
+
+def percent_script(cells):
+    """The cells as one text, in the percent format the front end copies (codegen/formats.ts)."""
+    parts = []
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            parts.append("# %%\n" + cell["source"].rstrip() + "\n")
+        else:
+            lines = cell["source"].splitlines() or [""]
+            parts.append("# %% [markdown]\n" + "\n".join("# " + l if l else "#" for l in lines) + "\n")
+    return "\n".join(parts)
+
+
+def in_colab():
+    """True inside a Colab kernel: its `google.colab` is imported at start."""
+    return "google.colab" in sys.modules
+
+
+def enable_colab_widgets():
+    """Colab renders third-party widgets only through its custom widget manager.
+
+    Guarded: a missing, partial or fake `google.colab` must break nothing, so any failure is
+    swallowed and the widget still displays (Colab then shows its own hint). anywidget 0.11
+    enables it too, once per session, when it can: ours goes through the same cached call then,
+    so the manager is enabled once. Returns whether it was enabled.
+    """
+    if not in_colab():
+        return False
+    try:
+        from google.colab import output  # noqa: PLC0415 (only inside Colab)
+
+        try:
+            from anywidget._util import enable_custom_widget_manager_once  # noqa: PLC0415
+        except ImportError:  # another anywidget: call Colab directly
+            enable_custom_widget_manager_once = output.enable_custom_widget_manager
+        if _colab_output_usable(output):
+            enable_custom_widget_manager_once()
+        else:
+            output.enable_custom_widget_manager()
+        return True
+    except Exception:  # noqa: BLE001 - anything a fake or changed module raises
+        return False
+
+
+def _colab_output_usable(module):
+    """Whether google.colab.output has what anywidget calls on it unguarded (0.11: the manager, _widgets)."""
+    return callable(getattr(module, "enable_custom_widget_manager", None)) and hasattr(
+        getattr(module, "_widgets", None), "_installed_url")
+
+
+@contextlib.contextmanager
+def _broken_colab_hidden():
+    """Hide a google.colab.output that lacks what anywidget uses, while anywidget looks for it.
+
+    anywidget enables Colab's widget manager itself when "google.colab.output" is imported, and
+    an old, changed or fake module then raises inside the widget's constructor and display.
+    """
+    name = "google.colab.output"
+    module = sys.modules.get(name)
+    if module is None or _colab_output_usable(module):
+        yield
+        return
+    del sys.modules[name]
+    try:
+        yield
+    finally:
+        sys.modules.setdefault(name, module)
+
+
+def colab_scratch_cell(text):
+    """Colab's own way for kernel code to hand the user cells: a scratch cell holding `text`."""
+    from google.colab import _message  # noqa: PLC0415 (only inside Colab)
+
+    _message.blocking_request(
+        "add_scratch_cell",
+        request={"content": text, "openInBottomPane": False},
+        timeout_sec=COLAB_TIMEOUT_S,
+    )
+
+
+def measure():
+    """(the probe's JSON report, "") or ("", why not): gpu_probe.py in this process, as `python -m model_advisor probe`."""
+    try:
+        return json.dumps(gpu_report()), ""
+    except Exception as e:  # noqa: BLE001 - the probe never raises; a broken install might
+        return "", f"{type(e).__name__}: {e}"
+
+
+class AdvisorWidget(anywidget.AnyWidget):
+    """The Model Advisor panel in a cell's output. Create it with `model_advisor.show()`."""
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    # State the front end reads. It may also write synced traits (any widget front end can),
+    # so none of them decides what this side does: the Colab check reads sys.modules.
+    report = traitlets.Unicode("").tag(sync=True)  # the probe's JSON line
+    probe_error = traitlets.Unicode("").tag(sync=True)
+    probing = traitlets.Bool(False).tag(sync=True)
+    language = traitlets.Unicode("auto").tag(sync=True)  # "auto", "en", "zh-Hans", "zh-Hant"
+    colab = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, language="auto", **kwargs):
+        # Measured before the widget opens, so its first state already shows the runtime.
+        report, error = measure()
+        with _broken_colab_hidden():
+            super().__init__(language=language, colab=in_colab(), report=report, probe_error=error, **kwargs)
+        self.last_cells = ""  # the cells the user last copied, as one percent-format text
+        self.on_msg(self._on_message)
+
+    def _repr_mimebundle_(self, **kwargs):
+        with _broken_colab_hidden():
+            return super()._repr_mimebundle_(**kwargs)
+
+    def probe(self):
+        """Measure the runtime again ("Check again"); the front end shows "checking" meanwhile."""
+        self.probing = True
+        try:
+            self.report, self.probe_error = measure()
+        finally:
+            self.probing = False
+
+    def handle(self, message):
+        """Act on one front-end message; returns the answer (a dict). Never raises."""
+        answer = {"type": "error", "ok": False}
+        try:
+            if not isinstance(message, dict):
+                raise MessageError("a message is a JSON object")
+            kind = message.get("type")
+            if kind not in MESSAGE_TYPES:
+                raise MessageError(f"unknown message type (known: {', '.join(MESSAGE_TYPES)})")
+            answer["type"] = kind
+            msg_id = message.get("id")
+            if msg_id is not None:
+                if type(msg_id) is not int or not 0 <= msg_id <= MAX_ID:
+                    raise MessageError("id must be a non-negative integer")
+                answer["id"] = msg_id
+            allowed = {"type", "id"} | ({"cells"} if kind in ("cells", "copy") else set())
+            if set(message) - allowed:
+                raise MessageError(f"{kind} takes only {', '.join(sorted(allowed))}")
+            if kind == "probe":
+                self.probe()
+                answer.update(ok=not self.probe_error)
+            elif kind == "copy":
+                cells = valid_cells(message.get("cells"))
+                self.last_cells = percent_script(cells)
+                answer.update(ok=True, count=len(cells))
+            else:  # "cells": the kernel-side insert path, which only Colab offers
+                cells = valid_cells(message.get("cells"))
+                if not in_colab():
+                    answer.update(ok=False, path="none", message="no kernel-side way to insert cells here")
+                else:
+                    try:
+                        colab_scratch_cell(percent_script(cells))
+                        answer.update(ok=True, path="colab", count=len(cells))
+                    except Exception as e:  # noqa: BLE001 - Colab's API is private and may change
+                        answer.update(ok=False, path="none", message=f"Colab did not take the cells: {type(e).__name__}")
+        except MessageError as e:
+            answer.update(ok=False, message=str(e))
+        return answer
+
+    def _on_message(self, _widget, content, _buffers):
+        self.send(self.handle(content))
+
+
+def show(language="auto"):
+    """Display the advisor in this cell's output and return the widget.
+
+    In Colab this first turns on Colab's custom widget manager (guarded), which anywidget needs.
+    `language`: "auto" (the browser's), "en", "zh-Hans" or "zh-Hant".
+    """
+    if language not in ("auto", "en", "zh-Hans", "zh-Hant"):
+        raise ValueError(f'language must be "auto", "en", "zh-Hans" or "zh-Hant", not {language!r}')
+    enable_colab_widgets()
+    widget = AdvisorWidget(language=language)
+    try:
+        from IPython.display import display  # noqa: PLC0415
+
+        display(widget)
+    except ImportError:
+        pass
+    return widget

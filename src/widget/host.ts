@@ -1,0 +1,176 @@
+/**
+ * The panel's host inside a notebook widget (anywidget), wherever widgets render: Colab,
+ * Jupyter Notebook 7, JupyterLab with or without our extension, VS Code. Nothing here imports
+ * JupyterLab (src/lab): the runtime comes from the kernel the widget lives in (the Python side
+ * runs the same gpu_probe.py in-process), and cells go in by the first path that answers.
+ */
+import type { Cell } from '../core/codegen';
+import { toPercentScript } from '../core/codegen';
+import { Language, t } from '../core/i18n';
+import { parseGpuReport } from '../core/report';
+import { INSERT_EVENT, InsertEventDetail } from '../ui/panel/bridge';
+import { Emitter, InsertOutcome, PanelHost } from '../ui/panel/host';
+import type { RuntimeViewState } from '../ui/RuntimeView';
+
+/** The part of anywidget's model the widget uses (anywidget's `AnyModel`, kept structural). */
+export interface WidgetModel {
+  get(name: string): unknown;
+  on(event: string, callback: (...args: any[]) => void): void;
+  off(event?: string | null, callback?: ((...args: any[]) => void) | null): void;
+  send(content: unknown): void;
+}
+
+/** The way the last insert took, named in the notice and on the element (data-insert-path). */
+export type InsertPath = 'extension' | 'colab' | 'copy' | 'none';
+
+/** Replies from the Python side: `{type, id, ...}` answers the request with the same id. */
+interface Reply {
+  type: string;
+  id?: number;
+  ok?: boolean;
+  path?: string;
+  message?: string;
+  count?: number;
+}
+
+export class WidgetHost implements PanelHost {
+  readonly changed = new Emitter();
+  readonly canInsert = true; // there is always a way out: the extension, Colab, or the clipboard
+  readonly notebookPath = null; // a widget does not know its notebook's path
+  lastPath: InsertPath | null = null;
+
+  constructor(private readonly model: WidgetModel, private readonly el: HTMLElement, private readonly lang: () => Language) {
+    this._onChange = () => {
+      this._runtime = null;
+      this.changed.emit();
+    };
+    this._onMessage = (msg: unknown) => this._reply(msg);
+    for (const name of ['report', 'probe_error', 'probing']) model.on(`change:${name}`, this._onChange);
+    model.on('msg:custom', this._onMessage);
+  }
+
+  dispose(): void {
+    for (const name of ['report', 'probe_error', 'probing']) this.model.off(`change:${name}`, this._onChange);
+    this.model.off('msg:custom', this._onMessage);
+    for (const [, pending] of this._pending) pending({ type: 'gone', ok: false, message: 'the widget was closed' });
+    this._pending.clear();
+  }
+
+  get runtime(): RuntimeViewState {
+    if (this._runtime) return this._runtime;
+    const error = String(this.model.get('probe_error') ?? '');
+    const report = String(this.model.get('report') ?? '');
+    if (this.model.get('probing')) this._runtime = { kind: 'probing', busy: false };
+    else if (error) this._runtime = { kind: 'error', message: error };
+    else if (!report) this._runtime = { kind: 'probing', busy: false };
+    else {
+      // The same validation the sidebar applies to a kernel's answer.
+      const parsed = parseGpuReport(report);
+      this._runtime = parsed.ok ? { kind: 'ready', report: parsed.report } : { kind: 'error', message: parsed.error };
+    }
+    return this._runtime;
+  }
+
+  refreshRuntime(): void {
+    this.model.send({ type: 'probe' });
+  }
+
+  /** The extension first (no kernel round trip), then Colab's own API, then the clipboard. */
+  async insertCells(cells: readonly Cell[]): Promise<InsertOutcome> {
+    const lang = this.lang();
+    const count = cells.length;
+    const detail: InsertEventDetail = { cells: cells.map(c => ({ cell_type: c.cell_type, source: c.source })), answer: null };
+    this.el.dispatchEvent(new CustomEvent(INSERT_EVENT, { detail, bubbles: true, composed: true }));
+    const answer = detail.answer as InsertEventDetail['answer'];
+    if (answer) {
+      if (!answer.ok) throw new Error(answer.message);
+      return this._took('extension', { count: answer.count, notice: t(lang, 'widget.insertedExtension', { count: answer.count }) });
+    }
+    if (this.model.get('colab')) {
+      const reply = await this.request({ type: 'cells', cells: detail.cells }, 120_000);
+      if (reply.ok && reply.path === 'colab') return this._took('colab', { count, notice: t(lang, 'widget.insertedColab', { count }) });
+    }
+    if (await copyText(toPercentScript(cells))) return this._took('copy', { count, notice: t(lang, 'widget.insertCopied', { count }) });
+    return this._took('none', { count: 0, notice: t(lang, 'widget.insertNone') });
+  }
+
+  /** Ask the Python side; resolves with its answer, or a failed one after `timeoutMs`. */
+  request(content: Record<string, unknown>, timeoutMs = 30_000): Promise<Reply> {
+    const id = ++this._lastId;
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        this._pending.delete(id);
+        resolve({ type: 'timeout', ok: false, message: 'the kernel did not answer' });
+      }, timeoutMs);
+      this._pending.set(id, reply => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.model.send({ ...content, id });
+    });
+  }
+
+  private _took(path: InsertPath, outcome: InsertOutcome): InsertOutcome {
+    this.lastPath = path;
+    this.el.dataset.insertPath = path;
+    return outcome;
+  }
+
+  private _reply(msg: unknown): void {
+    if (typeof msg !== 'object' || msg === null) return;
+    const reply = msg as Reply;
+    const pending = typeof reply.id === 'number' ? this._pending.get(reply.id) : undefined;
+    if (!pending) return;
+    this._pending.delete(reply.id!);
+    pending(reply);
+  }
+
+  private _runtime: RuntimeViewState | null = null;
+  private _lastId = 0;
+  private _pending = new Map<number, (reply: Reply) => void>();
+  private readonly _onChange: () => void;
+  private readonly _onMessage: (msg: unknown) => void;
+}
+
+/**
+ * Put text on the clipboard. The async Clipboard API needs a secure context and, inside an
+ * output iframe (Colab, VS Code), the frame's permission; the older selection copy still works
+ * in many of those. False when neither did.
+ */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the selection copy
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  try {
+    area.select();
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+  }
+}
+
+/** Offer the cells as a notebook file, through the browser's own download. */
+export function downloadText(text: string, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
