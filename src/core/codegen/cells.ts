@@ -364,7 +364,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       const classifier = d.head === 'classification' || d.head === 'token';
       Object.assign(flags, { ADAPTER: adapter, NUM_LABELS: adapter && classifier, REMOTE_CODE: adapter && model.trust_remote_code, GPU: adapter && d.gpuRuntime });
       values.SAVE_DIR = d.saveDir;
-      if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute === 'float32' ? 'float32' : d.compute) });
+      if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute) });
       if (adapter && classifier) values.NUM_LABELS = request.numLabels ?? 2;
       return renderSnippet('save', values, flags);
     }
