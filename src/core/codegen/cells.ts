@@ -354,7 +354,9 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       flags.AUTOCAST = autocast;
       if (autocast) values.COMPUTE_DTYPE = torch(d.mixed);
       if (d.head === 'causal' || d.head === 'seq2seq') {
-        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq' });
+        // Qwen3's template has a reasoning switch; other (and remote-code) tokenizers may refuse the keyword.
+        const thinking = /^qwen3/.test(String(model.config.model_type ?? ''));
+        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq', THINKING: thinking });
       }
       if (d.head === 'classification') return renderSnippet('try_classify', { ...values, PROMPT: d.prompt }, flags);
       throw new CellRequestError(`no "try it" cell for ${d.head === 'token' ? 'ner' : 'qa'} yet; leave out the try step`);

@@ -56,6 +56,8 @@ describe('issue 8: labels, defaults and the steps that were broken', () => {
     const tryIt = cell({ model: qwen3, gpu: t4, method: 'qlora' }, 'try');
     expect(tryIt).toContain('enable_thinking=False');
     expect(tryIt).toContain('max_new_tokens=128');
+    // Only Qwen3's template has the switch; a remote-code tokenizer may refuse an unknown keyword.
+    expect(cell({ model: model('THUDM/chatglm3-6b'), gpu: t4, method: 'qlora' }, 'try')).not.toContain('enable_thinking');
   });
 
   it('#12 the labels say what is true: 4-bit weights, the method by name, one estimate that says what it counts', () => {
