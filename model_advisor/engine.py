@@ -53,7 +53,8 @@ def _run_node(request):
         raise EngineError("no JavaScript engine: `pip install quickjs` (or install node)")
     script = (
         "const fs=require('fs');(0,eval)(fs.readFileSync(process.argv[1],'utf8'));"
-        "process.stdout.write(ModelAdvisorEngine.runJson(fs.readFileSync(0,'utf8')))"
+        "const q=JSON.parse(fs.readFileSync(0,'utf8'));"
+        "ModelAdvisorEngine.run(q.argv,q.files).then(r=>process.stdout.write(JSON.stringify(r)))"
     )
     proc = subprocess.run(
         [node, "-e", script, str(_BUNDLE)], input=request, capture_output=True, text=True,
@@ -86,7 +87,13 @@ def run(argv, files=None):
         with _lock:
             context = _quickjs_context()
             # The request travels as a JSON string literal: no text of the caller's is ever code.
-            answer = context.eval(f"ModelAdvisorEngine.runJson({json.dumps(request)})")
+            context.eval(f"ModelAdvisorEngine.begin({json.dumps(request)})")
+            answer = context.eval("ModelAdvisorEngine.take()")
+            while answer is None and context.execute_pending_job():
+                answer = context.eval("ModelAdvisorEngine.take()")
+        if answer is None:
+            raise EngineError(f"{argv[0]} waited for what QuickJS cannot do here (a network fetch): "
+                              "use the model's config.json, or node")
     else:
         if not _BUNDLE.is_file():
             _bundle_text()

@@ -14,7 +14,7 @@ const data = JSON.parse(fs.readFileSync(path.join(__dirname, 'measurements.json'
 const MIB = 2 ** 20;
 const UNIT_MIB = { MiB: 1, GiB: 1024, GB: 1e9 / MIB, MB: 1e6 / MIB };
 const RECIPE_KEYS = ['loraTargets', 'weights', 'attention', 'kbitPrep', 'loss', 'precision', 'kvCacheDtype', 'transformers'];
-const SETTING_KEYS = ['seqLen', 'batch', 'loraR', 'loraAlpha', 'gradientCheckpointing', 'optimizer'];
+const SETTING_KEYS = ['seqLen', 'promptLen', 'batch', 'loraR', 'loraAlpha', 'gradientCheckpointing', 'optimizer'];
 
 function model(id) {
   const config = data.models[id];
@@ -40,6 +40,10 @@ for (const series of data.series) {
     const settings = defaultSettings(m, gpu, series.fit.method, wanted);
     const e = estimateMemory(m, gpu, settings);
     const measuredMib = point.measured * UNIT_MIB[series.unit_read_as];
+    // Compare like with like: allocated memory has no CUDA context and no allocator reserve;
+    // reserved memory has the reserve but no context; nvidia-smi (or an unstated basis) has both.
+    const b = e.breakdown;
+    const comparable = series.basis_kind === 'allocated' ? e.total_mib - b.cuda_context - b.allocator_overhead : series.basis_kind === 'reserved' ? e.total_mib - b.cuda_context : e.total_mib;
     rows.push({
       series: series.id,
       method: series.method,
@@ -53,8 +57,10 @@ for (const series of data.series) {
       measured: point.measured,
       unit: series.unit,
       measured_mib: Math.round(measuredMib),
-      estimate_mib: e.total_mib,
-      ratio: e.total_mib / measuredMib,
+      estimate_mib: comparable,
+      estimate_total_mib: e.total_mib,
+      compared_as: series.basis_kind || 'unknown',
+      ratio: comparable / measuredMib,
       breakdown: e.breakdown
     });
   }

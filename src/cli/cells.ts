@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, ParsedArgs, UsageError, flagInt, flagString, parseArgs } from './args';
+import { resolveStrategy } from './estimate';
 import { findModel, modelFromConfig } from '../core/catalog';
 import { findGpu, gpuFromReport } from '../core/gpu';
 import { parseGpuReport, GpuReport } from '../core/report';
@@ -105,7 +106,8 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
     cacheDir: flagString(args, 'cache-dir'),
     dataLanguage: oneOf(args, 'data-lang', ['en', 'zh'] as const),
     // The GPU's recipe with the model on this CPU ("try the Colab recipe on my laptop first").
-    simulateOnCpu: args.flags.get('simulate-on-cpu') === true
+    simulateOnCpu: args.flags.get('simulate-on-cpu') === true,
+    strategy: resolveStrategy(args) // several GPUs: --strategy auto|ddp|fsdp|zero2|zero3|…
   };
 }
 

@@ -280,6 +280,7 @@ const fitCommand: Command = {
     ['--dtype <fp32|bf16|fp16|int8|nf4>', 'the base weights for inference and LoRA (default: what the cells load)'],
     ['--seq-len <N>', 'tokens per sample (default 1,024, or the context length if shorter)'],
     ['--batch <N>', 'samples per device per step (default 1)'],
+    ['--prompt-len <N>', 'inference: tokens of the prompt, the rest of --seq-len generated (default: all of it is prompt)'],
     ['--no-gradient-checkpointing', 'keep every layer\'s activations (the cells checkpoint)'],
     ['--optimizer <adamw|adamw-8bit|paged-adamw-8bit|adafactor|sgd>', 'the optimizer (default: paged-adamw-8bit for QLoRA on CUDA, else adamw)'],
     ['--lora-r <N>', 'LoRA rank (default 16)'],
@@ -306,6 +307,7 @@ const fitCommand: Command = {
     if (dtype) wanted.dtype = dtype;
     if (args.flags.has('seq-len')) wanted.seqLen = flagInt(args, 'seq-len', 1024);
     if (args.flags.has('batch')) wanted.batch = flagInt(args, 'batch', 1);
+    if (args.flags.has('prompt-len')) wanted.promptLen = flagInt(args, 'prompt-len', 1);
     if (args.flags.has('lora-r')) wanted.loraR = flagInt(args, 'lora-r', 16);
     if (args.flags.has('lora-alpha')) wanted.loraAlpha = flagInt(args, 'lora-alpha', 32);
     if (args.flags.has('no-gradient-checkpointing')) wanted.gradientCheckpointing = false;

@@ -18,8 +18,8 @@ export interface RunResult {
   written: Record<string, string>;
 }
 
-/** One command, as `model-advisor <argv…>` would run it. Synchronous; never throws. */
-export function run(argv: string[], files: Record<string, string> = {}): RunResult {
+/** One command, as `model-advisor <argv…>` would run it. Never rejects. */
+export async function run(argv: string[], files: Record<string, string> = {}): Promise<RunResult> {
   mount(files);
   let out = '';
   const result = (code: number, err = ''): RunResult => ({ code, out, err, written: written() });
@@ -27,10 +27,9 @@ export function run(argv: string[], files: Record<string, string> = {}): RunResu
   const command = COMMANDS.find(c => c.name === name);
   try {
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-    const code = command.run(rest, text => {
+    const code = await command.run(rest, text => {
       out += text;
     });
-    if (typeof code !== 'number') return result(1, `model-advisor: ${name} is asynchronous; the engine runs synchronous commands only\n`);
     return result(code);
   } catch (e) {
     if (e instanceof UsageError) return result(2, `model-advisor: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -38,8 +37,21 @@ export function run(argv: string[], files: Record<string, string> = {}): RunResu
   }
 }
 
-/** JSON in, JSON out: the one function an engine without object passing calls. */
-export function runJson(request: string): string {
+/**
+ * For an engine that passes strings only and runs promises when asked (QuickJS): `begin` a
+ * command with its JSON request, run the engine's pending jobs, then `take` the JSON answer
+ * (null while the command still waits — for a network fetch, which such an engine cannot do).
+ */
+let answer: string | null = null;
+
+export function begin(request: string): void {
+  answer = null;
   const { argv, files } = JSON.parse(request) as { argv: string[]; files?: Record<string, string> };
-  return JSON.stringify(run(argv, files ?? {}));
+  void run(argv, files ?? {}).then(r => {
+    answer = JSON.stringify(r);
+  });
+}
+
+export function take(): string | null {
+  return answer;
 }

@@ -15,6 +15,8 @@ export interface RecipeViewProps {
   lang: Language;
   method: Method | null;
   recipe: Partial<Recipe>;
+  /** The recipe the estimate priced (the cells' choices for this family where the user chose nothing). */
+  priced?: Recipe;
   optimizer: Optimizer | null;
   loraR: number | null;
   onChange(change: RecipeChange): void;
@@ -22,6 +24,36 @@ export interface RecipeViewProps {
 
 /** The names scripts use on the command line (`fit --optimizer`), the same in every language. */
 const OPTIMIZER_NAMES: Record<Optimizer, string> = { adamw_torch: 'adamw', adamw_8bit: 'adamw-8bit', paged_adamw_8bit: 'paged-adamw-8bit', adafactor: 'adafactor', sgd: 'sgd' };
+
+/** One labelled input: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`; `onCommit` on blur and Enter. */
+function InputField(props: {
+  id: string;
+  label: string;
+  type: 'number' | 'text';
+  value: string;
+  min?: number;
+  inputMode?: 'numeric';
+  onChange(text: string): void;
+  onCommit?(): void;
+}): JSX.Element {
+  const id = `jp-ModelAdvisor-${props.id}`;
+  return (
+    <div className="jp-ModelAdvisor-field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        data-testid={`model-advisor-${props.id}`}
+        type={props.type}
+        min={props.min}
+        inputMode={props.inputMode}
+        value={props.value}
+        onChange={e => props.onChange(e.currentTarget.value)}
+        onBlur={() => props.onCommit?.()}
+        onKeyDown={e => e.key === 'Enter' && props.onCommit?.()}
+      />
+    </div>
+  );
+}
 
 function targetsText(targets: Recipe['loraTargets'] | undefined): string {
   if (targets === undefined) return DEFAULT_RECIPE.loraTargets as string;
@@ -35,6 +67,7 @@ function targetsText(targets: Recipe['loraTargets'] | undefined): string {
  */
 export function RecipeView(props: RecipeViewProps): JSX.Element {
   const { lang, recipe } = props;
+  const shown: Recipe = { ...DEFAULT_RECIPE, ...(props.priced ?? {}), ...recipe };
   const set = (change: Partial<Recipe>) => props.onChange({ recipe: { ...recipe, ...change } });
   const [targets, setTargets] = React.useState(targetsText(recipe.loraTargets));
   const training = props.method !== 'inference';
@@ -54,46 +87,39 @@ export function RecipeView(props: RecipeViewProps): JSX.Element {
           />
         )}
         {training && (
-          <div className="jp-ModelAdvisor-field">
-            <label htmlFor="jp-ModelAdvisor-recipe-loraR">{t(lang, 'ui.recipe_loraR')}</label>
-            <input
-              id="jp-ModelAdvisor-recipe-loraR"
-              data-testid="model-advisor-recipe-lora-r"
-              type="number"
-              min={1}
-              inputMode="numeric"
-              value={props.loraR ?? 16}
-              onChange={e => {
-                const r = Number(e.currentTarget.value);
-                props.onChange({ loraR: Number.isInteger(r) && r > 0 ? r : null });
-              }}
-            />
-          </div>
+          <InputField
+            id="recipe-lora-r"
+            label={t(lang, 'ui.recipe_loraR')}
+            type="number"
+            min={1}
+            inputMode="numeric"
+            value={String(props.loraR ?? 16)}
+            onChange={text => {
+              const r = Number(text);
+              props.onChange({ loraR: Number.isInteger(r) && r > 0 ? r : null });
+            }}
+          />
         )}
         {training && (
-          <div className="jp-ModelAdvisor-field">
-            <label htmlFor="jp-ModelAdvisor-recipe-targets">{t(lang, 'ui.recipe_loraTargets')}</label>
-            <input
-              id="jp-ModelAdvisor-recipe-targets"
-              data-testid="model-advisor-recipe-targets"
-              type="text"
-              value={targets}
-              onChange={e => setTargets(e.currentTarget.value)}
-              onBlur={() => set({ loraTargets: parseLoraTargets(targets || 'all-linear') })}
-              onKeyDown={e => e.key === 'Enter' && set({ loraTargets: parseLoraTargets(targets || 'all-linear') })}
-            />
-          </div>
+          <InputField
+            id="recipe-targets"
+            label={t(lang, 'ui.recipe_loraTargets')}
+            type="text"
+            value={targets}
+            onChange={setTargets}
+            onCommit={() => set({ loraTargets: parseLoraTargets(targets || 'all-linear') })}
+          />
         )}
-        <SelectField id="recipe-attention" label={t(lang, 'ui.recipe_attention')} value={recipe.attention ?? DEFAULT_RECIPE.attention} options={ATTENTIONS} name={a => a} onChange={attention => set({ attention })} />
-        {training && <SelectField id="recipe-loss" label={t(lang, 'ui.recipe_loss')} value={recipe.loss ?? DEFAULT_RECIPE.loss} options={LOSSES} name={l => l} onChange={loss => set({ loss })} />}
+        <SelectField id="recipe-attention" label={t(lang, 'ui.recipe_attention')} value={shown.attention} options={ATTENTIONS} name={a => a} onChange={attention => set({ attention })} />
+        {training && <SelectField id="recipe-loss" label={t(lang, 'ui.recipe_loss')} value={shown.loss} options={LOSSES} name={l => l} onChange={loss => set({ loss })} />}
         {props.method === 'full' && (
-          <SelectField id="recipe-precision" label={t(lang, 'ui.recipe_precision')} value={recipe.precision ?? DEFAULT_RECIPE.precision} options={PRECISIONS} name={p => p} onChange={precision => set({ precision })} />
+          <SelectField id="recipe-precision" label={t(lang, 'ui.recipe_precision')} value={shown.precision} options={PRECISIONS} name={p => p} onChange={precision => set({ precision })} />
         )}
         {!training && (
           <SelectField
             id="recipe-kv-cache"
             label={t(lang, 'ui.recipe_kvCache')}
-            value={recipe.kvCacheDtype ?? 'default'}
+            value={shown.kvCacheDtype ?? 'default'}
             options={['default', ...KV_CACHE_DTYPES] as const}
             name={k => (k === 'default' ? t(lang, 'ui.recipe_kvCache_default') : k)}
             onChange={k => set({ kvCacheDtype: k === 'default' ? null : k })}
@@ -105,7 +131,7 @@ export function RecipeView(props: RecipeViewProps): JSX.Element {
               id="jp-ModelAdvisor-recipe-kbit"
               data-testid="model-advisor-recipe-kbit"
               type="checkbox"
-              checked={recipe.kbitPrep ?? false}
+              checked={shown.kbitPrep}
               onChange={e => set({ kbitPrep: e.currentTarget.checked })}
             />
             <label htmlFor="jp-ModelAdvisor-recipe-kbit">{t(lang, 'ui.recipe_kbitPrep')}</label>

@@ -95,6 +95,7 @@ const STEP_KEYS: Record<Step, MessageKey> = {
   load: 'ui.step.load',
   lora: 'ui.step.lora',
   train: 'ui.step.train',
+  launch: 'ui.step.launch',
   try: 'ui.step.try',
   save: 'ui.step.save'
 };
@@ -171,10 +172,13 @@ export interface ModelRow {
 }
 
 export function modelRow(lang: Language, r: Recommendation): ModelRow {
+  // Several GPUs: the verdict is the busiest GPU's under the strategy the reasons name.
+  const spread = r.spread && r.spread.strategy !== 'single' ? r.spread : null;
+  const verdict = spread ? spread.verdict : r.estimate.verdict;
   return {
     id: r.model.id,
-    verdict: r.estimate.verdict,
-    verdictText: verdictText(lang, r.estimate.verdict, r.estimate.total_mib, r.estimate.available_mib),
+    verdict,
+    verdictText: spread ? verdictText(lang, verdict, spread.busiest_mib, spread.available_mib) : verdictText(lang, verdict, r.estimate.total_mib, r.estimate.available_mib),
     // The fit reason repeats the verdict line with the batch and length behind it; keep it.
     reasons: r.reasons.map(reason => reasonText(lang, reason))
   };

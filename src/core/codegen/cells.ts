@@ -24,10 +24,11 @@ import {
   TorchDtype
 } from './plan';
 import { planFor, Plan } from './estimate';
+import { launchCells, spreadFor } from './launch';
 import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
 /** Every step, in the order the cells run. */
-export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save'] as const;
+export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'launch', 'try', 'save'] as const;
 export type Step = (typeof STEPS)[number];
 
 const DEFAULT_MIRROR = 'https://hf-mirror.com';
@@ -70,9 +71,15 @@ function attentionFor(model: { trust_remote_code: boolean; config: { model_type?
   return { impl: null, why: 'unknown' };
 }
 
-/** The steps a method needs when the user does not choose. */
-export function defaultSteps(method: Method, gated: boolean, quantized: boolean, source: string = 'hf'): Step[] {
+/**
+ * The steps a method needs when the user does not choose. Several GPUs training with
+ * accelerate launch (`launched`): the launched processes load and train the model, so the
+ * notebook itself loads nothing onto the GPUs.
+ */
+export function defaultSteps(method: Method, gated: boolean, quantized: boolean, source: string = 'hf', launched = false): Step[] {
   return STEPS.filter(step => {
+    if (launched && !['install', 'login', 'source', 'launch'].includes(step)) return false;
+    if (step === 'launch') return launched;
     // ModelScope downloads need no Hugging Face token.
     if (step === 'login') return gated && source !== 'modelscope';
     if (step === 'quantize') return quantized;
@@ -149,7 +156,7 @@ function decide(request: CellRequest): Decisions {
   const simulate = request.simulateOnCpu === true && gpu.backend !== 'cpu';
   const compute = computeDtype(gpu);
   const source = request.source ?? 'hf';
-  const asked = request.steps ? parseSteps(request.steps) : defaultSteps(method, model.gated, bits !== null, source);
+  const asked = request.steps ? parseSteps(request.steps) : defaultSteps(method, model.gated, bits !== null, source, spreadFor(request) !== null);
   const promptLang = dataLang === 'en' ? 'en' : lang === 'zh-Hant' ? 'zh-Hant' : 'zh-Hans';
   return {
     lang,
@@ -347,6 +354,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       // Every trainer ends the same way: the measured peak beside our estimate.
       return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: d.plan.tensorMib }, { SIMULATE: d.simulate });
     }
+    case 'launch':
+      throw new Error('the launch step renders its cells in launchCells');
     case 'try': {
       // Outside training nothing casts: the fp32 adapters and classifier copy meet 16-bit
       // activations, so "try it" runs under the same autocast as training did.
@@ -435,6 +444,8 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
         }
         return text;
       }
+      case 'launch':
+        throw new Error('the launch step renders its cells in launchCells');
       case 'try':
         return tr(d.head === 'classification' ? 'cells.try.classify' : 'cells.try');
       case 'save': {
@@ -478,6 +489,12 @@ export function renderCells(request: CellRequest): Cell[] {
   if (d.simulate) title += '\n\n' + t(d.lang, 'cells.simulate', { gpu: markdownValue(request.gpu.name), compute: d.mixed });
   const cells: Cell[] = [{ cell_type: 'markdown', source: title, step: 'title' }];
   for (const step of d.steps) {
+    if (step === 'launch') {
+      // Several GPUs: the engine's config, the training script and accelerate launch (launch.ts).
+      const dataset = d.dataset ?? HUB_CHAT_DATASET;
+      cells.push(...launchCells(request, d.lang, dataset, localDataFormat(dataset), d.saveDir));
+      continue;
+    }
     cells.push({ cell_type: 'markdown', source: markdown(step, request, d), step });
     cells.push({ cell_type: 'code', source: code(step, request, d), step });
   }

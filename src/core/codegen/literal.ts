@@ -57,3 +57,25 @@ export function pythonLiteral(value: PythonValue): string {
   if (Array.isArray(value)) return '[' + value.map(pythonLiteral).join(', ') + ']';
   return '{' + Object.entries(value).map(([k, v]) => `${stringLiteral(k)}: ${pythonLiteral(v)}`).join(', ') + '}';
 }
+
+/**
+ * A whole text file (a script the notebook writes to disk) as one readable Python string:
+ * a triple-quoted literal whose lines appear in the cell as they will in the file. Backslashes
+ * are doubled, a quote next to the delimiter or in a run of three is escaped, and control
+ * characters other than newline and tab are escaped as in `pythonLiteral`'s strings.
+ */
+export function pythonTextBlock(text: string): PythonCode {
+  let body = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') body += '\\\\';
+    else if (ch === '\n' || ch === '\t') body += ch;
+    else if (ch === '\r') body += '\\r';
+    else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0)) body += '\\x' + code.toString(16).padStart(2, '0');
+    else if (code === 0x2028 || code === 0x2029 || code === 0x85 || code === 0xfeff || (code >= 0xd800 && code <= 0xdfff)) body += '\\u' + code.toString(16).padStart(4, '0');
+    else body += ch;
+  }
+  // No run of three quotes may close the literal early, nor a quote just before the end.
+  body = body.replace(/"(?=")/g, '\\"').replace(/"$/, '\\"');
+  return pythonCode('"""\\\n' + body + '"""');
+}

@@ -3,7 +3,7 @@
  */
 import type { GpuProfile, Method, ModelEntry, Task } from '../types';
 import type { Language } from '../i18n';
-import type { EstimateSettings } from '../memory';
+import type { EstimateSettings, Strategy } from '../memory';
 
 /** One notebook cell. `step` names the template it came from ("load", "train", …). */
 export interface Cell {
@@ -42,6 +42,8 @@ export interface CellRequest {
   report?: RuntimeFacts;
   language?: Language;
   settings?: Partial<EstimateSettings>;
+  /** Several GPUs: how they share the training (default auto: the memory wing's choice). */
+  strategy?: Strategy | 'auto';
   /** Additions beyond the contract, all optional. */
   prompt?: string;
   numLabels?: number; // classification heads; default 2

@@ -20,7 +20,7 @@ import {
   trainedParamBytes,
   weightBytes
 } from './terms';
-import { preQuantizedFromConfig, recipeOf, recipeProblem, targetedLayers } from './recipe';
+import { cellsAttention, DEFAULT_RECIPE, preQuantizedFromConfig, recipeOf, recipeProblem, targetedLayers } from './recipe';
 import { Advice, EstimateSettings, FitVerdict, MemoryEstimate } from './types';
 
 interface Priced {
@@ -104,10 +104,19 @@ export class RecipeError extends Error {}
  * unless the recipe says otherwise; adapters on it are LoRA whatever the method was called.
  */
 function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSettings {
-  if (s.recipe?.weights !== undefined) return s;
+  let settings = s;
+  // What the cells do for this family, unless the user said otherwise.
+  if (s.recipe?.attention === undefined && cellsAttention(model.config.model_type) !== DEFAULT_RECIPE.attention) {
+    settings = { ...settings, recipe: { ...settings.recipe, attention: cellsAttention(model.config.model_type) } };
+  }
+  if (s.recipe?.weights !== undefined) return settings;
   const pre = preQuantizedFromConfig(model.config);
-  if (pre === null) return s;
-  return { ...s, method: s.method === 'qlora' ? 'lora' : s.method, recipe: { ...s.recipe, weights: pre.weights, weightsGroupSize: s.recipe?.weightsGroupSize ?? pre.groupSize } };
+  if (pre === null) return settings;
+  return {
+    ...settings,
+    method: s.method === 'qlora' ? 'lora' : s.method,
+    recipe: { ...settings.recipe, weights: pre.weights, weightsGroupSize: s.recipe?.weightsGroupSize ?? pre.groupSize }
+  };
 }
 
 /** The memory one device can give us: what the probe saw free, else what it has. */

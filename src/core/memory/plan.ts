@@ -38,7 +38,8 @@ export function defaultSettings(model: ModelEntry, gpu: GpuProfile, method: Meth
     gradientCheckpointing: wanted.gradientCheckpointing ?? method !== 'inference',
     optimizer: wanted.optimizer ?? defaultOptimizer(method, gpu),
     // The user's own recipe travels as given; what it leaves out is our cells' (recipe.ts).
-    ...(wanted.recipe !== undefined ? { recipe: wanted.recipe } : {})
+    ...(wanted.recipe !== undefined ? { recipe: wanted.recipe } : {}),
+    ...(wanted.promptLen !== undefined ? { promptLen: wanted.promptLen } : {})
   };
 }
 

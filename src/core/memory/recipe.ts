@@ -59,6 +59,16 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = Object.freeze({
   transformers: null
 });
 
+/**
+ * The attention our cells load a family with: eager where transformers refuses sdpa
+ * (Gemma-2: `_supports_sdpa = False  # softcapping`, gemma2/modeling_gemma2.py; BLOOM sets
+ * nothing, and an explicit sdpa raises in modeling_utils.py), sdpa elsewhere.
+ */
+export const EAGER_FAMILIES: readonly string[] = ['gemma2', 'bloom'];
+export function cellsAttention(modelType: unknown): Attention {
+  return EAGER_FAMILIES.includes(String(modelType ?? '')) ? 'eager' : 'sdpa';
+}
+
 export function recipeOf(partial: Partial<Recipe> | undefined): Recipe {
   return { ...DEFAULT_RECIPE, ...(partial ?? {}) };
 }

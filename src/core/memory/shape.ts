@@ -3,6 +3,7 @@
  * under its own names (hidden_size / n_embd / d_model, …).
  */
 import { ModelConfig } from '../types';
+import { Attention, cellsAttention } from './recipe';
 
 export interface Shape {
   hidden: number;
@@ -15,6 +16,8 @@ export interface Shape {
   kvWidth: number;
   /** Encoder-only models (BERT family) keep no KV cache when generating. */
   encoderOnly: boolean;
+  /** The attention our cells load this family with, when the recipe names none (recipe.ts). */
+  cellsAttention: Attention;
 }
 
 function num(c: ModelConfig, names: string[]): number | undefined {
@@ -39,6 +42,7 @@ export function modelShape(c: ModelConfig): Shape {
     vocab: num(c, ['padded_vocab_size', 'vocab_size']) ?? 0,
     heads,
     kvWidth: kvHeads * headDim,
-    encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family)
+    encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family),
+    cellsAttention: cellsAttention(family)
   };
 }

@@ -15,7 +15,7 @@ import { countParameters, ParamCount } from '../params';
 import { availableMib, priceSettings, verdictFor } from './estimate';
 import { PROCESS_RAM_MIB } from './loading';
 import { modelShape, Shape } from './shape';
-import { BYTES, computeDtype, FRAGMENTATION_SHARE, MIB, optimizerBytesPerParam } from './terms';
+import { BYTES, computeDtype, FRAGMENTATION_SHARE, MIB } from './terms';
 import { EstimateSettings, FitVerdict } from './types';
 
 /** How the work is spread; `single` is one GPU (today's estimate). */
@@ -273,8 +273,9 @@ function zero(p: Parts, n: number, s: EstimateSettings, stage: 2 | 3, offload: b
   // Weights as the engine holds them: full fine-tuning in 16-bit; a LoRA base as it was loaded.
   const weights = full ? (p.count.total * p.c) / MIB : single.weights ?? 0;
   const adapters = full ? 0 : (p.trained * p.c) / MIB;
-  // fp32 master + optimizer states; CPU offload steps with DeepSpeedCPUAdam (fp32 states).
-  const k = 4 + (offload ? 8 : optimizerBytesPerParam(s));
+  // fp32 master + Adam's two fp32 states: the cells' DeepSpeed config names DeepSpeed's own
+  // AdamW (FusedAdam; DeepSpeedCPUAdam when offloaded), whatever optimizer one GPU would use.
+  const k = 12;
   const optimizer = (p.trained * k) / MIB / n;
   const gradients = (p.trained * p.c) / MIB / n;
   const reduceBucket = (Math.min(p.trained, h * h) * p.c) / MIB;

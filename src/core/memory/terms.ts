@@ -70,8 +70,8 @@ function preQuantizedLinearBytes(count: ParamCount, r: Recipe): WeightBytes {
  * `type(module) is nn.Linear` / Conv1D (transformers integrations/bitsandbytes.py) and skips
  * the output head, tied and last modules (`get_keys_to_not_convert`); GPTQ/AWQ checkpoints
  * quantize the decoder's Linear layers only. Everything else — embeddings, lm_head, norms,
- * biases, and MoE experts stored as 3-D tensors — stays in the compute dtype. For QLoRA the
- * cells cast only the norm weights to fp32, so that small share is priced at 4 bytes; with
+ * biases, and MoE experts stored as 3-D tensors — stays in the compute dtype (the cells keep
+ * the norms 16-bit too: fp32 norms broke the "try it" forward outside autocast, issue 8); with
  * `prepare_model_for_kbit_training` (recipe.kbitPrep) every non-quantized 16-bit parameter
  * is fp32 (`kbitPreparationExtraBytes`). Full fine-tuning keeps fp32 master weights under
  * AMP, or bf16 weights in pure bf16.
@@ -90,8 +90,7 @@ export function weightBytes(count: ParamCount, s: EstimateSettings, gpu: GpuProf
   const dtype: WeightDtype = s.method === 'qlora' ? 'nf4' : s.method === 'full' ? fullDtype : s.dtype;
   switch (dtype) {
     case 'nf4': {
-      const unquantized = s.method === 'qlora' ? (rest - count.norms_and_biases) * compute + count.norms_and_biases * 4 : rest * compute;
-      return { weights: (count.linear * NF4_BITS) / 8 + unquantized + kbitExtra, quantization_constants: (count.linear * NF4_DOUBLE_QUANT_CONSTANT_BITS) / 8 };
+      return { weights: (count.linear * NF4_BITS) / 8 + rest * compute + kbitExtra, quantization_constants: (count.linear * NF4_DOUBLE_QUANT_CONSTANT_BITS) / 8 };
     }
     case 'int8':
       return { weights: count.linear + rest * compute + kbitExtra, quantization_constants: int8Constants(count) };
@@ -193,13 +192,23 @@ export function layerActivationBytesPerToken(shape: Shape, s: EstimateSettings, 
  * share. sdpa and FlashAttention keep none of it. Inference holds one layer's scores at a time.
  */
 export function attentionScoresBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
-  if (recipeOf(s.recipe).attention !== 'eager') return 0;
+  // Unless the recipe names one, the attention the cells load this family with.
+  if ((s.recipe?.attention ?? shape.cellsAttention) !== 'eager') return 0;
   const compute = BYTES[computeDtype(gpu)];
+  if (s.method === 'inference') {
+    // The prefill is the one forward that sees the whole prompt at once.
+    const p = promptTokens(s);
+    return s.batch * shape.heads * p * p * (4 + compute) + s.batch * p * p * compute;
+  }
   const scores = s.batch * shape.heads * s.seqLen * s.seqLen;
   const mask = s.batch * s.seqLen * s.seqLen * compute;
-  if (s.method === 'inference') return scores * (4 + compute) + mask;
   const layersKept = s.gradientCheckpointing ? 1 : shape.layers;
   return scores * (4 + compute) * layersKept + mask;
+}
+
+/** Inference: the prompt's tokens (all of seqLen unless the settings say how much is generated). */
+export function promptTokens(s: EstimateSettings): number {
+  return s.promptLen !== undefined && s.promptLen > 0 ? Math.min(s.promptLen, s.seqLen) : s.seqLen;
 }
 
 /**
@@ -214,9 +223,10 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
   const perLayer = layerActivationBytesPerToken(shape, s, gpu, loraInputWidth);
   const scores = attentionScoresBytes(shape, s, gpu);
   if (s.method === 'inference') {
-    // One forward without grad: a layer's temporaries at a time (hidden states and the MLP's width).
+    // The prefill without grad: a layer's temporaries at a time (hidden states and the MLP's
+    // width) for every prompt token; each generated token after it costs one position.
     const c = BYTES[computeDtype(gpu)];
-    return tokens * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
+    return s.batch * promptTokens(s) * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
   }
   const residual = recipeOf(s.recipe).kbitPrep ? 4 : BYTES[computeDtype(gpu)];
   if (s.gradientCheckpointing) return tokens * (shape.layers * residual * shape.hidden + perLayer) + scores;
@@ -241,7 +251,7 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile):
   const r = recipeOf(s.recipe);
   const compute = BYTES[computeDtype(gpu)];
   if (s.method === 'inference') {
-    return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * s.seqLen * shape.vocab * (compute + 4);
+    return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * promptTokens(s) * shape.vocab * (compute + 4);
   }
   if (r.loss === 'chunked') return s.batch * s.seqLen * shape.hidden * 4 * 3;
   return s.batch * s.seqLen * shape.vocab * Math.max(compute + 4 + 4, 4 + 4 + 4);
@@ -282,5 +292,5 @@ export const FRAGMENTATION_SHARE = 0.1;
  */
 export function kbitPreparationExtraBytes(count: ParamCount, gpu: GpuProfile): number {
   const compute = BYTES[computeDtype(gpu)];
-  return (count.total - count.linear - count.norms_and_biases) * (4 - compute);
+  return (count.total - count.linear) * (4 - compute);
 }

@@ -17,6 +17,11 @@ export interface EstimateSettings {
   loraAlpha: number;
   gradientCheckpointing: boolean;
   optimizer: Optimizer;
+  /**
+   * Inference only: tokens of the prompt, the rest of `seqLen` being generated one at a time.
+   * Unset: the whole length is prompt (the largest prefill, what the cells' "try it" bounds).
+   */
+  promptLen?: number;
   /** The user's own recipe; what it leaves out is what our cells do (recipe.ts, DEFAULT_RECIPE). */
   recipe?: Partial<Recipe>;
 }

@@ -60,6 +60,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps> {
           lang={lang}
           method={chosen?.method ?? (choices.method === 'auto' ? null : choices.method)}
           recipe={choices.recipe}
+          priced={chosen?.estimate.ok ? chosen.estimate.estimate.recipe : undefined}
           optimizer={choices.optimizer}
           loraR={choices.loraR}
           onChange={change => advisor.update(change)}

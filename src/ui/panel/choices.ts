@@ -19,7 +19,7 @@ import {
   recommendModels,
   Task
 } from '../../core';
-import { defaultSteps, Step, STEPS } from '../../core/codegen';
+import { defaultSteps, spreadFor, Step, STEPS } from '../../core/codegen';
 import { DEFAULT_SEQ_LEN, Optimizer, Recipe } from '../../core/memory';
 import type { Language } from '../../core/i18n';
 
@@ -132,7 +132,9 @@ export function advise(choices: Choices, report: GpuReport, models: readonly Mod
   const chosenMethod = method ?? inList?.method ?? autoMethod(model, gpu, choices);
   const estimate = estimateFor(model, gpu, chosenMethod, choices);
   const quantized = estimate.ok ? estimate.settings.dtype === 'nf4' || estimate.settings.dtype === 'int8' : chosenMethod === 'qlora';
-  const defaults = defaultSteps(chosenMethod, model.gated, quantized);
+  // Several GPUs training through accelerate launch: the launch step replaces the in-notebook load and train.
+  const launched = gpu.count > 1 && spreadFor({ model, gpu, method: chosenMethod, settings: { seqLen: choices.seqLen } }) !== null;
+  const defaults = defaultSteps(chosenMethod, model.gated, quantized, undefined, launched);
   const steps = choices.steps ?? defaults;
   return { gpu, recommendations, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, steps, defaultSteps: defaults } };
 }

@@ -123,3 +123,25 @@ describe('the recipe as input', () => {
     expect(estimateMemory(llama, t4, defaultSettings(llama, t4, 'qlora')).advice.map(a => a.code)).toContain('no_bf16');
   });
 });
+
+describe('the default recipe is what the cells do for each family', () => {
+  it('Gemma-2 and BLOOM load with eager attention (transformers refuses sdpa for them), others with sdpa', () => {
+    const gemma = model('google/gemma-2-2b-it');
+    const e = estimateMemory(gemma, a100, defaultSettings(gemma, a100, 'qlora'));
+    expect(e.recipe.attention).toBe('eager');
+    expect(estimateMemory(gemma, a100, { ...defaultSettings(gemma, a100, 'qlora'), recipe: { attention: 'sdpa' } }).breakdown.activations).toBeLessThan(e.breakdown.activations);
+    expect(price(llama, { method: 'qlora' }).recipe.attention).toBe('sdpa');
+  });
+});
+
+describe('inference: the prompt and what is generated', () => {
+  it('a 1-token prompt generating 8,191 tokens keeps the whole KV cache but only a token\'s prefill, under any transformers', () => {
+    const whole = price(llama, { method: 'inference', seqLen: 8192, recipe: { transformers: '4.38.2' } }).breakdown;
+    const short = price(llama, { method: 'inference', seqLen: 8192, promptLen: 1, recipe: { transformers: '4.38.2' } }).breakdown;
+    expect(short.kv_cache).toBe(whole.kv_cache);
+    expect(short.logits).toBe(1);
+    // 8,192 × 32,000 × (2 + 4) bytes of whole-prompt logits before transformers 4.45.
+    expect(whole.logits).toBe(Math.ceil((8192 * 32000 * 6) / MiB));
+    expect(short.activations).toBeLessThan(whole.activations / 100);
+  });
+});

@@ -138,6 +138,30 @@ describe('advise: what the sidebar shows for a T4', () => {
   });
 });
 
+describe('advise on Kaggle’s two T4s (the probe sees both cards)', () => {
+  const t4 = (index: number) => ({ ...T4.gpus[0], index, memory_free_mib: 14927 });
+  const KAGGLE: GpuReport = { ...T4, platform: 'kaggle', gpus: [t4(0), t4(1)], ram_total_mib: 32110, ram_available_mib: 30000 };
+
+  it('recommends FSDP-QLoRA for Qwen2.5-14B, and inserts the two-GPU cells: config, script, accelerate launch', () => {
+    const choices = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-14B-Instruct' };
+    const advice = advise(choices, KAGGLE);
+    expect(advice.gpu).toMatchObject({ id: 'kaggle-2xt4', count: 2 });
+    const row = advice.recommendations.find(r => r.model.id === 'Qwen/Qwen2.5-14B-Instruct')!;
+    // 14,927 MiB free per T4: a whole 4-bit copy (DDP, 13.3 GiB) is only "tight", FSDP-QLoRA fits.
+    expect(row.spread).toMatchObject({ strategy: 'fsdp', gpus: 2, verdict: 'fits' });
+    expect(row.reasons[0]).toMatchObject({ code: 'spread_fits', values: { gpus: 2, strategy: 'fsdp_qlora' } });
+    const chosen = advice.chosen!;
+    // The launched processes load the model: the notebook itself loads nothing onto the GPUs.
+    expect(chosen.steps).toEqual(['install', 'source', 'launch']);
+    const source = renderCells(cellRequest(choices, chosen, advice.gpu, KAGGLE, 'en')).map(c => c.source).join('\n');
+    expect(source).toContain('"distributed_type": "FSDP"');
+    expect(source).toContain('bnb_4bit_quant_storage=torch.float16');
+    expect(source).toContain('"num_processes": 2');
+    expect(source).toContain('bnb_4bit_compute_dtype=torch.float16');
+    expect(source).toContain('"accelerate.commands.launch"');
+  });
+});
+
 describe('"Your recipe" in the panel prices the user\'s own script, not the cells', () => {
   const base = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct', seqLen: 2048 };
   const total = (choices: Choices) => {

@@ -1,0 +1,8 @@
+# Write the training script to a file. `accelerate launch` (next cell) runs it
+# once per GPU, each time in a fresh process that does not see this notebook's
+# variables: the script loads the model and the data itself.
+from pathlib import Path
+
+script_file = __SCRIPT_FILE__
+Path(script_file).write_text(__SCRIPT__)
+print("Wrote", script_file)

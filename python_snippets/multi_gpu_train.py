@@ -1,0 +1,106 @@
+# The training script: `accelerate launch` (next cell) runs it once per GPU.
+# A launched process does not see this notebook's variables, so the script loads
+# the model and the data itself, with the same recipe as the cells above.
+import torch
+from accelerate import PartialState
+from datasets import load_dataset
+# >>> if LORA
+from peft import LoraConfig
+# <<< LORA
+from transformers import AutoModelForCausalLM, AutoTokenizer
+# >>> if QUANTIZE
+from transformers import BitsAndBytesConfig
+# <<< QUANTIZE
+from trl import SFTConfig, SFTTrainer
+
+model_path = __MODEL_PATH__
+output_dir = __OUTPUT_DIR__
+state = PartialState()  # which process this is, and its device
+
+# The training settings come first: with DeepSpeed ZeRO-3 they make from_pretrained
+# load each weight straight into its shard.
+training_args = SFTConfig(
+    output_dir=output_dir,
+    per_device_train_batch_size=__BATCH__,  # per GPU: each process takes its own samples
+    gradient_accumulation_steps=__GRAD_ACCUM__,
+    max_length=__SEQ_LEN__,
+    max_steps=__MAX_STEPS__,
+    learning_rate=__LEARNING_RATE__,
+    optim=__OPTIMIZER__,
+    activation_checkpointing=__CHECKPOINTING__,
+    activation_checkpointing_kwargs={"use_reentrant": False},
+    bf16=__BF16__,
+    fp16=__FP16__,
+# >>> if CPU
+    use_cpu=True,  # a CPU rehearsal of the multi-GPU run (gloo instead of NCCL)
+# <<< CPU
+    ddp_find_unused_parameters=False,  # every trained weight gets its gradient in each step
+    logging_steps=1,
+    save_strategy="no",
+    report_to="none",
+)
+
+tokenizer = AutoTokenizer.from_pretrained(model_path)
+if tokenizer.pad_token is None:
+    tokenizer.pad_token = tokenizer.eos_token
+
+# >>> if QUANTIZE
+quant_config = BitsAndBytesConfig(
+    load_in_4bit=True,
+    bnb_4bit_quant_type="nf4",
+    bnb_4bit_use_double_quant=True,
+    bnb_4bit_compute_dtype=__COMPUTE_DTYPE__,
+    # FSDP and DeepSpeed ZeRO-3 can split only float tensors over the GPUs: the packed
+    # 4-bit weights are stored in the compute dtype (bitsandbytes docs, "FSDP-QLoRA").
+    bnb_4bit_quant_storage=__COMPUTE_DTYPE__,
+)
+# <<< QUANTIZE
+model = AutoModelForCausalLM.from_pretrained(
+    model_path,
+    dtype=__DTYPE__,
+# >>> if QUANTIZE
+    quantization_config=quant_config,
+# <<< QUANTIZE
+# >>> if WHOLE_COPY
+    device_map={"": state.device},  # DDP / ZeRO-2: a whole copy on this process's device
+# <<< WHOLE_COPY
+)
+model.config.use_cache = False  # the cache is for generating, not training
+
+# >>> if LORA
+peft_config = LoraConfig(
+    r=__LORA_R__,
+    lora_alpha=__LORA_ALPHA__,
+    lora_dropout=0.05,
+    target_modules="all-linear",
+    task_type="CAUSAL_LM",
+)
+# <<< LORA
+
+dataset_name = __DATASET__
+# >>> if LOCAL_DATA
+dataset = load_dataset(__DATA_FORMAT__, data_files=dataset_name, split="train")
+# <<< LOCAL_DATA
+# >>> unless LOCAL_DATA
+dataset = load_dataset(dataset_name, split="train")
+# <<< LOCAL_DATA
+
+trainer = SFTTrainer(
+    model=model,
+    args=training_args,
+    train_dataset=dataset,
+    processing_class=tokenizer,
+# >>> if LORA
+    peft_config=peft_config,
+# <<< LORA
+)
+trainer.train()
+if state.is_main_process:
+    print(f"Trained on {state.num_processes} processes ({trainer.accelerator.distributed_type})")
+
+# FSDP keeps the weights in shards: gather them into one file to save (peft's FSDP guide).
+if trainer.is_fsdp_enabled:
+    trainer.accelerator.state.fsdp_plugin.set_state_dict_type("FULL_STATE_DICT")
+trainer.save_model(output_dir)
+if state.is_main_process:
+    tokenizer.save_pretrained(output_dir)

@@ -1,0 +1,137 @@
+/**
+ * Several GPUs: the cells that train across them with the engine people already use —
+ * `accelerate launch` of a written script, with accelerate's config file (its FSDP section,
+ * or a DeepSpeed JSON beside it). Accelerate documents this path for notebooks whose kernel
+ * must not hold the GPUs itself; the model is loaded by the launched processes, not here.
+ * One GPU, and `device_map="auto"` (one process drives every card), keep the usual cells.
+ */
+import type { GpuProfile } from '../types';
+import { t, Language } from '../i18n';
+import { defaultSettings, planSpread, Strategy, strategyName, StrategyEstimate, EstimateSettings } from '../memory';
+import { UnknownFamilyError } from '../params';
+import { renderSnippet } from './render';
+import { pythonCode, pythonTextBlock, PythonValue } from './literal';
+import { markdownValue } from './formats';
+import { Cell, CellRequest, CellRequestError } from './request';
+import { computeDtype, learningRate, loadDtype, optimizerFor } from './plan';
+
+export const ACCELERATE_FILE = 'accelerate_config.yaml';
+export const DEEPSPEED_FILE = 'ds_config.json';
+export const SCRIPT_FILE = 'train_multi_gpu.py';
+
+/** How the GPUs share the training, when they do: the strategy the memory wing picks (or the user's). */
+export function spreadFor(request: CellRequest): { strategy: Strategy; settings: EstimateSettings; spread: StrategyEstimate | null } | null {
+  const { model, gpu, method } = request;
+  if (gpu.count <= 1 || method === 'inference') return null;
+  try {
+    const plan = planSpread(model, gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
+    if (plan.spread.strategy === 'device-map' || plan.spread.strategy === 'single') return null;
+    return { strategy: plan.spread.strategy, settings: plan.settings, spread: plan.spread };
+  } catch (e) {
+    if (e instanceof UnknownFamilyError) {
+      // No estimate for this family: the strategy asked for, else DDP (it changes nothing about the model).
+      const strategy = request.strategy && request.strategy !== 'auto' ? request.strategy : 'ddp';
+      return strategy === 'device-map' || strategy === 'single' ? null : { strategy, settings: defaultSettings(model, gpu, method, request.settings ?? {}), spread: null };
+    }
+    if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);
+    throw e;
+  }
+}
+
+function torch(dtype: string): PythonValue {
+  return pythonCode(`torch.${dtype}`);
+}
+
+const DISTRIBUTED: Record<string, string> = { ddp: 'MULTI_GPU', fsdp: 'FSDP', 'fsdp-offload': 'FSDP' };
+
+/**
+ * A CPU rehearsal: a CPU runtime, or `--simulate-on-cpu` — the GPUs' strategy and config, run as
+ * that many processes on this CPU (gloo, float32: accelerate's CPU processes take no fp16/bf16 AMP).
+ */
+function rehearsal(request: CellRequest): boolean {
+  return request.gpu.backend === 'cpu' || request.simulateOnCpu === true;
+}
+
+/** The config cell: accelerate's YAML, with its FSDP section or a DeepSpeed JSON. */
+function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean): string {
+  const mixed = onCpu ? 'no' : computeDtype(gpu) === 'bfloat16' ? 'bf16' : 'fp16';
+  const deepspeed = strategy.startsWith('zero');
+  const fsdp = strategy === 'fsdp' || strategy === 'fsdp-offload';
+  const values: Record<string, PythonValue> = {
+    ACCELERATE_FILE: ACCELERATE_FILE,
+    DISTRIBUTED_TYPE: deepspeed ? 'DEEPSPEED' : DISTRIBUTED[strategy],
+    NUM_PROCESSES: gpu.count,
+    MIXED_PRECISION: mixed,
+    USE_CPU: onCpu
+  };
+  if (fsdp) Object.assign(values, { FSDP_OFFLOAD: strategy === 'fsdp-offload', FSDP_EFFICIENT_LOADING: !onCpu });
+  const zero3 = strategy === 'zero3' || strategy === 'zero3-offload';
+  if (deepspeed) {
+    const offload = strategy.endsWith('-offload') ? 'cpu' : 'none';
+    Object.assign(values, { DEEPSPEED_FILE: DEEPSPEED_FILE, ZERO_STAGE: zero3 ? 3 : 2, OFFLOAD_OPTIMIZER: offload, ZERO3_INIT: zero3 });
+    if (zero3) values.OFFLOAD_PARAM = offload;
+  }
+  return renderSnippet('multi_gpu_config', values, { FSDP: fsdp, DEEPSPEED: deepspeed, ZERO3: zero3 });
+}
+
+/** The training script itself (python_snippets/multi_gpu_train.py), filled for this model and recipe. */
+export function trainingScript(request: CellRequest, strategy: Strategy, s: EstimateSettings, dataset: string, dataFormat: string | null, saveDir: string): string {
+  const { gpu, method, model } = request;
+  const onCpu = rehearsal(request);
+  const mixed = onCpu ? 'float32' : computeDtype(gpu);
+  const lora = method === 'lora' || method === 'qlora';
+  const values: Record<string, PythonValue> = {
+    MODEL_PATH: request.modelPath ?? model.id,
+    OUTPUT_DIR: saveDir,
+    DTYPE: torch(onCpu ? 'float32' : loadDtype(gpu, method)),
+    DATASET: dataset,
+    BATCH: s.batch,
+    GRAD_ACCUM: s.gradAccum,
+    SEQ_LEN: s.seqLen,
+    MAX_STEPS: request.maxSteps ?? -1,
+    LEARNING_RATE: learningRate(method),
+    OPTIMIZER: optimizerFor(gpu, s),
+    CHECKPOINTING: s.gradientCheckpointing,
+    BF16: mixed === 'bfloat16',
+    FP16: mixed === 'float16'
+  };
+  if (lora) Object.assign(values, { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha });
+  if (method === 'qlora') values.COMPUTE_DTYPE = torch(onCpu ? 'float32' : computeDtype(gpu));
+  if (dataFormat !== null) values.DATA_FORMAT = dataFormat;
+  // DDP and ZeRO-2 keep a whole model per process, on that process's device; FSDP and ZeRO-3
+  // place (and shard) it themselves.
+  const wholeCopy = strategy === 'ddp' || strategy === 'zero2' || strategy === 'zero2-offload';
+  return renderSnippet('multi_gpu_train', values, { LORA: lora, QUANTIZE: method === 'qlora', WHOLE_COPY: wholeCopy, LOCAL_DATA: dataFormat !== null, CPU: onCpu });
+}
+
+/** The launch step: markdown, the config cell, the script cell, the launch cell. */
+export function launchCells(request: CellRequest, lang: Language, dataset: string, dataFormat: string | null, saveDir: string): Cell[] {
+  const { gpu, method } = request;
+  if (method === 'inference') throw new CellRequestError('the launch step trains: use --method lora, qlora or full');
+  const spread = spreadFor(request);
+  if (spread === null) {
+    throw new CellRequestError(
+      gpu.count <= 1
+        ? `the launch step trains on several GPUs; ${gpu.name} is one (give --gpu 2xt4, 8xh100-80gb, …)`
+        : `on ${gpu.count} × ${gpu.name} this model trains as one process with device_map="auto" (the train step), not with accelerate launch`
+    );
+  }
+  const { strategy, settings } = spread;
+  const perGpu = spread.spread ? (spread.spread.busiest_mib / 1024).toFixed(1) : '?';
+  const intro = t(lang, 'cells.launch', {
+    gpus: gpu.count,
+    gpu: markdownValue(gpu.name),
+    strategy: strategyName(strategy, method),
+    per_gpu: perGpu,
+    config: ACCELERATE_FILE,
+    script: SCRIPT_FILE
+  });
+  const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir);
+  return [
+    { cell_type: 'markdown', source: intro, step: 'launch' },
+    { cell_type: 'code', source: configCode(gpu, strategy, rehearsal(request)), step: 'launch' },
+    { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }), step: 'launch' },
+    { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }), step: 'launch' }
+  ];
+}
+
