@@ -5,9 +5,14 @@ prompt = __PROMPT__
 if tokenizer.chat_template:
     # Chat models expect the conversation in their own format; the tokenizer knows it.
     messages = [{"role": "user", "content": prompt}]
-    # enable_thinking=False: models that reason first (Qwen3) answer directly;
-    # templates without that switch ignore it.
+# >>> if THINKING
+    # enable_thinking=False: Qwen3 answers directly instead of reasoning first
+    # (a <think> block that would use up the new tokens).
     text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True, enable_thinking=False)
+# <<< THINKING
+# >>> unless THINKING
+    text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+# <<< THINKING
 else:
     text = prompt
 inputs = tokenizer(text, return_tensors="pt").to(model.device)

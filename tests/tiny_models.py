@@ -56,6 +56,22 @@ def _tokenizer(variant):
     else:
         specials = ["<pad>", "<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", "<think>", "</think>"]
     vocab = {tok: i for i, tok in enumerate(specials + WORDS + ["user", "assistant", "system", "\n"])}
+    if family == "qwen2":
+        # transformers loads a qwen2 folder with Qwen2Tokenizer, which rebuilds a byte-level BPE from
+        # the vocabulary: a word-level one would drop every unknown piece (a Chinese prompt becomes
+        # zero tokens). A tiny byte-level BPE, trained on the sample texts, encodes any text.
+        from tokenizers import decoders, trainers
+
+        core = Tokenizer(models.BPE())
+        core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        core.decoder = decoders.ByteLevel()
+        core.train_from_iterator(TEXTS + WORDS, trainers.BpeTrainer(
+            vocab_size=400, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+        tok = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>", bos_token="<s>", eos_token="</s>",
+                                      additional_special_tokens=specials[4:])
+        if not variant.endswith("-base"):
+            tok.chat_template = CHATML
+        return tok
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token=specials[1]))
     core.pre_tokenizer = pre_tokenizers.Whitespace()
     if encoder:

@@ -1,5 +1,11 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
 import { expect, test } from '@jupyterlab/galata';
 import { openNotebook } from './notebooks';
+
+// Issue 9's extra ports start at 8990 (the Notebook 7 spec takes 8990).
+const HUB = 'http://127.0.0.1:8991';
+let hub: ChildProcess | null = null;
 
 /**
  * `model_advisor.show()` in a JupyterLab notebook: the same panel as the sidebar, in the cell's
@@ -37,5 +43,34 @@ test.describe('The advisor as a notebook widget', () => {
     for (let i = 1; i <= added; i++) sources.push((await page.notebook.getCellTextInput(i)) ?? '');
     expect(sources.join('\n')).toContain('AutoModelForCausalLM.from_pretrained(');
     expect(await page.notebook.getCellTextInput(added + 1)).toBe('after = 1');
+  });
+
+  test.describe('with a fake Hub', () => {
+    test.beforeAll(async () => {
+      hub = spawn('python3', [path.resolve(__dirname, '../../tests/fake_hub.py'), '--port', '8991', '--seconds', '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        hub!.stdout!.once('data', () => resolve());
+        hub!.once('exit', code => reject(new Error(`the fake hub exited (${code})`)));
+      });
+    });
+
+    test.afterAll(() => {
+      hub?.kill();
+    });
+
+    test('any model on the Hub: the widget’s kernel reads its config.json, and it is chosen', async ({ page, tmpPath }) => {
+      await openNotebook(page, tmpPath, 'widget-hub.ipynb');
+      await page.notebook.setCell(0, 'code', `import os\nos.environ["HF_ENDPOINT"] = "${HUB}"\nimport model_advisor\nw = model_advisor.show()`);
+      await page.notebook.runCell(0);
+      const widget = page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea-output .jp-ModelAdvisor-widget');
+      await expect(widget.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
+      await widget.getByTestId('model-advisor-hub-id').fill('ok/mistral-sharded');
+      await widget.getByTestId('model-advisor-hub-fetch').click();
+      await expect(widget.getByRole('status')).toHaveText('Chose ok/mistral-sharded (mistral) from the Hub; the cells download it by its id.');
+      await expect(widget.getByRole('radio', { name: 'ok/mistral-sharded', exact: true })).toBeChecked();
+      await widget.getByTestId('model-advisor-hub-id').fill('nobody/missing');
+      await widget.getByTestId('model-advisor-hub-fetch').click();
+      await expect(widget.getByRole('status')).toHaveText('There is no model nobody/missing at this source: check the spelling (owner/name).');
+    });
   });
 });

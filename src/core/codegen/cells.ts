@@ -316,7 +316,10 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         SAMPLE: sample,
         DEFAULT_HUB: d.dataset === null && !sample,
         CPU: gpu.backend === 'cpu' || d.simulate,
-        SIMULATE: d.simulate
+        SIMULATE: d.simulate,
+        // accelerate 1.15 turns fp16 autocast on only off the CPU (accelerator.py:565-567: native_amp
+        // needs device.type != "cpu"); bf16 it autocasts on a CPU too. The fp16 simulation adds it.
+        CPU_FP16: d.simulate && d.mixed === 'float16'
       });
       Object.assign(values, {
         OUTPUT_DIR: d.saveDir,
@@ -360,7 +363,9 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       flags.AUTOCAST = autocast;
       if (autocast) values.COMPUTE_DTYPE = torch(d.mixed);
       if (d.head === 'causal' || d.head === 'seq2seq') {
-        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq' });
+        // Qwen3's template has a reasoning switch; other (and remote-code) tokenizers may refuse the keyword.
+        const thinking = /^qwen3/.test(String(model.config.model_type ?? ''));
+        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq', THINKING: thinking });
       }
       if (d.head === 'classification') return renderSnippet('try_classify', { ...values, PROMPT: d.prompt }, flags);
       throw new CellRequestError(`no "try it" cell for ${d.head === 'token' ? 'ner' : 'qa'} yet; leave out the try step`);
@@ -370,7 +375,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       const classifier = d.head === 'classification' || d.head === 'token';
       Object.assign(flags, { ADAPTER: adapter, NUM_LABELS: adapter && classifier, REMOTE_CODE: adapter && model.trust_remote_code, GPU: adapter && d.gpuRuntime });
       values.SAVE_DIR = d.saveDir;
-      if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute === 'float32' ? 'float32' : d.compute) });
+      if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute) });
       if (adapter && classifier) values.NUM_LABELS = request.numLabels ?? 2;
       return renderSnippet('save', values, flags);
     }

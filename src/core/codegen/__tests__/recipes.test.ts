@@ -56,6 +56,8 @@ describe('issue 8: labels, defaults and the steps that were broken', () => {
     const tryIt = cell({ model: qwen3, gpu: t4, method: 'qlora' }, 'try');
     expect(tryIt).toContain('enable_thinking=False');
     expect(tryIt).toContain('max_new_tokens=128');
+    // Only Qwen3's template has the switch; a remote-code tokenizer may refuse an unknown keyword.
+    expect(cell({ model: model('THUDM/chatglm3-6b'), gpu: t4, method: 'qlora' }, 'try')).not.toContain('enable_thinking');
   });
 
   it('#12 the labels say what is true: 4-bit weights, the method by name, one estimate that says what it counts', () => {
@@ -135,5 +137,28 @@ describe('a family the renderer cannot serve in full gets the conservative choic
     const r: CellRequest = { model: odd, gpu: t4, method: 'lora' };
     expect(cell(r, 'load')).not.toContain('attn_implementation');
     expect(cell(r, 'load', 'markdown')).toContain('`oddformer`');
+  });
+});
+
+describe('every subset of steps the sidebar allows renders, with what it needs', () => {
+  it('all 512 subsets for QLoRA on a T4 and LoRA on the CPU', () => {
+    const all = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save'];
+    const llama = model('meta-llama/Llama-3.2-1B-Instruct');
+    for (const [method, gpu] of [['qlora', t4], ['lora', findGpu('cpu')]] as const) {
+      for (let mask = 1; mask < 1 << all.length; mask++) {
+        const steps = all.filter((_, i) => mask & (1 << i)).filter(s => s !== 'quantize' || method === 'qlora');
+        if (steps.length === 0) continue;
+        const code = renderCells({ model: llama, gpu, method, steps }).filter(c => c.cell_type === 'code');
+        const got = code.map(c => c.step);
+        for (const s of steps) expect(got).toContain(s);
+        const uses = (s: string) => got.includes(s);
+        if (['lora', 'train', 'try', 'save'].some(uses)) expect(uses('load')).toBe(true);
+        if (uses('load')) {
+          if (method === 'qlora') expect(uses('quantize')).toBe(true);
+          expect(uses('source') || code.find(c => c.step === 'load')!.source.includes('model_path = ')).toBe(true);
+        }
+        if (uses('train')) expect(uses('lora')).toBe(true);
+      }
+    }
   });
 });
