@@ -245,6 +245,8 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
     steps: STEPS.filter(s => chosen.steps.includes(s)),
     ...(report ? { report } : {}),
     language,
+    // The sample data and the "try it" prompt follow the data's language, not the panel's.
+    dataLanguage: choices.dataLanguage,
     settings: choices.batch === null ? { seqLen: choices.seqLen } : { seqLen: choices.seqLen, batch: choices.batch },
     // Without a GPU the training cell is a smoke test, not a run of hours.
     ...(gpu.backend === 'cpu' ? { maxSteps: CPU_SMOKE_STEPS } : {}),

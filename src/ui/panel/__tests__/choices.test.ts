@@ -44,6 +44,15 @@ describe('advise: what the sidebar shows for a T4', () => {
     expect(source).toContain('bf16=False');
   });
 
+  it('an English panel with Chinese data gets the Chinese sample rows and prompt in its cells', () => {
+    const english = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct' };
+    const advice = advise(english, T4);
+    const zh = renderCells(cellRequest(english, advice.chosen!, advice.gpu, T4, 'en')).map(c => c.source).join('\n');
+    expect(zh).toContain('什么是微调？');
+    const en = renderCells(cellRequest({ ...english, dataLanguage: 'en' }, advice.chosen!, advice.gpu, T4, 'en')).map(c => c.source).join('\n');
+    expect(en).not.toContain('什么是微调？');
+  });
+
   it('the loading cells are the source, the 4-bit config and the load, for the chosen model', () => {
     const advice = advise(chatZhQlora, T4);
     const cells = renderCells(loadingRequest(chatZhQlora, advice.chosen!, advice.gpu, T4, 'en'));
