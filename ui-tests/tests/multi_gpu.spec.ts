@@ -18,7 +18,7 @@ test.describe('Several GPUs', () => {
     await expect(sidebar.getByTestId('model-advisor-gpu')).toContainText('2 × Tesla T4', { timeout: 30000 });
 
     await sidebar.getByLabel('Task', { exact: true }).selectOption('chat');
-    await sidebar.getByLabel('Language of the data').selectOption('zh');
+    await sidebar.getByLabel('Language of the data').selectOption('zh-Hans');
     await sidebar.getByLabel('Method', { exact: true }).selectOption('qlora');
 
     const target = sidebar.getByRole('radio', { name: 'Qwen/Qwen2.5-14B-Instruct', exact: true });
