@@ -132,7 +132,11 @@ export function verdictFor(total: number, available: number): FitVerdict {
 /** Binary search on seqLen: the longest that stays within the available memory at this batch. */
 function maxSeqLen(count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, limit: number): number | null {
   const available = availableMib(gpu);
-  const fitsAt = (n: number) => priceSettings(count, shape, gpu, { ...s, seqLen: n }).total_mib <= available;
+  return longestThatFits(n => priceSettings(count, shape, gpu, { ...s, seqLen: n }).total_mib <= available, limit);
+}
+
+/** The largest n in 1..limit with fitsAt(n), memory growing with n (binary search); null if even 1 does not fit. */
+export function longestThatFits(fitsAt: (n: number) => boolean, limit: number): number | null {
   if (!fitsAt(1)) return null;
   let lo = 1;
   let hi = Math.max(1, limit);

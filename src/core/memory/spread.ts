@@ -4,7 +4,7 @@
  * that fits. One GPU keeps `planTraining` exactly (the `single` strategy).
  */
 import { GpuProfile, Method, ModelEntry } from '../types';
-import { estimateMemory } from './estimate';
+import { estimateMemory, longestThatFits } from './estimate';
 import { defaultSettings, planTraining } from './plan';
 import { estimateStrategy, Strategy, StrategyEstimate, strategiesFor } from './strategies';
 import { EstimateSettings, MemoryEstimate } from './types';
@@ -55,20 +55,10 @@ export function chooseStrategy(model: ModelEntry, gpu: GpuProfile, settings: Est
 
 /** The longest sequence whose busiest GPU stays within its memory under this strategy; null if none. */
 export function maxSeqLenSpread(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings, strategy: Strategy, limit: number): number | null {
-  const fitsAt = (seqLen: number) => {
+  return longestThatFits(seqLen => {
     const e = estimateStrategy(model, gpu, { ...settings, seqLen }, strategy);
     return e.busiest_mib <= e.available_mib;
-  };
-  if (!fitsAt(1)) return null;
-  let lo = 1;
-  let hi = Math.max(1, limit);
-  if (fitsAt(hi)) return hi;
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fitsAt(mid)) lo = mid;
-    else hi = mid;
-  }
-  return lo;
+  }, limit);
 }
 
 /** `asked`: a strategy the user chose, or `auto`. Throws for a strategy these settings cannot use. */
