@@ -30,9 +30,25 @@ async function cellSources(page: IJupyterLabPageFixture): Promise<string[]> {
 
 /** The whole panel as a picture, for docs/ (UPDATE_DOCS=1) and the test's output. */
 async function screenshot(page: IJupyterLabPageFixture, name: string): Promise<void> {
-  await page.setViewportSize({ width: 1280, height: 2400 });
+  // The window as tall as the panel's content, scrolled to its top: the whole panel from its title
+  // down, with no part cut off (the panel scrolls inside the sidebar, so the sidebar's box alone
+  // would show only the part in view).
+  const sidebar = sidebarOf(page);
+  const overflow = await sidebar.evaluate(root => {
+    let extra = 0;
+    for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) {
+      if (el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY)) {
+        extra = Math.max(extra, el.scrollHeight - el.clientHeight);
+        el.scrollTop = 0;
+      }
+    }
+    return extra;
+  });
+  const viewport = page.viewportSize() ?? { width: 1280, height: 2400 };
+  await page.setViewportSize({ width: 1280, height: viewport.height + overflow + 16 });
+  await sidebar.evaluate(root => root.querySelectorAll('*').forEach(el => (el.scrollTop = 0)));
   const file = test.info().outputPath(name);
-  await sidebarOf(page).screenshot({ path: file });
+  await sidebar.screenshot({ path: file });
   if (process.env.UPDATE_DOCS === '1') fs.copyFileSync(file, path.resolve(__dirname, '..', '..', 'docs', name));
 }
 
