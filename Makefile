@@ -14,7 +14,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 TS_SOURCES := $(shell find src -name '*.ts' -o -name '*.tsx' -o -name '*.json' | grep -v __tests__ | grep -v snippets.generated) \
-	$(wildcard python_snippets/*.py) $(wildcard style/*) $(wildcard schema/*.json schema/settings/*.json) package.json tsconfig.json
+	$(wildcard python_snippets/*.py python_snippets/i18n/*.json) $(wildcard style/*) $(wildcard schema/*.json schema/settings/*.json) package.json tsconfig.json
 
 .PHONY: help lab test build dist venv node jest pytest ui-test bench clean
 

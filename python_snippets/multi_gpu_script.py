@@ -4,5 +4,5 @@
 from pathlib import Path
 
 script_file = __SCRIPT_FILE__
-Path(script_file).write_text(__SCRIPT__)
+Path(script_file).write_text(__SCRIPT__, encoding="utf-8")  # the encoding Python reads a script in, whatever the system's
 print("Wrote", script_file)

@@ -3,6 +3,7 @@
 //
 //   node tests/render_cells.js matrix            every catalog model × method × GPU profile × step set
 //   node tests/render_cells.js fuzz <n> <seed>    n renderings with hostile values, each with a reference
+//   node tests/render_cells.js languages          the same request's cells in en, zh-Hans and zh-Hant
 //
 // Writes one JSON document to stdout.
 'use strict';
@@ -10,7 +11,7 @@ const path = require('path');
 const lib = path.join(__dirname, '..', 'lib', 'core');
 const { renderCells, toPercentScript, STEPS, CellRequestError } = require(path.join(lib, 'codegen'));
 const { MODELS } = require(path.join(lib, 'catalog'));
-const { GPU_PROFILES } = require(path.join(lib, 'gpu'));
+const { GPU_PROFILES, findGpu } = require(path.join(lib, 'gpu'));
 const METHODS = ['inference', 'full', 'lora', 'qlora'];
 
 /** A rendering, or the refusal a user would read. Any other exception is a bug and propagates. */
@@ -103,10 +104,38 @@ function fuzz(n, seed) {
   return cases;
 }
 
+// ---- languages: one request in each interface language. The data stays English, so only the
+// words differ: markdown cells, the comments inside the code (and the warnings the load cell prints).
+
+function cellsOrRefusal(request) {
+  try {
+    return renderCells(request).map(c => ({ cell_type: c.cell_type, step: c.step, source: c.source }));
+  } catch (e) {
+    if (e instanceof CellRequestError) return null;
+    throw e;
+  }
+}
+
+function languages() {
+  const out = [];
+  const targets = [['t4', false], ['t4', true], ['a100-40gb', false], ['cpu', false], ['2xt4', false]];
+  for (const model of MODELS) {
+    for (const method of METHODS) {
+      for (const [gpu, simulateOnCpu] of targets) {
+        const request = { model, gpu: findGpu(gpu), method, maxSteps: 10, simulateOnCpu, dataLanguage: 'en' };
+        const byLanguage = {};
+        for (const language of ['en', 'zh-Hans', 'zh-Hant']) byLanguage[language] = cellsOrRefusal({ ...request, language });
+        if (byLanguage.en !== null) out.push({ key: { model: model.id, method, gpu, simulate: simulateOnCpu }, ...byLanguage });
+      }
+    }
+  }
+  return out;
+}
+
 const [mode, n, seed] = process.argv.slice(2);
-const result = mode === 'matrix' ? matrix() : mode === 'fuzz' ? fuzz(Number(n), Number(seed)) : null;
+const result = mode === 'matrix' ? matrix() : mode === 'fuzz' ? fuzz(Number(n), Number(seed)) : mode === 'languages' ? languages() : null;
 if (result === null) {
-  process.stderr.write('usage: render_cells.js matrix | fuzz <n> <seed>\n');
+  process.stderr.write('usage: render_cells.js matrix | fuzz <n> <seed> | languages\n');
   process.exit(2);
 }
 process.stdout.write(JSON.stringify(result));

@@ -123,6 +123,82 @@ def test_recipe_details_a_learner_relies_on(matrix):
 # ---------------------------------------------------------------- hostile values
 
 
+# ---------------------------------------------------------------- the comments in the user's language
+
+HAN = re.compile("[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def in_languages(built_lib):
+    return render_bulk("languages")
+
+
+def _code_tokens(source):
+    """The tokens that make the program: all but comments and blank lines."""
+    return [(tok.type, tok.string) for tok in tokenize.generate_tokens(io.StringIO(source).readline)
+            if tok.type not in (tokenize.COMMENT, tokenize.NL)]
+
+
+def _embedded_script(token):
+    """The training script a cell writes to a file (a triple-quoted string), else None."""
+    if not token[1].startswith('"""'):
+        return None
+    text = ast.literal_eval(token[1])
+    return text if "\n" in text else None
+
+
+def _same_program(en, other, where):
+    """Two renderings differ only in comments (and in an embedded script's comments)."""
+    a, b = _code_tokens(en), _code_tokens(other)
+    assert len(a) == len(b), "%s: not the same number of tokens" % where
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        script_a, script_b = _embedded_script(x), _embedded_script(y)
+        if script_a is not None and script_b is not None:
+            _same_program(script_a, script_b, where + " (the written script)")
+            continue
+        # The load and source cells print the advisor's warnings, which are in the user's language.
+        assert x[0] == tokenize.STRING and "for warning in" in en, "%s: %r became %r" % (where, x[1], y[1])
+
+
+def _comments(source):
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.COMMENT:
+            yield tok.string
+        elif tok.type == tokenize.STRING and _embedded_script((tok.type, tok.string)):
+            yield from _comments(_embedded_script((tok.type, tok.string)))
+
+
+def test_cells_in_chinese_differ_from_english_only_in_words(in_languages):
+    """Comments are translated, the program is not: every catalog model, method and target, in both scripts."""
+    assert len(in_languages) > 500
+    for case in in_languages:
+        english = [c for c in case["en"] if c["cell_type"] == "code"]
+        for language in ("zh-Hans", "zh-Hant"):
+            cells = [c for c in case[language] if c["cell_type"] == "code"]
+            assert [c["step"] for c in cells] == [c["step"] for c in english], case["key"]
+            for en, cell in zip(english, cells):
+                where = "%s %s %s" % (case["key"], language, cell["step"])
+                ast.parse(cell["source"])
+                _same_program(en["source"], cell["source"], where)
+
+
+def test_every_comment_a_chinese_reader_sees_is_chinese(in_languages):
+    left = set()
+    for case in in_languages:
+        for language in ("zh-Hans", "zh-Hant"):
+            for cell in case[language]:
+                if cell["cell_type"] != "code":
+                    continue
+                for comment in _comments(cell["source"]):
+                    text = comment[1:]
+                    # Code quoted inside a comment ("#     from peft import PeftModel") stays as it is.
+                    if text.strip() and not text.startswith("  ") and not HAN.search(text):
+                        left.add((cell["step"], comment))
+    assert not left, sorted(left)[:20]
+
+
 def _same_but_values(got, ref, values, markers, where="module"):
     """Walk both trees together: equal everywhere, except that the reference's marker strings
     stand where the rendering has the user's values, each as one whole constant."""

@@ -129,9 +129,10 @@ def test_deepspeed_reads_every_deepspeed_config(rendered, tmp_path):
     assert deepspeed.__version__
 
 
-@pytest.mark.parametrize("strategy", ["ddp", "fsdp"])
-def test_two_processes_train_two_steps_on_this_cpu(strategy, built_lib, tiny_models, tmp_path):
-    """The generated cells, run as a user runs them: config, script, accelerate launch (2 processes, gloo)."""
+@pytest.mark.parametrize("strategy,language", [("ddp", "en"), ("fsdp", "zh-Hant")])
+def test_two_processes_train_two_steps_on_this_cpu(strategy, language, built_lib, tiny_models, tmp_path):
+    """The generated cells, run as a user runs them: config, script, accelerate launch (2 processes, gloo).
+    One run in 繁體中文: the written script carries Chinese comments, which Python must read back."""
     import tiny_models as builder
 
     model = tiny_models("llama")
@@ -139,11 +140,14 @@ def test_two_processes_train_two_steps_on_this_cpu(strategy, built_lib, tiny_mod
     [cells] = render(built_lib, [{
         "modelPath": model, "cpuProcesses": 2, "method": "lora", "strategy": strategy, "dataset": data,
         "maxSteps": 2, "saveDir": str(tmp_path / "adapter"), "settings": {"seqLen": 32, "batch": 1},
+        "language": language,
     }])
     assert "refused" not in cells, cells
     config_cell, script_cell, launch_cell = launch_cells(cells)
     run_cell(config_cell, tmp_path)
     run_cell(script_cell, tmp_path)
+    if language != "en":
+        assert "# 訓練腳本" in (tmp_path / "train_multi_gpu.py").read_text(encoding="utf-8")
     printed = run_cell(launch_cell, tmp_path)
     assert "'loss'" in printed and "'train_runtime'" in printed, printed[-3000:]
     assert printed.count("'loss'") == 2, printed[-3000:]  # two steps, logged by the main process

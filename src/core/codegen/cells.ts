@@ -244,7 +244,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       const packages = packagesToInstall(requiredPackages(d.head, method, d.bits, training, request.source ?? 'hf', optimizer), request.report);
       flags.PACKAGES = packages.length > 0;
       if (packages.length) values.PACKAGES = packages;
-      return renderSnippet('install', values, flags);
+      return renderSnippet('install', values, flags, d.lang);
     }
     case 'login': {
       // huggingface_hub reads HF_ENDPOINT and HF_HOME once, at import (huggingface_hub/constants.py):
@@ -252,7 +252,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       flags.MODELSCOPE = (request.source ?? 'hf') === 'modelscope';
       if (!flags.MODELSCOPE) values.LICENSE_PAGE = `https://huggingface.co/${model.id}`;
       hubEnvironment(request, values, flags);
-      return renderSnippet('login', values, flags);
+      return renderSnippet('login', values, flags, d.lang);
     }
     case 'source': {
       const source = request.source ?? 'hf';
@@ -265,7 +265,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (modelscope) values.MODELSCOPE_ID = model.modelscope_id as string;
       else values.MODEL_PATH = d.modelPath;
       warningsFlag(values, flags, sourceWarnings(request, d));
-      return renderSnippet('source', values, flags);
+      return renderSnippet('source', values, flags, d.lang);
     }
     case 'quantize':
       if (d.bits === null) throw new CellRequestError(`the quantize step is for --method qlora (or 4/8-bit inference), not ${method}`);
@@ -276,7 +276,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       // parameter, which names no module) would be quantized and peft could not train it.
       flags.NEW_HEAD = d.head === 'classification' || d.head === 'token' || d.head === 'qa';
       if (flags.NEW_HEAD) values.SKIP_MODULES = ['classifier', 'score', 'pooler.dense', 'qa_outputs'];
-      return renderSnippet('quantize', values, flags);
+      return renderSnippet('quantize', values, flags, d.lang);
     case 'load': {
       const classifier = d.head === 'classification' || d.head === 'token';
       Object.assign(flags, {
@@ -292,14 +292,15 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (d.loadDefinesPath) values.MODEL_PATH = d.modelPath;
       if (classifier) values.NUM_LABELS = request.numLabels ?? 2;
       warningsFlag(values, flags, loadWarnings(request, d));
-      return renderSnippet('load', values, flags);
+      return renderSnippet('load', values, flags, d.lang);
     }
     case 'lora':
       if (!isAdapter(method)) throw new CellRequestError(`the lora step is for --method lora or qlora, not ${method}`);
       return renderSnippet(
         'lora',
         { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha, TASK_TYPE: LORA_TASK_TYPE[d.head] },
-        { QUANTIZE: method === 'qlora', CHECKPOINTING: s.gradientCheckpointing }
+        { QUANTIZE: method === 'qlora', CHECKPOINTING: s.gradientCheckpointing },
+        d.lang
       );
     case 'train': {
       if (!training) throw new CellRequestError('the train step needs a training method: --method lora, qlora or full');
@@ -341,18 +342,18 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         flags.QUANTIZE = method === 'qlora' && d.steps.includes('lora');
         if (sample) Object.assign(values, { SAMPLE_CHAT: sampleGeneration().chat, SAMPLE_TEXT: sampleGeneration().text });
         if (flags.DEFAULT_HUB) Object.assign(values, { HUB_CHAT: HUB_CHAT_DATASET, HUB_TEXT: HUB_TEXT_DATASET });
-        train = renderSnippet('train_sft', values, flags);
+        train = renderSnippet('train_sft', values, flags, d.lang);
       } else if (d.head === 'seq2seq') {
         if (sample) values.SAMPLE_ROWS = sampleTranslation(d.dataLang);
         if (flags.DEFAULT_HUB) throw new Error('translation always has sample rows');
-        train = renderSnippet('train_seq2seq', values, flags);
+        train = renderSnippet('train_seq2seq', values, flags, d.lang);
       } else {
         if (sample) values.SAMPLE_ROWS = sampleClassification();
         if (flags.DEFAULT_HUB) values.HUB_DATASET = HUB_CLASSIFICATION_DATASET;
-        train = renderSnippet('train_classifier', values, flags);
+        train = renderSnippet('train_classifier', values, flags, d.lang);
       }
       // Every trainer ends the same way: the measured peak beside our estimate.
-      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: d.plan.tensorMib }, { SIMULATE: d.simulate });
+      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: d.plan.tensorMib }, { SIMULATE: d.simulate }, d.lang);
     }
     case 'launch':
       throw new Error('the launch step renders its cells in launchCells');
@@ -365,9 +366,9 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (d.head === 'causal' || d.head === 'seq2seq') {
         // Qwen3's template has a reasoning switch; other (and remote-code) tokenizers may refuse the keyword.
         const thinking = /^qwen3/.test(String(model.config.model_type ?? ''));
-        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq', THINKING: thinking });
+        return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq', THINKING: thinking }, d.lang);
       }
-      if (d.head === 'classification') return renderSnippet('try_classify', { ...values, PROMPT: d.prompt }, flags);
+      if (d.head === 'classification') return renderSnippet('try_classify', { ...values, PROMPT: d.prompt }, flags, d.lang);
       throw new CellRequestError(`no "try it" cell for ${d.head === 'token' ? 'ner' : 'qa'} yet; leave out the try step`);
     }
     case 'save': {
@@ -377,7 +378,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       values.SAVE_DIR = d.saveDir;
       if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute) });
       if (adapter && classifier) values.NUM_LABELS = request.numLabels ?? 2;
-      return renderSnippet('save', values, flags);
+      return renderSnippet('save', values, flags, d.lang);
     }
   }
 }

@@ -53,7 +53,7 @@ function rehearsal(request: CellRequest): boolean {
 }
 
 /** The config cell: accelerate's YAML, with its FSDP section or a DeepSpeed JSON. */
-function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean): string {
+function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean, lang: Language): string {
   const mixed = onCpu ? 'no' : computeDtype(gpu) === 'bfloat16' ? 'bf16' : 'fp16';
   const deepspeed = strategy.startsWith('zero');
   const fsdp = strategy === 'fsdp' || strategy === 'fsdp-offload';
@@ -71,11 +71,11 @@ function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean): string
     Object.assign(values, { DEEPSPEED_FILE: DEEPSPEED_FILE, ZERO_STAGE: zero3 ? 3 : 2, OFFLOAD_OPTIMIZER: offload, ZERO3_INIT: zero3 });
     if (zero3) values.OFFLOAD_PARAM = offload;
   }
-  return renderSnippet('multi_gpu_config', values, { FSDP: fsdp, DEEPSPEED: deepspeed, ZERO3: zero3 });
+  return renderSnippet('multi_gpu_config', values, { FSDP: fsdp, DEEPSPEED: deepspeed, ZERO3: zero3 }, lang);
 }
 
 /** The training script itself (python_snippets/multi_gpu_train.py), filled for this model and recipe. */
-export function trainingScript(request: CellRequest, strategy: Strategy, s: EstimateSettings, dataset: string, dataFormat: string | null, saveDir: string): string {
+export function trainingScript(request: CellRequest, strategy: Strategy, s: EstimateSettings, dataset: string, dataFormat: string | null, saveDir: string, lang: Language = 'en'): string {
   const { gpu, method, model } = request;
   const onCpu = rehearsal(request);
   const mixed = onCpu ? 'float32' : computeDtype(gpu);
@@ -101,7 +101,7 @@ export function trainingScript(request: CellRequest, strategy: Strategy, s: Esti
   // DDP and ZeRO-2 keep a whole model per process, on that process's device; FSDP and ZeRO-3
   // place (and shard) it themselves.
   const wholeCopy = strategy === 'ddp' || strategy === 'zero2' || strategy === 'zero2-offload';
-  return renderSnippet('multi_gpu_train', values, { LORA: lora, QUANTIZE: method === 'qlora', WHOLE_COPY: wholeCopy, LOCAL_DATA: dataFormat !== null, CPU: onCpu });
+  return renderSnippet('multi_gpu_train', values, { LORA: lora, QUANTIZE: method === 'qlora', WHOLE_COPY: wholeCopy, LOCAL_DATA: dataFormat !== null, CPU: onCpu }, lang);
 }
 
 /** The launch step: markdown, the config cell, the script cell, the launch cell. */
@@ -126,12 +126,12 @@ export function launchCells(request: CellRequest, lang: Language, dataset: strin
     config: ACCELERATE_FILE,
     script: SCRIPT_FILE
   });
-  const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir);
+  const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir, lang);
   return [
     { cell_type: 'markdown', source: intro, step: 'launch' },
-    { cell_type: 'code', source: configCode(gpu, strategy, rehearsal(request)), step: 'launch' },
-    { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }), step: 'launch' },
-    { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }), step: 'launch' }
+    { cell_type: 'code', source: configCode(gpu, strategy, rehearsal(request), lang), step: 'launch' },
+    { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }, {}, lang), step: 'launch' },
+    { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }, {}, lang), step: 'launch' }
   ];
 }
 

@@ -19,6 +19,8 @@
  */
 import { SNIPPETS } from './snippets.generated';
 import { pythonLiteral, PythonValue } from './literal';
+import { localizedTemplate } from './comments';
+import type { Language } from '../i18n';
 
 /** Placeholders in python_snippets/ are identifiers such as __MODEL_ID__. */
 const PLACEHOLDER = /\b__([A-Z][A-Z0-9_]*)__\b/g;
@@ -50,13 +52,14 @@ export function selectBlocks(name: string, template: string, flags: Record<strin
 }
 
 /**
- * Fill one snippet: optional blocks chosen by `flags`, then each placeholder becomes the
- * Python literal of its value. A placeholder left without a value, or a value no placeholder
+ * Fill one snippet: its comments in `lang` (comments.ts), optional blocks chosen by `flags`, then
+ * each placeholder becomes the Python literal of its value. A placeholder left without a value, or a value no placeholder
  * asks for, is a bug in our code: throw.
  */
-export function renderSnippet(name: string, values: Record<string, PythonValue>, flags: Record<string, boolean> = {}): string {
-  const template = SNIPPETS[name];
-  if (template === undefined) throw new Error(`no snippet named ${name}`);
+export function renderSnippet(name: string, values: Record<string, PythonValue>, flags: Record<string, boolean> = {}, lang: Language = 'en'): string {
+  const stored = SNIPPETS[name];
+  if (stored === undefined) throw new Error(`no snippet named ${name}`);
+  const template = localizedTemplate(name, stored, lang);
   const known = new Set(Array.from(template.matchAll(PLACEHOLDER), m => m[1]));
   const stray = Object.keys(values).filter(k => !known.has(k));
   if (stray.length) throw new Error(`snippet ${name}: no placeholder for ${stray.join(', ')}`);

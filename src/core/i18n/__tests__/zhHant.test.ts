@@ -8,46 +8,10 @@ import * as OpenCC from 'opencc-js';
 import { EN } from '../en';
 import { ZH_HANT } from '../zh-Hant';
 import { isWide, MessageKey, t } from '..';
+import { MAINLAND } from './taiwan';
 
 const KEYS = Object.keys(EN) as MessageKey[];
 
-/** Mainland words and the Taiwanese ones we use instead (Microsoft zh-TW terminology; 國家教育研究院 樂詞網). */
-const MAINLAND: Record<string, string> = {
-  激活: '活化',
-  上下文: '執行內容 / 前後文',
-  開銷: '額外負擔',
-  內存: '記憶體',
-  顯存: 'GPU 記憶體',
-  信息: '資訊',
-  默認: '預設',
-  數據: '資料',
-  文件夾: '資料夾',
-  運行: '執行',
-  加載: '載入',
-  緩存: '快取',
-  優化: '最佳化',
-  支持: '支援',
-  用戶: '使用者',
-  軟件: '軟體',
-  硬件: '硬體',
-  程序: '程式',
-  調用: '呼叫',
-  創建: '建立',
-  設置: '設定',
-  網絡: '網路',
-  模塊: '模組',
-  線程: '執行緒',
-  字符: '字元',
-  命令行: '命令列',
-  菜單: '選單',
-  鏈接: '連結',
-  令牌: '權杖',
-  質量: '品質',
-  單元格: '儲存格',
-  適配器: '配接器',
-  列印: '印出 (program output)',
-  打印: '印出'
-};
 
 /** Values for every slot: a Latin one and a Chinese one, so both spacings are exercised. */
 function values(chinese: boolean): Record<string, string | number> {

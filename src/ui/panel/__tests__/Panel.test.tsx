@@ -154,4 +154,13 @@ describe('the panel, state by state', () => {
     expect(english).toEqual([]);
     expect(cardOf(first!)).toBeTruthy();
   });
+
+  it('in 繁體中文 the inserted code explains itself in 繁體中文 too: its comments are translated', () => {
+    const { host } = panel({ kind: 'ready', report: T4 }, 'zh-Hant');
+    fireEvent.click(screen.getByTestId('model-advisor-insert-cells'));
+    const load = host.inserted[0].find(c => c.cell_type === 'code' && c.step === 'load')!.source;
+    expect(load).toMatch(/^# 載入模型及其分詞器/m);
+    expect(load).toContain('dtype=torch.float16,  # 權重的數值格式');
+    expect(load).not.toContain('# Load the model');
+  });
 });
