@@ -9,10 +9,28 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'python_snippets');
 const out = join(root, 'src', 'core', 'codegen', 'snippets.generated.ts');
 
+// A line `# >>> include _name` (at the start of the line) becomes python_snippets/_name.py: the
+// part several templates share (the training settings, say). A partial is valid Python by itself,
+// with its own optional blocks; it may include another, never itself.
+const INCLUDE = /^# >>> include (_[a-z0-9_]+)\s*$/;
+function expand(name, text, within = []) {
+  return text
+    .split('\n')
+    .map(line => {
+      const m = INCLUDE.exec(line);
+      if (!m) return line;
+      const partial = join(dir, m[1] + '.py');
+      if (!existsSync(partial)) throw new Error(`python_snippets/${name}.py: no python_snippets/${m[1]}.py to include`);
+      if (within.includes(m[1])) throw new Error(`python_snippets/${name}.py: ${m[1]}.py includes itself`);
+      return expand(m[1], readFileSync(partial, 'utf8').replace(/\n$/, ''), [...within, m[1]]);
+    })
+    .join('\n');
+}
+
 const entries = readdirSync(dir)
   .filter(f => f.endsWith('.py') && !f.startsWith('_'))
   .sort()
-  .map(f => [f.slice(0, -3), readFileSync(join(dir, f), 'utf8')]);
+  .map(f => [f.slice(0, -3), expand(f.slice(0, -3), readFileSync(join(dir, f), 'utf8'))]);
 
 // The translations of the templates' comments (src/core/codegen/comments.ts): English text →
 // translation, one file per language. Only strings are accepted, so a broken file fails the build.

@@ -320,7 +320,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         SIMULATE: d.simulate,
         // accelerate 1.15 turns fp16 autocast on only off the CPU (accelerator.py:565-567: native_amp
         // needs device.type != "cpu"); bf16 it autocasts on a CPU too. The fp16 simulation adds it.
-        CPU_FP16: d.simulate && d.mixed === 'float16'
+        CPU_FP16: d.simulate && d.mixed === 'float16',
+        SFT: d.head === 'causal' // TRL's SFTConfig, which also cuts the samples (max_length)
       });
       Object.assign(values, {
         OUTPUT_DIR: d.saveDir,
@@ -333,7 +334,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         OPTIMIZER: optimizer,
         CHECKPOINTING: s.gradientCheckpointing,
         BF16: d.mixed === 'bfloat16',
-        FP16: d.mixed === 'float16'
+        FP16: d.mixed === 'float16',
+        ARGS_CLASS: pythonCode(d.head === 'causal' ? 'SFTConfig' : 'TrainingArguments')
       });
       if (d.dataset !== null) values.DATASET = d.dataset;
       if (format !== null) values.DATA_FORMAT = format;

@@ -14,6 +14,8 @@
  *       # <<< FLAG             (ends the block opened for FLAG)
  *   The marker lines may be indented (inside a call's parentheses, say) and are always removed.
  *   Blocks nest; a flag with no value in `flags` is an error, as is an unclosed block.
+ * - A line `# >>> include _name` is replaced by python_snippets/_name.py when the snippets are
+ *   generated (scripts/gen-snippets.mjs): the part several templates share, valid Python by itself.
  * - A placeholder inside a dropped block needs no value; one in a kept block must have one.
  *   A value whose placeholder the template does not contain at all is an error (a typo).
  */
