@@ -253,5 +253,16 @@ test.describe('In 繁體中文', () => {
     await page.evaluate(async () => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
     await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
     await screenshot(page, 'sidebar-zh-Hant-dark.png');
+
+    // The inserted cells speak it too, the comments inside their code included.
+    const before = (await cellSources(page)).length;
+    await sidebar.getByTestId('model-advisor-insert-cells').click();
+    await expect.poll(async () => (await cellSources(page)).length).toBeGreaterThan(before);
+    const sources = await cellSources(page);
+    const load = sources.find(s => s.includes('.from_pretrained(') && s.includes('dtype='))!;
+    expect(load).toMatch(/^# 載入模型及其分詞器/m);
+    expect(load).not.toContain('# Load the model');
+    const train = sources.find(s => s.includes('training_args = '))!;
+    expect(train).toContain('# 磁碟上只保留最新的檢查點');
   });
 });

@@ -6,8 +6,8 @@
  * One GPU, and `device_map="auto"` (one process drives every card), keep the usual cells.
  */
 import type { GpuProfile } from '../types';
-import { t, Language } from '../i18n';
-import { defaultSettings, planSpread, Strategy, strategyName, StrategyEstimate, EstimateSettings } from '../memory';
+import { t, Language, MessageKey } from '../i18n';
+import { defaultSettings, planSpread, Strategy, strategyLabel, StrategyEstimate, EstimateSettings } from '../memory';
 import { UnknownFamilyError } from '../params';
 import { renderSnippet } from './render';
 import { pythonCode, pythonTextBlock, PythonValue } from './literal';
@@ -121,7 +121,7 @@ export function launchCells(request: CellRequest, lang: Language, dataset: strin
   const intro = t(lang, 'cells.launch', {
     gpus: gpu.count,
     gpu: markdownValue(gpu.name),
-    strategy: strategyName(strategy, method),
+    strategy: t(lang, `ui.strategy.${strategyLabel(strategy, method)}` as MessageKey),
     per_gpu: perGpu,
     config: ACCELERATE_FILE,
     script: SCRIPT_FILE

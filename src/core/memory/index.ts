@@ -10,7 +10,7 @@ export { estimateLoading } from './loading';
 export { OPTIMIZERS } from './types';
 export { DEFAULT_RECIPE, ATTENTIONS, LOSSES, PRECISIONS, PRE_QUANTIZED, KV_CACHE_DTYPES, recipeOf, parseLoraTargets, preQuantizedFromConfig, targetedLayers } from './recipe';
 export type { Recipe, Attention, Loss, Precision, PreQuantized, KvCacheDtype, LoraTargets } from './recipe';
-export { estimateStrategy, strategiesFor, strategyName, engineOf, offloads, MULTI_GPU_STRATEGIES } from './strategies';
+export { estimateStrategy, strategiesFor, strategyLabel, strategyName, engineOf, offloads, MULTI_GPU_STRATEGIES } from './strategies';
 export type { Strategy, StrategyEstimate, GpuShare, Placement, Engine } from './strategies';
 export { planSpread, chooseStrategy, maxSeqLenSpread } from './spread';
 export type { SpreadPlan, StrategyChoice } from './spread';

@@ -385,6 +385,14 @@ export function estimateStrategy(model: ModelEntry, gpu: GpuProfile, settings: E
 }
 
 /** The strategy in the words its engine's docs use ("FSDP-QLoRA" when FSDP shards a 4-bit base). */
+/**
+ * The strategy as a message key's tail: its id with `_` for `-`, and FSDP over a 4-bit base named
+ * as its docs name it (`fsdp_qlora`). Its words, in each language, are `ui.strategy.<label>`.
+ */
+export function strategyLabel(strategy: Strategy, method?: string): string {
+  return strategy === 'fsdp' && method === 'qlora' ? 'fsdp_qlora' : strategy.replace(/-/g, '_');
+}
+
 export function strategyName(strategy: Strategy, method?: string): string {
   const names: Record<Strategy, string> = {
     single: 'one GPU',

@@ -1,3 +1,4 @@
 /** The recommendation wing: which catalog models suit a task, a language and a GPU, ranked, with reasons. */
-export { recommendModels, describeRecommendation, sizeBand, speaks, strategyLabel } from './recommend';
+export { recommendModels, describeRecommendation, sizeBand, speaks } from './recommend';
+export { strategyLabel } from '../memory';
 export type { Recommendation, RecommendRequest, Reason } from './recommend';

@@ -5,7 +5,7 @@
  * settings the cells would use, so a current model that fits beats the flow's size band.
  */
 import { MODELS } from '../catalog';
-import { estimateStrategy, planSpread, planTraining, strategyName, EstimateSettings, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
+import { estimateStrategy, planSpread, planTraining, strategyLabel, strategyName, EstimateSettings, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
 import { countParameters, UnknownFamilyError } from '../params';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
@@ -200,14 +200,6 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
   }
   ranked.sort((a, b) => b.score - a.score || b.params - a.params);
   return ranked.slice(0, request.limit ?? ranked.length);
-}
-
-/**
- * The strategy in a reason's values: its id with `_` for `-`, and FSDP over a 4-bit base named
- * as its docs name it (`fsdp_qlora`). The sidebar translates it as `ui.strategy.<label>`.
- */
-export function strategyLabel(strategy: Strategy, method: Method): string {
-  return strategy === 'fsdp' && method === 'qlora' ? 'fsdp_qlora' : strategy.replace(/-/g, '_');
 }
 
 const gibOf = (mib: number) => Number((mib / 1024).toFixed(1));

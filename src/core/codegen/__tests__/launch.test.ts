@@ -24,6 +24,17 @@ describe('the launch step', () => {
   });
 
   it.each([
+    ['en', 'DDP (a full copy per GPU)'],
+    ['zh-Hans', 'DDP（每张 GPU 一份完整副本）'],
+    ['zh-Hant', 'DDP（每張 GPU 一份完整副本）']
+  ] as const)('names the strategy in the markdown in the chosen language (%s)', (language, words) => {
+    const cells = renderCells({ model: model('Qwen/Qwen2.5-14B-Instruct'), gpu: findGpu('2xt4'), method: 'qlora', language });
+    const intro = cells.find(c => c.step === 'launch' && c.cell_type === 'markdown')!.source;
+    expect(intro).toContain(words);
+    if (language !== 'en') expect(intro).not.toContain('a full copy');
+  });
+
+  it.each([
     ['fsdp', '"distributed_type": "FSDP"', '"fsdp_offload_params": False'],
     ['fsdp-offload', '"distributed_type": "FSDP"', '"fsdp_offload_params": True'],
     ['zero2', '"distributed_type": "DEEPSPEED"', '"stage": 2'],
