@@ -55,8 +55,8 @@ export function selectBlocks(name: string, template: string, flags: Record<strin
 
 /**
  * Fill one snippet: its comments in `lang` (comments.ts), optional blocks chosen by `flags`, then
- * each placeholder becomes the Python literal of its value. A placeholder left without a value, or a value no placeholder
- * asks for, is a bug in our code: throw.
+ * each placeholder becomes the Python literal of its value. A placeholder left without a value,
+ * or a value no placeholder asks for, is a bug in our code: throw.
  */
 export function renderSnippet(name: string, values: Record<string, PythonValue>, flags: Record<string, boolean> = {}, lang: Language = 'en'): string {
   const stored = SNIPPETS[name];

@@ -384,7 +384,6 @@ export function estimateStrategy(model: ModelEntry, gpu: GpuProfile, settings: E
   };
 }
 
-/** The strategy in the words its engine's docs use ("FSDP-QLoRA" when FSDP shards a 4-bit base). */
 /**
  * The strategy as a message key's tail: its id with `_` for `-`, and FSDP over a 4-bit base named
  * as its docs name it (`fsdp_qlora`). Its words, in each language, are `ui.strategy.<label>`.
@@ -393,6 +392,7 @@ export function strategyLabel(strategy: Strategy, method?: string): string {
   return strategy === 'fsdp' && method === 'qlora' ? 'fsdp_qlora' : strategy.replace(/-/g, '_');
 }
 
+/** The strategy in the words its engine's docs use ("FSDP-QLoRA" when FSDP shards a 4-bit base). */
 export function strategyName(strategy: Strategy, method?: string): string {
   const names: Record<Strategy, string> = {
     single: 'one GPU',
