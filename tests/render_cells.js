@@ -15,13 +15,18 @@ const { GPU_PROFILES, findGpu } = require(path.join(lib, 'gpu'));
 const METHODS = ['inference', 'full', 'lora', 'qlora'];
 
 /** A rendering, or the refusal a user would read. Any other exception is a bug and propagates. */
-function attempt(request) {
+function cellsOrRefusal(request) {
   try {
-    return { script: toPercentScript(renderCells(request)) };
+    return { cells: renderCells(request) };
   } catch (e) {
     if (e instanceof CellRequestError) return { refused: e.message };
     throw e;
   }
+}
+
+function attempt(request) {
+  const { cells, refused } = cellsOrRefusal(request);
+  return cells ? { script: toPercentScript(cells) } : { refused };
 }
 
 function matrix() {
@@ -107,15 +112,6 @@ function fuzz(n, seed) {
 // ---- languages: one request in each interface language. The data stays English, so only the
 // words differ: markdown cells, the comments inside the code (and the warnings the load cell prints).
 
-function cellsOrRefusal(request) {
-  try {
-    return renderCells(request).map(c => ({ cell_type: c.cell_type, step: c.step, source: c.source }));
-  } catch (e) {
-    if (e instanceof CellRequestError) return null;
-    throw e;
-  }
-}
-
 function languages() {
   const out = [];
   const targets = [['t4', false], ['t4', true], ['a100-40gb', false], ['cpu', false], ['2xt4', false]];
@@ -124,7 +120,10 @@ function languages() {
       for (const [gpu, simulateOnCpu] of targets) {
         const request = { model, gpu: findGpu(gpu), method, maxSteps: 10, simulateOnCpu, dataLanguage: 'en' };
         const byLanguage = {};
-        for (const language of ['en', 'zh-Hans', 'zh-Hant']) byLanguage[language] = cellsOrRefusal({ ...request, language });
+        for (const language of ['en', 'zh-Hans', 'zh-Hant']) {
+          const { cells } = cellsOrRefusal({ ...request, language });
+          byLanguage[language] = cells ? cells.map(c => ({ cell_type: c.cell_type, step: c.step, source: c.source })) : null;
+        }
         if (byLanguage.en !== null) out.push({ key: { model: model.id, method, gpu, simulate: simulateOnCpu }, ...byLanguage });
       }
     }

@@ -166,8 +166,10 @@ def _comments(source):
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.COMMENT:
             yield tok.string
-        elif tok.type == tokenize.STRING and _embedded_script((tok.type, tok.string)):
-            yield from _comments(_embedded_script((tok.type, tok.string)))
+        elif tok.type == tokenize.STRING:
+            script = _embedded_script((tok.type, tok.string))
+            if script is not None:
+                yield from _comments(script)
 
 
 def test_cells_in_chinese_differ_from_english_only_in_words(in_languages):
