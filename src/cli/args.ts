@@ -10,9 +10,11 @@ export interface ParsedArgs {
 
 /**
  * `--name value`, `--name=value` and bare `--switch`. Which flags take a value is the
- * command's business, so it passes the names of its boolean switches.
+ * command's business, so it passes the names of its boolean switches, and, in `options`, the
+ * names of the flags that take one: any other `--name` is refused in one line (a mistyped
+ * `--seq_len 4096` must not be silently ignored while the cells use the default).
  */
-export function parseArgs(argv: string[], switches: readonly string[] = []): ParsedArgs {
+export function parseArgs(argv: string[], switches: readonly string[] = [], options: readonly string[] = []): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -23,6 +25,10 @@ export function parseArgs(argv: string[], switches: readonly string[] = []): Par
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!switches.includes(name) && !options.includes(name)) {
+      const known = [...switches, ...options].map(o => `--${o}`);
+      throw new UsageError(`unknown option --${name}${known.length ? ` (this command takes ${known.join(', ')})` : ' (this command takes none)'}`);
+    }
     if (eq >= 0) flags.set(name, arg.slice(eq + 1));
     else if (switches.includes(name)) flags.set(name, true);
     else if (i + 1 < argv.length) flags.set(name, argv[++i]);

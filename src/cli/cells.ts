@@ -19,6 +19,9 @@ const OPTIONS =
 /** Switches (flags without a value) of both commands. */
 export const CELL_SWITCHES = ['simulate-on-cpu'] as const;
 
+/** The flags of both commands that take a value (cellRequestFromArgs reads each; `notebook` adds --output). */
+export const CELL_FLAGS = ['gpu', 'report', 'method', 'task', 'steps', 'max-steps', 'max-new-tokens', 'seq-len', 'batch', 'grad-accum', 'labels', 'dataset', 'source', 'lang', 'prompt', 'save-dir', 'cache-dir', 'data-lang', 'strategy'] as const;
+
 function oneOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback?: T): T | undefined {
   const v = flagString(args, name);
   if (v === undefined) return fallback;
@@ -125,7 +128,7 @@ export const cellsCommand: Command = {
   usage: 'cells <model-id|local-dir> --gpu … --method …',
   summary: `print the notebook cells as a runnable percent-format script (# %%); options: ${OPTIONS}`,
   run(argv, out) {
-    const request = cellRequestFromArgs(parseArgs(argv, CELL_SWITCHES));
+    const request = cellRequestFromArgs(parseArgs(argv, CELL_SWITCHES, CELL_FLAGS));
     out(toPercentScript(render(request)));
     return 0;
   }
@@ -136,7 +139,7 @@ export const notebookCommand: Command = {
   usage: 'notebook <model-id|local-dir> --gpu … --method … -o file.ipynb',
   summary: 'write the same cells as a Jupyter notebook (nbformat 4, options as for cells)',
   run(argv, out) {
-    const args = parseArgs(argv.map(a => (a === '-o' ? '--output' : a)), CELL_SWITCHES);
+    const args = parseArgs(argv.map(a => (a === '-o' ? '--output' : a)), CELL_SWITCHES, [...CELL_FLAGS, 'output']);
     const output = flagString(args, 'output');
     if (output === undefined) throw new UsageError('notebook needs -o <file.ipynb>');
     const request = cellRequestFromArgs(args);

@@ -215,6 +215,9 @@ const paramsCommand: Command = {
   }
 };
 
+/** The flags of `fit` that take a value: the settings, the recipe, and --hub's source. */
+const FIT_FLAGS = ['gpu', 'report', 'method', 'strategy', 'dtype', 'seq-len', 'batch', 'prompt-len', 'lora-r', 'lora-alpha', 'optimizer', 'lora-targets', 'attention', 'loss', 'precision', 'weights', 'kv-cache-dtype', 'transformers', 'source', 'endpoint', 'timeout'];
+
 /** The `fit` recipe flags, by the names scripts use, and the core's words for them. */
 const OPTIMIZER_FLAGS: Record<string, Optimizer> = { adamw: 'adamw_torch', 'adamw-8bit': 'adamw_8bit', 'paged-adamw-8bit': 'paged_adamw_8bit', adafactor: 'adafactor', sgd: 'sgd' };
 const HUB_SOURCES: readonly HubSource[] = ['hf', 'mirror', 'modelscope'];
@@ -296,7 +299,7 @@ const fitCommand: Command = {
     ['--json', 'the estimate as JSON']
   ],
   async run(argv, out) {
-    const args = parseArgs(argv, ['json', 'no-gradient-checkpointing', 'kbit-prep', 'hub']);
+    const args = parseArgs(argv, ['json', 'no-gradient-checkpointing', 'kbit-prep', 'hub'], FIT_FLAGS);
     const spec = required(args.positional[0], 'a model id or config.json path');
     const model = args.flags.has('hub') ? await hubModel(args, spec) : resolveModel(spec);
     const gpu = resolveGpu(args);
@@ -370,7 +373,7 @@ const recommendCommand: Command = {
   usage: 'recommend --gpu <profile|24GB|2xt4> --task <task> --language <zh|zh-Hant|en|…> [--method …] [--strategy auto|ddp|fsdp|…] [--report probe.json] [--limit N] [--json]',
   summary: 'catalog models ranked for a task, a language and a GPU, with reasons',
   run(argv, out) {
-    const args = parseArgs(argv, ['json']);
+    const args = parseArgs(argv, ['json'], ['gpu', 'report', 'task', 'language', 'method', 'limit', 'strategy']);
     const gpu = resolveGpu(args);
     const task = required(oneOf<Task>(args, 'task', TASKS), `--task <${TASKS.join('|')}>`);
     const language = required(flagString(args, 'language'), '--language <zh|en|…>');
