@@ -185,11 +185,26 @@ class AdvisorWidget(anywidget.AnyWidget):
         with _broken_colab_hidden():
             super().__init__(language=language, colab=in_colab(), report=report, probe_error=error, **kwargs)
         self.last_cells = ""  # the cells the user last copied, as one percent-format text
+        self._shown_in_cell = None  # the execution count of the cell whose show() displayed it
         self.on_msg(self._on_message)
 
     def _repr_mimebundle_(self, **kwargs):
         with _broken_colab_hidden():
             return super()._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        # `model_advisor.show()` as a cell's last line: show() has displayed the panel, and
+        # IPython's displayhook would display the returned widget a second time as Out[N].
+        # IPython's DisplayFormatter.format asks _ipython_display_ first and shows nothing more
+        # when it exists, so the second one is skipped here, in that cell only: the same widget
+        # displayed in a later cell (`w` alone) is another view of it, as for any ipywidget.
+        if self._shown_in_cell is not None and self._shown_in_cell == _execution_count():
+            return
+        from IPython.display import publish_display_data  # noqa: PLC0415
+
+        bundle = self._repr_mimebundle_()
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        publish_display_data(data, metadata)
 
     def probe(self):
         """Measure the runtime again ("Check again"); the front end shows "checking" meanwhile."""
@@ -253,7 +268,7 @@ class AdvisorWidget(anywidget.AnyWidget):
 
 
 def show(language="auto"):
-    """Display the advisor in this cell's output and return the widget.
+    """Display the advisor in this cell's output once, and return the widget (not displayed again as Out[N]).
 
     In Colab this first turns on Colab's custom widget manager (guarded), which anywidget needs.
     `language`: "auto" (the browser's), "en", "zh-Hans" or "zh-Hant".
@@ -268,4 +283,15 @@ def show(language="auto"):
         display(widget)
     except ImportError:
         pass
+    widget._shown_in_cell = _execution_count()
     return widget
+
+
+def _execution_count():
+    """The running cell's number in IPython (constant while the cell runs), or None outside IPython."""
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return None if shell is None else shell.execution_count

@@ -79,6 +79,22 @@ def test_show_builds_the_widget_with_the_runtime_in_its_state(wk):
     assert "render" in state["_esm"]
 
 
+def test_the_readme_snippet_displays_one_panel(wk):
+    # `model_advisor.show()` as the cell's last line: one panel, no second one as Out[N].
+    _, _, messages = wk.show("model_advisor.show()")
+    panels = [m for m in messages if m["msg_type"] in ("display_data", "execute_result")
+              and WIDGET_MIME in m["content"].get("data", {})]
+    assert [m["msg_type"] for m in panels] == ["display_data"]
+    assert not [m for m in messages if m["msg_type"] == "execute_result"]
+
+
+def test_the_widget_shown_again_in_a_later_cell_is_a_second_view(wk):
+    comm_id, _, _ = wk.show("w = model_advisor.show()")
+    later = [m for m in wk.run("w") if m["msg_type"] in ("display_data", "execute_result")
+             and WIDGET_MIME in m["content"].get("data", {})]
+    assert len(later) == 1 and later[0]["content"]["data"][WIDGET_MIME]["model_id"] == comm_id
+
+
 def test_probe_again_measures_the_runtime_anew_and_answers(wk):
     comm_id, _, _ = wk.show()
     wk.kernel.set_env(FAKE_SMI_CASE_ENV, "colab-l4")
