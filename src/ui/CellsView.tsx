@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import type { Step } from '../core/codegen';
 import { Language, t } from '../core/i18n';
 import { stepName } from './rows';
@@ -23,11 +24,12 @@ export interface CellsViewProps {
 }
 
 export function CellsView(props: CellsViewProps): JSX.Element {
+  const pid = usePanelId();
   const { lang } = props;
   return (
     <>
-      <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-stepsTitle">
-        <h2 id="jp-ModelAdvisor-stepsTitle">{t(lang, 'ui.steps')}</h2>
+      <section className="jp-ModelAdvisor-section" aria-labelledby={pid('stepsTitle')}>
+        <h2 id={pid('stepsTitle')}>{t(lang, 'ui.steps')}</h2>
         <div className="jp-ModelAdvisor-steps" data-testid="model-advisor-steps">
           {props.allSteps.map(step => (
             <label key={step} className="jp-ModelAdvisor-choice">

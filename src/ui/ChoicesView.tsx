@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import type { Method, Task } from '../core';
 import { Language, t } from '../core/i18n';
 import { formatCount } from './format';
@@ -35,7 +36,8 @@ export const SEQ_LEN_STEP = 64;
 
 /** One labelled select: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`. */
 export function SelectField<T extends string>(props: { id: string; label: string; value: T; options: readonly T[]; name: (option: T) => string; onChange: (value: T) => void }): JSX.Element {
-  const id = `jp-ModelAdvisor-${props.id}`;
+  const pid = usePanelId();
+  const id = pid(props.id);
   return (
     <div className="jp-ModelAdvisor-field">
       <label htmlFor={id}>{props.label}</label>
@@ -51,10 +53,11 @@ export function SelectField<T extends string>(props: { id: string; label: string
 }
 
 export function ChoicesView(props: ChoicesViewProps): JSX.Element {
+  const pid = usePanelId();
   const { lang } = props;
   return (
-    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-whatFor">
-      <h2 id="jp-ModelAdvisor-whatFor">{t(lang, 'ui.whatFor')}</h2>
+    <section className="jp-ModelAdvisor-section" aria-labelledby={pid('whatFor')}>
+      <h2 id={pid('whatFor')}>{t(lang, 'ui.whatFor')}</h2>
       <div className="jp-ModelAdvisor-grid">
         <SelectField id="task" label={t(lang, 'ui.task')} value={props.task} options={props.tasks} name={task => taskName(lang, task)} onChange={task => props.onChange({ task })} />
         <SelectField
@@ -67,21 +70,21 @@ export function ChoicesView(props: ChoicesViewProps): JSX.Element {
         />
         <SelectField id="method" label={t(lang, 'ui.method')} value={props.method} options={props.methods} name={method => methodName(lang, method)} onChange={method => props.onChange({ method })} />
         <div className="jp-ModelAdvisor-field">
-          <label htmlFor="jp-ModelAdvisor-seqLen">{t(lang, 'ui.seqLen')}</label>
+          <label htmlFor={pid('seqLen')}>{t(lang, 'ui.seqLen')}</label>
           <input
-            id="jp-ModelAdvisor-seqLen"
+            id={pid('seqLen')}
             data-testid="model-advisor-seq-len"
             type="number"
             min={16}
             step={64}
             inputMode="numeric"
             aria-invalid={props.seqLenError ? true : undefined}
-            aria-describedby={props.seqLenError ? 'jp-ModelAdvisor-seqLenError' : undefined}
+            aria-describedby={props.seqLenError ? pid('seqLenError') : undefined}
             value={Number.isNaN(props.seqLen) ? '' : props.seqLen}
             onChange={e => props.onChange({ seqLen: e.currentTarget.value === '' ? NaN : Number(e.currentTarget.value) })}
           />
           {props.seqLenError && (
-            <span id="jp-ModelAdvisor-seqLenError" className="jp-ModelAdvisor-error" role="alert">
+            <span id={pid('seqLenError')} className="jp-ModelAdvisor-error" role="alert">
               {props.seqLenError}
             </span>
           )}
@@ -132,7 +135,8 @@ function Slider(props: {
   onChange: (n: number) => void;
   onCommit: () => void;
 }): JSX.Element {
-  const id = `jp-ModelAdvisor-${props.id}`;
+  const pid = usePanelId();
+  const id = pid(props.id);
   const value = Math.min(props.max, Math.max(props.min, props.value));
   return (
     <div className="jp-ModelAdvisor-field jp-ModelAdvisor-slider">

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import type { EstimateSettings, MemoryEstimate, Method } from '../core';
 import { Language, t } from '../core/i18n';
 import { formatCount, formatMiB } from './format';
@@ -16,6 +17,7 @@ export type EstimateViewState =
  * every sentence in the sidebar's language (advice and warnings from their codes).
  */
 export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState }): JSX.Element {
+  const pid = usePanelId();
   const { lang, state } = props;
   let body: JSX.Element;
   if (!state.ok && state.reason === 'seq-len') {
@@ -78,8 +80,8 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
     );
   }
   return (
-    <section className="jp-ModelAdvisor-section" aria-labelledby="jp-ModelAdvisor-estimateTitle" aria-live="polite">
-      <h2 id="jp-ModelAdvisor-estimateTitle">{t(lang, 'ui.estimate')}</h2>
+    <section className="jp-ModelAdvisor-section" aria-labelledby={pid('estimateTitle')} aria-live="polite">
+      <h2 id={pid('estimateTitle')}>{t(lang, 'ui.estimate')}</h2>
       {body}
     </section>
   );

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import { Language, t } from '../core/i18n';
 
 export interface HubModelViewProps {
@@ -14,6 +15,7 @@ export interface HubModelViewProps {
  * estimate prices it like a catalog model. What happened is said in the panel's status line.
  */
 export function HubModelView(props: HubModelViewProps): JSX.Element {
+  const pid = usePanelId();
   const { lang } = props;
   const [id, setId] = React.useState('');
   const [busy, setBusy] = React.useState(false);
@@ -25,14 +27,14 @@ export function HubModelView(props: HubModelViewProps): JSX.Element {
   };
   return (
     <form className="jp-ModelAdvisor-section jp-ModelAdvisor-hub" onSubmit={submit} aria-busy={busy}>
-      <label htmlFor="jp-ModelAdvisor-hubId">{t(lang, 'ui.hubModel')}</label>
+      <label htmlFor={pid('hubId')}>{t(lang, 'ui.hubModel')}</label>
       <div className="jp-ModelAdvisor-row">
         <input
-          id="jp-ModelAdvisor-hubId"
+          id={pid('hubId')}
           data-testid="model-advisor-hub-id"
           type="text"
           placeholder="owner/name"
-          aria-describedby="jp-ModelAdvisor-hubHint"
+          aria-describedby={pid('hubHint')}
           autoComplete="off"
           spellCheck={false}
           disabled={!props.available}
@@ -43,7 +45,7 @@ export function HubModelView(props: HubModelViewProps): JSX.Element {
           {t(lang, 'ui.hubFetch')}
         </button>
       </div>
-      <small id="jp-ModelAdvisor-hubHint">{t(lang, 'ui.hubModelHint')}</small>
+      <small id={pid('hubHint')}>{t(lang, 'ui.hubModelHint')}</small>
     </form>
   );
 }

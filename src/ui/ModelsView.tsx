@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import { Language, t } from '../core/i18n';
 import { MemoryBar } from './MemoryBar';
 import type { ModelRow } from './rows';
@@ -15,6 +16,7 @@ export type ModelsViewState =
  * lengthening its name.
  */
 export function ModelsView(props: { lang: Language; state: ModelsViewState; onChoose(id: string): void; /** A slider is moving: the verdicts are of the last length until it is let go. */ stale?: boolean }): JSX.Element {
+  const pid = usePanelId();
   const { lang, state } = props;
   let body: JSX.Element;
   if (state.kind === 'waiting') {
@@ -26,15 +28,15 @@ export function ModelsView(props: { lang: Language; state: ModelsViewState; onCh
     body = (
       <>
         {state.rows.length === 0 && <p className="jp-ModelAdvisor-muted">{t(lang, 'ui.modelsNone')}</p>}
-        <div className="jp-ModelAdvisor-models" data-testid="model-advisor-models" role="radiogroup" aria-labelledby="jp-ModelAdvisor-modelsTitle">
+        <div className="jp-ModelAdvisor-models" data-testid="model-advisor-models" role="radiogroup" aria-labelledby={pid('modelsTitle')}>
           {rows.map((row, i) => {
-            const id = `jp-ModelAdvisor-model-${i}`;
+            const id = pid(`model-${i}`);
             return (
               <div key={row.id} className="jp-ModelAdvisor-model">
                 <label className="jp-ModelAdvisor-choice">
                   <input
                     type="radio"
-                    name="jp-ModelAdvisor-model"
+                    name={pid('model')}
                     value={row.id}
                     checked={row.id === state.chosenId}
                     aria-describedby={`${id}-why`}
@@ -72,8 +74,8 @@ export function ModelsView(props: { lang: Language; state: ModelsViewState; onCh
     );
   }
   return (
-    <section className={`jp-ModelAdvisor-section${props.stale ? ' jp-ModelAdvisor-stale' : ''}`} aria-labelledby="jp-ModelAdvisor-modelsTitle" aria-busy={props.stale ? true : undefined}>
-      <h2 id="jp-ModelAdvisor-modelsTitle">{t(lang, 'ui.models')}</h2>
+    <section className={`jp-ModelAdvisor-section${props.stale ? ' jp-ModelAdvisor-stale' : ''}`} aria-labelledby={pid('modelsTitle')} aria-busy={props.stale ? true : undefined}>
+      <h2 id={pid('modelsTitle')}>{t(lang, 'ui.models')}</h2>
       {body}
     </section>
   );

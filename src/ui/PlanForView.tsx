@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import type { GpuProfile } from '../core';
 import { Language, t } from '../core/i18n';
 import { formatMiB } from './format';
@@ -42,6 +43,7 @@ export function profileText(lang: Language, gpu: GpuProfile): string {
 }
 
 export function PlanForView(props: PlanForViewProps): JSX.Element {
+  const pid = usePanelId();
   const { lang, target } = props;
   const typed = props.memoryText.trim();
   const gibError = target.kind === 'memory' && !(/^\d+$/.test(typed) && Number(typed) >= MIN_TARGET_GIB && Number(typed) <= MAX_TARGET_GIB);
@@ -53,10 +55,10 @@ export function PlanForView(props: PlanForViewProps): JSX.Element {
   return (
     <section className="jp-ModelAdvisor-section jp-ModelAdvisor-planFor">
       <div className="jp-ModelAdvisor-field">
-        <label id="jp-ModelAdvisor-planForLabel" htmlFor="jp-ModelAdvisor-planFor">
+        <label id={pid('planForLabel')} htmlFor={pid('planFor')}>
           {t(lang, 'ui.planFor')}
         </label>
-        <select id="jp-ModelAdvisor-planFor" data-testid="model-advisor-plan-for" value={targetValue(target)} onChange={e => choose(e.currentTarget.value)}>
+        <select id={pid('planFor')} data-testid="model-advisor-plan-for" value={targetValue(target)} onChange={e => choose(e.currentTarget.value)}>
           <option value="runtime">{props.runtimeGpu === null ? t(lang, 'ui.target.runtime') : t(lang, 'ui.target.runtimeIs', { gpu: props.runtimeGpu })}</option>
           {targetGroups(props.profiles).map(group => (
             <optgroup key={group.group} label={t(lang, GROUP_KEYS[group.group])}>
@@ -74,9 +76,9 @@ export function PlanForView(props: PlanForViewProps): JSX.Element {
       </div>
       {target.kind === 'memory' && (
         <div className="jp-ModelAdvisor-field">
-          <label htmlFor="jp-ModelAdvisor-targetGib">{t(lang, 'ui.target.gib')}</label>
+          <label htmlFor={pid('targetGib')}>{t(lang, 'ui.target.gib')}</label>
           <input
-            id="jp-ModelAdvisor-targetGib"
+            id={pid('targetGib')}
             data-testid="model-advisor-target-gib"
             type="number"
             min={MIN_TARGET_GIB}
@@ -84,7 +86,7 @@ export function PlanForView(props: PlanForViewProps): JSX.Element {
             inputMode="numeric"
             value={props.memoryText}
             aria-invalid={gibError ? true : undefined}
-            aria-describedby={gibError ? 'jp-ModelAdvisor-targetGibError' : undefined}
+            aria-describedby={gibError ? pid('targetGibError') : undefined}
             onChange={e => {
               const text = e.currentTarget.value;
               const gib = Number(text);
@@ -93,7 +95,7 @@ export function PlanForView(props: PlanForViewProps): JSX.Element {
             }}
           />
           {gibError && (
-            <span id="jp-ModelAdvisor-targetGibError" className="jp-ModelAdvisor-error" role="alert">
+            <span id={pid('targetGibError')} className="jp-ModelAdvisor-error" role="alert">
               {t(lang, 'ui.target.gibInvalid', { min: MIN_TARGET_GIB, max: MAX_TARGET_GIB })}
             </span>
           )}

@@ -1,4 +1,5 @@
 import * as React from 'react';
+import { usePanelId } from './ids';
 import type { Method } from '../core';
 import { Language, t } from '../core/i18n';
 import { ATTENTIONS, DEFAULT_RECIPE, KV_CACHE_DTYPES, LOSSES, OPTIMIZERS, Optimizer, parseLoraTargets, PRECISIONS, Recipe } from '../core/memory';
@@ -25,7 +26,7 @@ export interface RecipeViewProps {
 /** The names scripts use on the command line (`fit --optimizer`), the same in every language. */
 const OPTIMIZER_NAMES: Record<Optimizer, string> = { adamw_torch: 'adamw', adamw_8bit: 'adamw-8bit', paged_adamw_8bit: 'paged-adamw-8bit', adafactor: 'adafactor', sgd: 'sgd' };
 
-/** One labelled input: id `jp-ModelAdvisor-<id>`, test id `model-advisor-<id>`; `onCommit` on blur and Enter. */
+/** One labelled input: id `<panel prefix>-<id>` (ids.ts), test id `model-advisor-<id>`; `onCommit` on blur and Enter. */
 function InputField(props: {
   id: string;
   label: string;
@@ -36,7 +37,8 @@ function InputField(props: {
   onChange(text: string): void;
   onCommit?(): void;
 }): JSX.Element {
-  const id = `jp-ModelAdvisor-${props.id}`;
+  const pid = usePanelId();
+  const id = pid(props.id);
   return (
     <div className="jp-ModelAdvisor-field">
       <label htmlFor={id}>{props.label}</label>
@@ -66,6 +68,7 @@ function targetsText(targets: Recipe['loraTargets'] | undefined): string {
  * precision, KV cache) — the estimate follows, the inserted cells do not.
  */
 export function RecipeView(props: RecipeViewProps): JSX.Element {
+  const pid = usePanelId();
   const { lang, recipe } = props;
   const shown: Recipe = { ...DEFAULT_RECIPE, ...(props.priced ?? {}), ...recipe };
   const set = (change: Partial<Recipe>) => props.onChange({ recipe: { ...recipe, ...change } });
@@ -128,13 +131,13 @@ export function RecipeView(props: RecipeViewProps): JSX.Element {
         {training && (
           <div className="jp-ModelAdvisor-field jp-ModelAdvisor-check">
             <input
-              id="jp-ModelAdvisor-recipe-kbit"
+              id={pid('recipe-kbit')}
               data-testid="model-advisor-recipe-kbit"
               type="checkbox"
               checked={shown.kbitPrep}
               onChange={e => set({ kbitPrep: e.currentTarget.checked })}
             />
-            <label htmlFor="jp-ModelAdvisor-recipe-kbit">{t(lang, 'ui.recipe_kbitPrep')}</label>
+            <label htmlFor={pid('recipe-kbit')}>{t(lang, 'ui.recipe_kbitPrep')}</label>
           </div>
         )}
       </div>

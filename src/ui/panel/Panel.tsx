@@ -10,6 +10,7 @@ import { ModelsView, ModelsViewState } from '../ModelsView';
 import { PlanForView, profileText } from '../PlanForView';
 import { RecipeView } from '../RecipeView';
 import { RuntimeView } from '../RuntimeView';
+import { newPanelPrefix, PanelIds } from '../ids';
 import { modelRow, ModelRow, verdictText } from '../rows';
 import { AdvisorModel } from './advisor';
 import { DATA_LANGUAGES, MAX_SEQ_LEN, MIN_SEQ_LEN, toggleStep, validSeqLen } from './choices';
@@ -28,6 +29,8 @@ export interface AdvisorPanelProps {
  */
 export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryText: string }> {
   state = { memoryText: '24' };
+  /** This panel's ids and radio names, its own among the panels of the page (ids.ts). */
+  private readonly _ids = newPanelPrefix();
 
   componentDidMount(): void {
     this._disconnect = this.props.advisor.changed.connect(() => this.forceUpdate());
@@ -51,7 +54,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
       ? null
       : t(lang, 'ui.seqLenInvalid', { min: MIN_SEQ_LEN, max: chosen && !chosen.estimate.ok && chosen.estimate.reason === 'seq-len' ? chosen.estimate.max : MAX_SEQ_LEN });
     return (
-      <>
+      <PanelIds value={this._ids}>
         <h2>{t(lang, 'ui.title')}</h2>
         <PlanForView
           lang={lang}
@@ -104,7 +107,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
           onInsertLoading={() => advisor.insertLoadingCell()}
           extraActions={this.props.extraActions}
         />
-      </>
+      </PanelIds>
     );
   }
 

@@ -39,6 +39,35 @@ const verdict = () => screen.getByTestId('model-advisor-verdict');
 const cardOf = (id: string) => screen.getByRole('radio', { name: id }).closest('.jp-ModelAdvisor-model') as HTMLElement;
 const chosenCard = () => screen.getByRole('radio', { checked: true }).closest('.jp-ModelAdvisor-model') as HTMLElement;
 
+describe('two panels on one page (two widgets, or a widget beside the sidebar)', () => {
+  it('each keeps its own choice: its radios have their own name, its labels point into itself', () => {
+    const a = new AdvisorModel(new RecordedHost({ kind: 'ready', report: T4 }), 'en');
+    const b = new AdvisorModel(new RecordedHost({ kind: 'ready', report: T4 }), 'en');
+    const { container } = render(
+      <>
+        <div data-testid="panel-a"><AdvisorPanel advisor={a} /></div>
+        <div data-testid="panel-b"><AdvisorPanel advisor={b} /></div>
+      </>
+    );
+    const inA = within(screen.getByTestId('panel-a'));
+    const inB = within(screen.getByTestId('panel-b'));
+    const ids = [...container.querySelectorAll('[id]')].map(e => e.id);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(ids.length);
+    const radiosA = inA.getAllByRole('radio') as HTMLInputElement[];
+    const radiosB = inB.getAllByRole('radio') as HTMLInputElement[];
+    expect(radiosA[0].name).not.toBe(radiosB[0].name);
+    fireEvent.click(radiosA[1]);
+    fireEvent.click(radiosB[2]);
+    expect(radiosA[1].checked).toBe(true);
+    expect(radiosB[2].checked).toBe(true);
+    expect(radiosA.filter(r => r.checked)).toHaveLength(1);
+    // A label's control is the one in its own panel: the sequence length of panel B is B's.
+    const field = inB.getByTestId('model-advisor-seq-len');
+    expect(container.querySelector(`label[for="${field.id}"]`)?.closest('[data-testid="panel-b"]')).toBeTruthy();
+  });
+});
+
 describe('the panel, state by state', () => {
   it('waiting for the runtime: says so, lists nothing, the insert bar is there', () => {
     panel({ kind: 'probing', busy: false });

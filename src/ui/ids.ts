@@ -1,0 +1,25 @@
+/**
+ * The ids and radio names of one panel. The sidebar and any number of widgets can share a page
+ * (two outputs, or a widget beside the sidebar): with one fixed radio `name` only one radio on
+ * the page could be checked, and a fixed `id` makes `htmlFor` and `aria-*` point into another
+ * panel. Each panel gives its views its own prefix; a view rendered alone keeps the plain one.
+ */
+import * as React from 'react';
+
+const PanelPrefix = React.createContext('jp-ModelAdvisor');
+
+export const PanelIds = PanelPrefix.Provider;
+
+let panels = 0;
+
+/** A prefix no other panel on this page has: jp-ModelAdvisor-p1, -p2, … */
+export function newPanelPrefix(): string {
+  panels += 1;
+  return `jp-ModelAdvisor-p${panels}`;
+}
+
+/** `id('seqLen')` → this panel's id for that control. */
+export function usePanelId(): (name: string) => string {
+  const prefix = React.useContext(PanelPrefix);
+  return name => `${prefix}-${name}`;
+}
