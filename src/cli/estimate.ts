@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, ParsedArgs, UsageError, flagInt, flagString, parseArgs } from './args';
-import { findModel, HubSource, idProblem, MODELS, modelFromConfig, modelFromHub, withFamilyDefaults } from '../core/catalog';
+import { findModel, HubSource, idProblem, MODELS, modelFromConfig, modelFromHub } from '../core/catalog';
 import { findGpu, gpuFromReport, GPU_PROFILES } from '../core/gpu';
 import {
   ATTENTIONS,
@@ -194,9 +194,7 @@ const paramsCommand: Command = {
     const file = required(args.positional[0], 'a config.json path');
     const config = readJson(file);
     if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new UsageError(`${file} is not a config.json object`);
-    // The family's defaults for fields the config leaves out, as `fit` reads a config.json
-    // (modelFromConfig): a Mistral config without num_key_value_heads has MistralConfig's 8.
-    const count = userError(() => countParameters(withFamilyDefaults(config as ModelConfig)));
+    const count = userError(() => countParameters(config as ModelConfig));
     if (args.flags.has('json')) {
       out(JSON.stringify({ params: count.total, ...count }) + '\n');
       return 0;

@@ -25,18 +25,6 @@ describe('model-advisor params', () => {
     expect(r.out).toMatch(/parameters\s+494,032,768/);
     expect(r.out).toMatch(/tied to the embeddings/);
   });
-
-  it('reads a config as fit does: a Mistral config without num_key_value_heads has MistralConfig\'s 8', async () => {
-    // The issue's case: params counted 8,047,038,464 (heads as KV heads), fit and transformers 7,241,732,096.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mistral-'));
-    const file = path.join(dir, 'config.json');
-    const config = { architectures: ['MistralForCausalLM'], model_type: 'mistral', hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, vocab_size: 32000, rms_norm_eps: 1e-5, tie_word_embeddings: false };
-    fs.writeFileSync(file, JSON.stringify(config));
-    const params = JSON.parse((await cli('params', file, '--json')).out).params;
-    const fit = JSON.parse((await cli('fit', file, '--gpu', 'a100-80gb', '--method', 'lora', '--json')).out).params;
-    expect(params).toBe(7241732096);
-    expect(fit).toBe(params);
-  });
 });
 
 describe('model-advisor fit', () => {
