@@ -3,7 +3,7 @@
  * `model-advisor`: the core's judgement from a terminal. Dispatch only; each command lives
  * in src/cli/ beside the wing of the core it speaks for.
  */
-import { COMMANDS, UsageError, commandHelp, wantsHelp } from './cli/index';
+import { COMMANDS, commandHelp, runCommand, wantsHelp } from './cli/index';
 
 // Read at run time, so the version is the package's own and never drifts.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -36,20 +36,11 @@ export async function main(argv: string[], out: (text: string) => void = s => pr
     return 0;
   }
   const command = COMMANDS.find(c => c.name === name);
-  try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}; try --help`);
-    if (wantsHelp(rest)) {
-      out(commandHelp(command));
-      return 0;
-    }
-    return await command.run(rest, out);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      err(`model-advisor: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return 2;
-    }
-    throw e;
+  if (command && wantsHelp(rest)) {
+    out(commandHelp(command));
+    return 0;
   }
+  return runCommand(name, rest, out, err);
 }
 
 if (require.main === module) {

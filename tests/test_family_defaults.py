@@ -50,3 +50,42 @@ def test_a_mistral_config_without_kv_heads_gets_8_not_the_attention_heads(built_
     config = json.loads(proc.stdout)
     assert config["num_key_value_heads"] == AutoConfig.for_model("mistral").num_key_value_heads == 8
     assert config["num_attention_heads"] == 32
+
+
+with open(os.path.join(REPO, "src", "core", "catalog", "family-defaults.json")) as f:
+    ALIASES = json.load(f)["_aliases"]
+
+
+@pytest.mark.parametrize("family", sorted(DEFAULTS))
+def test_every_other_name_of_a_default_is_known(family):
+    """A config may give a field under its attribute_map name: the default is then not filled."""
+    attribute_map = getattr(type(AutoConfig.for_model(family)), "attribute_map", {})
+    wanted = sorted(sorted([k, v]) for k, v in attribute_map.items() if k in DEFAULTS[family] or v in DEFAULTS[family])
+    known = sorted(sorted(g) for g in ALIASES.get(family, []))
+    assert all(g in known for g in wanted), "%s: attribute_map %r" % (family, attribute_map)
+
+
+@pytest.mark.parametrize("family,group", [(f, g) for f, gs in sorted(ALIASES.items()) for g in gs])
+def test_each_alias_group_is_one_field_in_transformers(family, group):
+    for name in group:
+        config = AutoConfig.for_model(family, **{name: 24})
+        assert all(getattr(config, other) == 24 for other in group if hasattr(config, other)), (family, name, group)
+
+
+def test_params_counts_bloom_by_its_n_embed_and_mistral_by_its_defaults(built_lib, tmp_path):
+    """`params` fills family defaults as `fit` does, and never over a field the config names otherwise."""
+    bloom = {"architectures": ["BloomForCausalLM"], "model_type": "bloom", "n_embed": 1024, "n_layer": 24,
+             "num_attention_heads": 16, "vocab_size": 250880}
+    mistral = {"architectures": ["MistralForCausalLM"], "model_type": "mistral", "hidden_size": 4096,
+               "intermediate_size": 14336, "num_attention_heads": 32, "num_hidden_layers": 32, "vocab_size": 32000}
+    for name, config in (("bloom", bloom), ("mistral", mistral)):
+        path = tmp_path / ("%s.json" % name)
+        path.write_text(json.dumps(config))
+        proc = subprocess.run(["node", "lib/cli.js", "params", str(path), "--json"], capture_output=True, text=True,
+                              cwd=REPO, timeout=60)
+        assert proc.returncode == 0, proc.stderr
+        import torch
+        with torch.device("meta"):
+            from transformers import AutoModelForCausalLM
+            model = AutoModelForCausalLM.from_config(AutoConfig.for_model(name, **{k: v for k, v in config.items() if k not in ("architectures", "model_type")}))
+        assert json.loads(proc.stdout)["params"] == sum(p.numel() for p in model.parameters()), name

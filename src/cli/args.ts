@@ -78,3 +78,19 @@ export function commandHelp(c: Command): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/** A command's options as `--help` lists them: `--name <value>` takes a value, a bare `--name` is a switch. */
+export type OptionTable = ReadonlyArray<readonly [string, string]>;
+
+/**
+ * Parse by the command's own help table, so the flags it accepts and the ones it documents are
+ * one list: an option added to the help is taken, one left out of it is refused.
+ */
+export function parseOptions(argv: string[], options: OptionTable): ParsedArgs {
+  const switches: string[] = [];
+  const values: string[] = [];
+  for (const [flag] of options) {
+    for (const m of flag.matchAll(/--([a-z0-9-]+)(\s+<)?/g)) (m[2] ? values : switches).push(m[1]);
+  }
+  return parseArgs(argv, switches, values);
+}

@@ -2,67 +2,36 @@
  * `cells` and `notebook`: the generated cells from a terminal — as a percent-format script on
  * stdout, or as an .ipynb file a user can upload to Colab as it is.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Command, ParsedArgs, UsageError, flagInt, flagString, parseArgs } from './args';
-import { resolveStrategy } from './estimate';
-import { findModel, modelFromConfig } from '../core/catalog';
-import { findGpu, gpuFromReport } from '../core/gpu';
-import { parseGpuReport, GpuReport } from '../core/report';
+import { writeFileSync } from 'node:fs';
+import { Command, OptionTable, ParsedArgs, UsageError, flagInt, flagString, parseOptions } from './args';
+import { oneOf, resolveModel, resolveRuntime, resolveStrategy } from './resolve';
 import { CellRequest, CellRequestError, renderCells, toNotebook, toPercentScript, Cell } from '../core/codegen';
 import { LANGUAGES, Language } from '../core/i18n';
-import { METHODS, Method, TASKS, Task, ModelEntry } from '../core/types';
+import { METHODS, Method, TASKS, Task } from '../core/types';
 
-const OPTIONS =
-  '--gpu <profile|size> --method <inference|lora|qlora|full> [--task …] [--dataset <id|file>] [--source hf|modelscope|mirror] [--max-steps N] [--steps a,b,…] [--lang en|zh-Hans|zh-Hant] [--report probe.json] [--prompt …] [--labels N] [--save-dir …] [--cache-dir …] [--data-lang en|zh] [--max-new-tokens N] [--seq-len N] [--batch N] [--grad-accum N] [--simulate-on-cpu]';
-
-/** Switches (flags without a value) of both commands. */
-export const CELL_SWITCHES = ['simulate-on-cpu'] as const;
-
-/** The flags of both commands that take a value (cellRequestFromArgs reads each; `notebook` adds --output). */
-export const CELL_FLAGS = ['gpu', 'report', 'method', 'task', 'steps', 'max-steps', 'max-new-tokens', 'seq-len', 'batch', 'grad-accum', 'labels', 'dataset', 'source', 'lang', 'prompt', 'save-dir', 'cache-dir', 'data-lang', 'strategy'] as const;
-
-function oneOf<T extends string>(args: ParsedArgs, name: string, allowed: readonly T[], fallback?: T): T | undefined {
-  const v = flagString(args, name);
-  if (v === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(v)}`);
-  return v as T;
-}
-
-/** A catalog id, or a local folder whose config.json describes the model (loaded from that folder). */
-function resolveModel(spec: string): { model: ModelEntry; modelPath?: string } {
-  const configPath = join(spec, 'config.json');
-  if (existsSync(spec) && statSync(spec).isDirectory()) {
-    if (!existsSync(configPath)) throw new UsageError(`${spec} is a folder without a config.json`);
-    const dir = resolve(spec);
-    let config: unknown;
-    try {
-      config = JSON.parse(readFileSync(configPath, 'utf8'));
-    } catch (e) {
-      throw new UsageError(`${configPath} is not valid JSON: ${(e as Error).message}`);
-    }
-    try {
-      return { model: modelFromConfig(config, dir), modelPath: dir };
-    } catch (e) {
-      throw new UsageError(`${configPath}: ${(e as Error).message}`);
-    }
-  }
-  const model = findModel(spec);
-  if (!model) throw new UsageError(`unknown model ${JSON.stringify(spec)}: give a catalog id (see the recommend command) or a local folder holding config.json`);
-  return { model };
-}
-
-function readReport(path: string): GpuReport {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read the probe report ${path}: ${(e as Error).message}`);
-  }
-  const parsed = parseGpuReport(text);
-  if (!parsed.ok) throw new UsageError(`the probe report ${path} is not usable: ${parsed.error}`);
-  return parsed.report;
-}
+/** Every option of both commands: the help lists them, and (parseOptions) they are the flags accepted. */
+export const CELL_OPTIONS: OptionTable = [
+  ['--gpu <profile|size|2xt4>', 'the GPU the cells are for: a profile such as t4, a100-40gb, cpu, or a size such as 24GB'],
+  ['--report <probe.json>', "the kernel probe's report: this machine (with --gpu, used only when it describes that GPU)"],
+  ['--method <inference|lora|qlora|full>', 'how the model is used (default qlora)'],
+  ['--strategy <auto|ddp|fsdp|zero2|zero3|device-map|fsdp-offload|zero2-offload|zero3-offload>', 'several GPUs: how they share the training (default auto)'],
+  ['--task <task>', 'what the model is trained for (default: its first task)'],
+  ['--dataset <id|file>', 'a hub dataset id, or a local .json / .jsonl / .csv file'],
+  ['--source <hf|modelscope|mirror>', 'where the weights come from (default hf)'],
+  ['--max-steps <N>', 'optimizer steps of the first run (default 60)'],
+  ['--steps <a,b,…>', 'which steps, comma-separated (install, login, source, quantize, load, lora, train, launch, try, save)'],
+  ['--lang <en|zh-Hans|zh-Hant>', 'the language of the markdown (default en)'],
+  ['--prompt <text>', 'the "try it" prompt'],
+  ['--labels <N>', 'classification: how many labels (default 2)'],
+  ['--save-dir <folder>', 'where the trained model is saved'],
+  ['--cache-dir <folder>', 'HF_HOME: where downloads go'],
+  ['--data-lang <en|zh>', 'the language of the training data (picks the sample rows and the prompt)'],
+  ['--max-new-tokens <N>', 'how many tokens "try it" generates (default 128)'],
+  ['--seq-len <N>', "tokens per sample (default: the plan's)"],
+  ['--batch <N>', "samples per device per step (default: the plan's)"],
+  ['--grad-accum <N>', "gradient accumulation (default: the plan's)"],
+  ['--simulate-on-cpu', "the GPU's recipe with the model on this CPU: try a Colab notebook on a laptop first"]
+];
 
 /** The request both commands build from the same flags. */
 export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
@@ -70,16 +39,7 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
   if (spec === undefined) throw new UsageError('give a model id or a local folder holding config.json');
   if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   const { model, modelPath } = resolveModel(spec);
-  const reportPath = flagString(args, 'report');
-  const report = reportPath === undefined ? undefined : readReport(reportPath);
-  const gpuSpec = flagString(args, 'gpu');
-  if (gpuSpec === undefined && report === undefined) throw new UsageError('--gpu is required (a profile such as t4, a100-40gb, cpu, or a size such as 24GB), or --report <probe.json>');
-  let gpu;
-  try {
-    gpu = gpuSpec !== undefined ? findGpu(gpuSpec) : gpuFromReport(report as GpuReport);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { gpu, report } = resolveRuntime(args);
   const steps = flagString(args, 'steps');
   const maxSteps = flagString(args, 'max-steps') === undefined ? undefined : flagInt(args, 'max-steps', 1);
   const maxNewTokens = flagString(args, 'max-new-tokens') === undefined ? undefined : flagInt(args, 'max-new-tokens', 1);
@@ -126,20 +86,24 @@ function render(request: CellRequest): Cell[] {
 export const cellsCommand: Command = {
   name: 'cells',
   usage: 'cells <model-id|local-dir> --gpu … --method …',
-  summary: `print the notebook cells as a runnable percent-format script (# %%); options: ${OPTIONS}`,
+  summary: 'print the notebook cells as a runnable percent-format script (# %%)',
+  options: CELL_OPTIONS,
   run(argv, out) {
-    const request = cellRequestFromArgs(parseArgs(argv, CELL_SWITCHES, CELL_FLAGS));
+    const request = cellRequestFromArgs(parseOptions(argv, CELL_OPTIONS));
     out(toPercentScript(render(request)));
     return 0;
   }
 };
 
+const NOTEBOOK_OPTIONS: OptionTable = [['-o, --output <file.ipynb>', 'the notebook to write'], ...CELL_OPTIONS];
+
 export const notebookCommand: Command = {
   name: 'notebook',
   usage: 'notebook <model-id|local-dir> --gpu … --method … -o file.ipynb',
-  summary: 'write the same cells as a Jupyter notebook (nbformat 4, options as for cells)',
+  summary: 'write the same cells as a Jupyter notebook (nbformat 4)',
+  options: NOTEBOOK_OPTIONS,
   run(argv, out) {
-    const args = parseArgs(argv.map(a => (a === '-o' ? '--output' : a)), CELL_SWITCHES, [...CELL_FLAGS, 'output']);
+    const args = parseOptions(argv.map(a => (a === '-o' ? '--output' : a)), NOTEBOOK_OPTIONS);
     const output = flagString(args, 'output');
     if (output === undefined) throw new UsageError('notebook needs -o <file.ipynb>');
     const request = cellRequestFromArgs(args);

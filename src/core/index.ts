@@ -9,8 +9,8 @@ export { countParameters, modelParts, UnknownFamilyError, KNOWN_FAMILIES, REMOTE
 export type { ParamCount } from './params';
 export { GPU_PROFILES, findGpu, gpuFromReport, parseMemorySize, capabilities } from './gpu';
 export type { GpuReportLike } from './gpu';
-export { estimateMemory, planTraining, defaultSettings, availableMib, OPTIMIZERS } from './memory';
-export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer } from './memory';
+export { estimateMemory, planTraining, planMaxSeqLen, planMaxBatch, launches, defaultSettings, availableMib, OPTIMIZERS } from './memory';
+export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer, Plan, KnownPlan, UnknownPlan } from './memory';
 export { recommendModels, describeRecommendation, sizeBand } from './recommend';
 export type { Recommendation, RecommendRequest, Reason } from './recommend';
 export { parseGpuReport } from './report';

@@ -5,7 +5,7 @@
  * system: the files a command reads (a probe report, a config.json) come in `files`, and the
  * files it writes come back in `written`; Python writes them where its user asked.
  */
-import { COMMANDS, UsageError } from '../cli/index';
+import { runCommand } from '../cli/index';
 import { groupThousands } from './locale';
 import { mount, written } from './memfs';
 
@@ -24,15 +24,11 @@ export async function run(argv: string[], files: Record<string, string> = {}): P
   let out = '';
   const result = (code: number, err = ''): RunResult => ({ code, out, err, written: written() });
   const [name, ...rest] = argv;
-  const command = COMMANDS.find(c => c.name === name);
+  let err = '';
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-    const code = await command.run(rest, text => {
-      out += text;
-    });
-    return result(code);
+    const code = await runCommand(name, rest, text => (out += text), text => (err += text));
+    return result(code, err);
   } catch (e) {
-    if (e instanceof UsageError) return result(2, `model-advisor: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
     return result(1, `model-advisor: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   }
 }

@@ -1,14 +1,15 @@
 import * as React from 'react';
 import { usePanelId } from './ids';
-import type { EstimateSettings, MemoryEstimate, Method } from '../core';
-import { Language, t } from '../core/i18n';
+import type { KnownPlan, Method } from '../core';
+import { strategyLabel } from '../core/memory';
+import { Language, MessageKey, t } from '../core/i18n';
 import { formatCount, formatMiB } from './format';
 import { MemoryBar } from './MemoryBar';
 import { adviceText, breakdownRows, isChange, methodName, verdictText, warningText } from './rows';
 
 /** The estimate for the chosen model, or why there is none. */
 export type EstimateViewState =
-  | { ok: true; settings: EstimateSettings; estimate: MemoryEstimate }
+  | { ok: true; plan: KnownPlan; maxSeqLen: number | null }
   | { ok: false; reason: 'seq-len'; min: number; max: number }
   | { ok: false; reason: 'error'; message: string };
 
@@ -25,20 +26,27 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
   } else if (!state.ok) {
     body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.estimateFailed', { model: props.modelId, message: state.message })}</p>;
   } else {
-    const { settings, estimate } = state;
-    const rows = breakdownRows(lang, estimate);
-    const notes = estimate.advice.filter(a => !isChange(a));
-    const changes = estimate.advice.filter(isChange);
+    // The plan's figures: on several GPUs the busiest GPU's, under the plan's strategy — what its card says.
+    const { plan, maxSeqLen } = state;
+    const { settings, estimate } = plan;
+    const rows = breakdownRows(lang, plan.breakdown);
+    const notes = plan.advice.filter(a => !isChange(a));
+    const changes = plan.advice.filter(isChange);
     body = (
       <>
         <div className="jp-ModelAdvisor-muted">
           {t(lang, 'ui.estimateFor', { model: props.modelId, method: methodName(lang, props.method), seq_len: formatCount(settings.seqLen), batch: settings.batch, accum: settings.gradAccum })}
         </div>
-        <div className={`jp-ModelAdvisor-verdict jp-ModelAdvisor-verdict-${estimate.verdict}`} data-testid="model-advisor-verdict">
-          {verdictText(lang, estimate.verdict, estimate.total_mib, estimate.available_mib)}
+        {plan.strategy !== 'single' && (
+          <div className="jp-ModelAdvisor-muted" data-testid="model-advisor-spread">
+            {t(lang, 'ui.estimateSpread', { strategy: t(lang, `ui.strategy.${strategyLabel(plan.strategy, props.method)}` as MessageKey), gpus: plan.spread.gpus })}
+          </div>
+        )}
+        <div className={`jp-ModelAdvisor-verdict jp-ModelAdvisor-verdict-${plan.verdict}`} data-testid="model-advisor-verdict">
+          {verdictText(lang, plan.verdict, plan.total_mib, plan.available_mib)}
         </div>
         {notes.length > 0 && <SentenceList items={notes.map(a => adviceText(lang, a))} />}
-        <MemoryBar lang={lang} verdict={estimate.verdict} totalMib={estimate.total_mib} availableMib={estimate.available_mib} rows={rows} />
+        <MemoryBar lang={lang} verdict={plan.verdict} totalMib={plan.total_mib} availableMib={plan.available_mib} rows={rows} />
         <table className="jp-ModelAdvisor-breakdown" data-testid="model-advisor-breakdown">
           <thead>
             <tr>
@@ -57,11 +65,11 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
           <tfoot>
             <tr>
               <th scope="row">{t(lang, 'ui.total')}</th>
-              <td>{formatCount(estimate.total_mib)}</td>
+              <td>{formatCount(plan.total_mib)}</td>
             </tr>
           </tfoot>
         </table>
-        <div>{estimate.max_seq_len === null ? t(lang, 'ui.maxSeqLenNone') : t(lang, 'ui.maxSeqLen', { tokens: formatCount(estimate.max_seq_len) })}</div>
+        <div>{maxSeqLen === null ? t(lang, 'ui.maxSeqLenNone') : t(lang, 'ui.maxSeqLen', { tokens: formatCount(maxSeqLen) })}</div>
         {changes.length > 0 && (
           <>
             <h3>{t(lang, 'ui.advice')}</h3>

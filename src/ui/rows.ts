@@ -2,7 +2,7 @@
  * The core's answers in the sidebar's words: a recommendation as a list row, an estimate as a
  * table, a reason or advice code as a sentence. Pure formatting — the views call these, jest checks them.
  */
-import type { FitVerdict, MemoryEstimate, Method, Recommendation, Reason, Task } from '../core';
+import type { FitVerdict, Method, Recommendation, Reason, Task } from '../core';
 import type { Step } from '../core/codegen';
 import type { Advice, LoadingWarning } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
@@ -205,14 +205,14 @@ export interface ModelRow {
 
 export function modelRow(lang: Language, r: Recommendation): ModelRow {
   // Several GPUs: the verdict is the busiest GPU's under the strategy the reasons name.
-  const spread = r.spread && r.spread.strategy !== 'single' ? r.spread : null;
-  const verdict = spread ? spread.verdict : r.estimate.verdict;
+  // The card says what the plan says (the busiest GPU's on several), as the Estimate section does.
+  const { plan } = r;
   return {
     id: r.model.id,
-    verdict,
-    verdictText: spread ? verdictText(lang, verdict, spread.busiest_mib, spread.available_mib) : verdictText(lang, verdict, r.estimate.total_mib, r.estimate.available_mib),
-    totalMib: spread ? spread.busiest_mib : r.estimate.total_mib,
-    availableMib: spread ? spread.available_mib : r.estimate.available_mib,
+    verdict: plan.verdict,
+    verdictText: verdictText(lang, plan.verdict, plan.total_mib, plan.available_mib),
+    totalMib: plan.total_mib,
+    availableMib: plan.available_mib,
     // The fit reason repeats the verdict line with the batch and length behind it; keep it.
     reasons: r.reasons.map(reason => reasonText(lang, reason))
   };
@@ -225,8 +225,8 @@ export interface TermRow {
 }
 
 /** The breakdown's non-zero terms, translated, in the estimate's order; a term we do not know keeps its name. */
-export function breakdownRows(lang: Language, estimate: MemoryEstimate): TermRow[] {
-  return Object.entries(estimate.breakdown)
+export function breakdownRows(lang: Language, breakdown: Readonly<Record<string, number>>): TermRow[] {
+  return Object.entries(breakdown)
     .filter(([, mib]) => mib > 0)
     .map(([term, mib]) => ({ term, label: term in TERM_KEYS ? t(lang, TERM_KEYS[term]) : term, mib }));
 }

@@ -56,8 +56,9 @@ describe('model-advisor fit', () => {
   });
 
   it('turning off gradient checkpointing costs memory', async () => {
-    const on = JSON.parse((await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--method', 'lora', '--json')).out);
-    const off = JSON.parse((await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--method', 'lora', '--no-gradient-checkpointing', '--json')).out);
+    // At the same batch: without --batch each plans its own (checkpointing lets a larger one fit).
+    const on = JSON.parse((await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--method', 'lora', '--batch', '1', '--json')).out);
+    const off = JSON.parse((await cli('fit', 'meta-llama/Llama-2-7b-hf', '--gpu', 'a100-80gb', '--method', 'lora', '--batch', '1', '--no-gradient-checkpointing', '--json')).out);
     expect(off.breakdown.activations_mib).toBeGreaterThan(10 * on.breakdown.activations_mib);
   });
 
@@ -194,8 +195,9 @@ describe('model-advisor fit with your own recipe', () => {
   });
 
   it('pure bf16 full fine-tuning, Adafactor, an fp8 KV cache and an old transformers each change their term', async () => {
-    const amp = JSON.parse((await fit('--method', 'full')).out).total_mib;
-    const bf16 = JSON.parse((await fit('--method', 'full', '--precision', 'pure-bf16')).out).total_mib;
+    // At fixed settings: the plan would otherwise pick another batch or the 8-bit optimizer for each.
+    const amp = JSON.parse((await fit('--method', 'full', '--batch', '1', '--optimizer', 'adamw')).out).total_mib;
+    const bf16 = JSON.parse((await fit('--method', 'full', '--batch', '1', '--optimizer', 'adamw', '--precision', 'pure-bf16')).out).total_mib;
     expect(bf16).toBeLessThan(amp * 0.6);
     const ada = JSON.parse((await fit('--method', 'full', '--optimizer', 'adafactor')).out).breakdown.optimizer_mib;
     expect(ada).toBeLessThan(300);

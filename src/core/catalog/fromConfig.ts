@@ -11,15 +11,20 @@ import familyDefaults from './family-defaults.json';
  * (a Mistral config without `num_key_value_heads` has 8, MistralConfig's default — not
  * `num_attention_heads`). Fill the fields the estimate reads from that family's defaults
  * (family-defaults.json, checked against `AutoConfig.for_model` by tests/test_family_defaults.py);
- * a field present, even as null, is the config's own.
+ * a field present, even as null, is the config's own — under any of its names (`_aliases`: a
+ * BLOOM config's `n_embed` is its hidden size, a GPT-2 config's `n_embd`). Every command reads a
+ * config through this: `params`, `fit`, the cells and the panel count the same model.
  */
 export function withFamilyDefaults(config: ModelConfig): ModelConfig {
   const family = typeof config.model_type === 'string' ? config.model_type : '';
-  const defaults = family !== '_about' ? (familyDefaults as Record<string, unknown>)[family] : undefined;
+  const table = familyDefaults as unknown as Record<string, unknown>;
+  const defaults = family.startsWith('_') ? undefined : table[family];
   if (defaults === undefined || defaults === null || typeof defaults !== 'object') return config;
+  const groups = ((table._aliases as Record<string, string[][]>)[family] ?? []) as string[][];
+  const names = (field: string) => groups.find(g => g.includes(field)) ?? [field];
   const filled: ModelConfig = { ...config };
   for (const [field, value] of Object.entries(defaults as Record<string, unknown>)) {
-    if (!(field in filled)) filled[field] = value;
+    if (!names(field).some(name => name in config)) filled[field] = value;
   }
   return filled;
 }

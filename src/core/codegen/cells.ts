@@ -23,8 +23,8 @@ import {
   requiredPackages,
   TorchDtype
 } from './plan';
-import { planFor, Plan } from './estimate';
-import { launchCells, spreadFor } from './launch';
+import { launches, Plan, planTraining } from '../memory';
+import { launchCells } from './launch';
 import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
 /** Every step, in the order the cells run. */
@@ -140,13 +140,38 @@ function withDependencies(asked: Step[], method: Method, bits: 4 | 8 | null, sou
   return { steps: STEPS.filter(s => have.has(s)), added, loadDefinesPath };
 }
 
+/**
+ * The plan the cells follow: the one the caller made (the panel's chosen plan), else the memory
+ * wing's `planTraining` for the request — the same function the cards, `fit` and `check()` use.
+ */
+export function planOf(request: CellRequest): Plan {
+  const { model, gpu, method } = request;
+  if (request.plan !== undefined) {
+    if (request.plan.settings.method !== method) throw new CellRequestError(`the plan given is for ${request.plan.settings.method}, the cells for ${method}`);
+    return request.plan;
+  }
+  try {
+    return planTraining(model, gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
+  } catch (e) {
+    // A strategy these GPUs or settings cannot use is the user's to change.
+    if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);
+    throw e;
+  }
+}
+
+/** The plan's figures the cells print: the total (what nvidia-smi would show) and without the CUDA context (torch.cuda.max_memory_allocated()). */
+function planFigures(plan: Plan): { totalMib: number; tensorMib: number } | null {
+  if (!plan.known) return null;
+  return { totalMib: plan.total_mib, tensorMib: plan.total_mib - (plan.breakdown.cuda_context ?? 0) };
+}
+
 function decide(request: CellRequest): Decisions {
   const { model, gpu, method } = request;
   const lang = request.language ?? 'en';
   // The data's language: as asked, else the interface's.
   const dataLang = toDataLanguage(request.dataLanguage ?? (lang === 'en' ? 'en' : 'zh'));
   const head = chooseHead(model, chooseTask(model, request.task));
-  const plan = planFor(model, gpu, method, request.settings);
+  const plan = planOf(request);
   const bits = quantBits(method, plan.settings);
   if (bits !== null && !gpu.bnb_4bit) {
     throw new CellRequestError(`${gpu.name} cannot run bitsandbytes ${bits}-bit (needs CUDA compute capability 6.0+ or a CPU); choose --method lora or full`);
@@ -156,7 +181,7 @@ function decide(request: CellRequest): Decisions {
   const simulate = request.simulateOnCpu === true && gpu.backend !== 'cpu';
   const compute = computeDtype(gpu);
   const source = request.source ?? 'hf';
-  const asked = request.steps ? parseSteps(request.steps) : defaultSteps(method, model.gated, bits !== null, source, spreadFor(request) !== null);
+  const asked = request.steps ? parseSteps(request.steps) : defaultSteps(method, model.gated, bits !== null, source, launches(plan));
   const promptLang = dataLang === 'en' ? 'en' : lang === 'zh-Hant' ? 'zh-Hant' : 'zh-Hans';
   return {
     lang,
@@ -193,7 +218,7 @@ function warningsFlag(values: Record<string, PythonValue>, flags: Record<string,
 /** Warnings the source step prints: the download against the free disk. */
 function sourceWarnings(request: CellRequest, d: Decisions): string[] {
   const total = request.model.checkpoint?.total_bytes;
-  const need = d.plan.loading?.download_mib ?? (total === undefined ? null : total / 2 ** 20);
+  const need = (d.plan.known ? d.plan.estimate.loading.download_mib : null) ?? (total === undefined ? null : total / 2 ** 20);
   const disk = request.report?.disk_free_mib ?? request.gpu.disk_free_mib;
   if (request.modelPath !== undefined || need === null || typeof disk !== 'number') return [];
   return need > disk ? [t(d.lang, 'warn.disk', { need: gib(need), free: gib(disk) })] : [];
@@ -203,7 +228,7 @@ function sourceWarnings(request: CellRequest, d: Decisions): string[] {
 function loadWarnings(request: CellRequest, d: Decisions): string[] {
   const out: string[] = [];
   const ram = request.report?.ram_available_mib ?? request.gpu.ram_mib;
-  const loading = d.plan.loading;
+  const loading = d.plan.known ? d.plan.estimate.loading : null;
   const shard = loading?.largest_shard_mib ?? null;
   if (typeof ram === 'number' && shard !== null && loading && loading.peak_ram_mib > ram) {
     out.push(t(d.lang, 'warn.shard', { need: gib(loading.peak_ram_mib), free: gib(ram) }));
@@ -212,7 +237,7 @@ function loadWarnings(request: CellRequest, d: Decisions): string[] {
   if (typeof ram === 'number' && !d.gpuRuntime && total !== undefined && total / 2 ** 20 > ram) {
     out.push(t(d.lang, 'warn.ram', { need: gib(total / 2 ** 20), free: gib(ram) }));
   }
-  if (d.plan.verdict === 'no' && d.plan.totalMib !== null) out.push(t(d.lang, 'warn.fit', { estimate: d.plan.totalMib }));
+  if (d.plan.known && d.plan.verdict === 'no') out.push(t(d.lang, 'warn.fit', { estimate: d.plan.total_mib }));
   return out;
 }
 
@@ -355,7 +380,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         train = renderSnippet('train_classifier', values, flags, d.lang);
       }
       // Every trainer ends the same way: the measured peak beside our estimate.
-      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: d.plan.tensorMib }, { SIMULATE: d.simulate }, d.lang);
+      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null }, { SIMULATE: d.simulate }, d.lang);
     }
     case 'launch':
       throw new Error('the launch step renders its cells in launchCells');
@@ -426,7 +451,7 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
       case 'lora':
         return tr('cells.lora', { r: s.loraR, alpha: s.loraAlpha });
       case 'train': {
-        const context = d.plan.totalMib !== null && d.plan.tensorMib !== null ? d.plan.totalMib - d.plan.tensorMib : null;
+        const figures = planFigures(d.plan);
         let text = tr(request.method === 'full' ? 'cells.train.full' : 'cells.train', {
           batch: s.batch,
           accum: s.gradAccum,
@@ -438,9 +463,9 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
         });
         text +=
           '\n\n' +
-          (d.plan.tensorMib === null || context === null
+          (figures === null
             ? tr('cells.train.noestimate')
-            : tr('cells.train.estimate', { estimate: d.plan.tensorMib.toLocaleString('en-US'), context: context.toLocaleString('en-US') }));
+            : tr('cells.train.estimate', { estimate: figures.tensorMib.toLocaleString('en-US'), context: (figures.totalMib - figures.tensorMib).toLocaleString('en-US') }));
         if (request.dataset === undefined) {
           const sample = d.dataLang === 'zh' || d.head === 'seq2seq';
           text += '\n\n' + (sample ? tr('cells.train.sample') : tr(d.head === 'classification' ? 'cells.train.hub.classify' : 'cells.train.hub', { chat: markdownValue(HUB_CHAT_DATASET), text: markdownValue(HUB_TEXT_DATASET) }));
@@ -495,7 +520,7 @@ export function renderCells(request: CellRequest): Cell[] {
     if (step === 'launch') {
       // Several GPUs: the engine's config, the training script and accelerate launch (launch.ts).
       const dataset = d.dataset ?? HUB_CHAT_DATASET;
-      cells.push(...launchCells(request, d.lang, dataset, localDataFormat(dataset), d.saveDir));
+      cells.push(...launchCells(request, d.plan, d.lang, dataset, localDataFormat(dataset), d.saveDir));
       continue;
     }
     cells.push({ cell_type: 'markdown', source: markdown(step, request, d), step });

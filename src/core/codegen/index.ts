@@ -5,14 +5,15 @@
  * - `toPercentScript(cells)`, `toNotebook(cells)` — the two file forms;
  * - `pythonLiteral` — the one way a value becomes Python source; `renderSnippet` — one template;
  * - `markdownValue` — the one way a user's value enters a markdown cell;
- * - `spreadFor(request)` — on several GPUs, the strategy the launch step trains with (null: one process).
+ * - `planOf(request)` — the plan the cells follow (the request's own, else `planTraining`).
  */
 export { pythonLiteral, pythonCode } from './literal';
 export type { PythonValue, PythonCode } from './literal';
 export { renderSnippet, selectBlocks } from './render';
 export { SNIPPETS } from './snippets.generated';
 export { renderCells, defaultSteps, parseSteps, STEPS } from './cells';
-export { spreadFor, launchCells, ACCELERATE_FILE, DEEPSPEED_FILE, SCRIPT_FILE } from './launch';
+export { launchCells, ACCELERATE_FILE, DEEPSPEED_FILE, SCRIPT_FILE } from './launch';
+export { planOf } from './cells';
 export type { Step } from './cells';
 export { toPercentScript, toNotebook, markdownValue } from './formats';
 export type { Notebook, NotebookCell } from './formats';

@@ -7,8 +7,7 @@
  */
 import type { GpuProfile } from '../types';
 import { t, Language, MessageKey } from '../i18n';
-import { defaultSettings, planSpread, Strategy, strategyLabel, StrategyEstimate, EstimateSettings } from '../memory';
-import { UnknownFamilyError } from '../params';
+import { launches, Plan, Strategy, strategyLabel, EstimateSettings } from '../memory';
 import { renderSnippet } from './render';
 import { pythonCode, pythonTextBlock, PythonValue } from './literal';
 import { markdownValue } from './formats';
@@ -18,25 +17,6 @@ import { computeDtype, learningRate, loadDtype, optimizerFor } from './plan';
 export const ACCELERATE_FILE = 'accelerate_config.yaml';
 export const DEEPSPEED_FILE = 'ds_config.json';
 export const SCRIPT_FILE = 'train_multi_gpu.py';
-
-/** How the GPUs share the training, when they do: the strategy the memory wing picks (or the user's). */
-export function spreadFor(request: CellRequest): { strategy: Strategy; settings: EstimateSettings; spread: StrategyEstimate | null } | null {
-  const { model, gpu, method } = request;
-  if (gpu.count <= 1 || method === 'inference') return null;
-  try {
-    const plan = planSpread(model, gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
-    if (plan.spread.strategy === 'device-map' || plan.spread.strategy === 'single') return null;
-    return { strategy: plan.spread.strategy, settings: plan.settings, spread: plan.spread };
-  } catch (e) {
-    if (e instanceof UnknownFamilyError) {
-      // No estimate for this family: the strategy asked for, else DDP (it changes nothing about the model).
-      const strategy = request.strategy && request.strategy !== 'auto' ? request.strategy : 'ddp';
-      return strategy === 'device-map' || strategy === 'single' ? null : { strategy, settings: defaultSettings(model, gpu, method, request.settings ?? {}), spread: null };
-    }
-    if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);
-    throw e;
-  }
-}
 
 function torch(dtype: string): PythonValue {
   return pythonCode(`torch.${dtype}`);
@@ -105,19 +85,18 @@ export function trainingScript(request: CellRequest, strategy: Strategy, s: Esti
 }
 
 /** The launch step: markdown, the config cell, the script cell, the launch cell. */
-export function launchCells(request: CellRequest, lang: Language, dataset: string, dataFormat: string | null, saveDir: string): Cell[] {
+export function launchCells(request: CellRequest, plan: Plan, lang: Language, dataset: string, dataFormat: string | null, saveDir: string): Cell[] {
   const { gpu, method } = request;
   if (method === 'inference') throw new CellRequestError('the launch step trains: use --method lora, qlora or full');
-  const spread = spreadFor(request);
-  if (spread === null) {
+  if (!launches(plan)) {
     throw new CellRequestError(
       gpu.count <= 1
         ? `the launch step trains on several GPUs; ${gpu.name} is one (give --gpu 2xt4, 8xh100-80gb, …)`
         : `on ${gpu.count} × ${gpu.name} this model trains as one process with device_map="auto" (the train step), not with accelerate launch`
     );
   }
-  const { strategy, settings } = spread;
-  const perGpu = spread.spread ? (spread.spread.busiest_mib / 1024).toFixed(1) : '?';
+  const { strategy, settings } = plan;
+  const perGpu = plan.known ? (plan.total_mib / 1024).toFixed(1) : '?';
   const intro = t(lang, 'cells.launch', {
     gpus: gpu.count,
     gpu: markdownValue(gpu.name),

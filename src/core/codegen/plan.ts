@@ -2,7 +2,7 @@
  * The decisions behind the cells, as data: which Auto class, which number formats, which
  * training settings, which packages to install. Pure functions of the request.
  */
-import type { GpuProfile, Method, ModelEntry, Task, WeightDtype } from '../types';
+import type { GpuProfile, Method, ModelEntry, Task } from '../types';
 import type { EstimateSettings } from '../memory';
 import { CellRequestError, RuntimeFacts } from './request';
 
@@ -92,25 +92,6 @@ export function optimizerFor(gpu: GpuProfile, settings: EstimateSettings): Estim
 /** Learning rates that are usual starting points: LoRA adapters tolerate ~10× more than full weights. */
 export function learningRate(method: Method): number {
   return method === 'full' ? 2e-5 : 2e-4;
-}
-
-/**
- * Settings when the memory wing offers no plan: small and safe (batch 1, accumulation 8,
- * 512 tokens, checkpointing on, 8-bit paged AdamW on CUDA for QLoRA).
- */
-export function conservativeSettings(model: ModelEntry, gpu: GpuProfile, method: Method): EstimateSettings {
-  const dtype: WeightDtype = method === 'qlora' ? 'nf4' : method === 'full' ? 'fp32' : gpu.bf16 ? 'bf16' : gpu.backend === 'cpu' ? 'fp32' : 'fp16';
-  return {
-    method,
-    dtype,
-    seqLen: Math.min(512, model.context_length || 512),
-    batch: 1,
-    gradAccum: 8,
-    loraR: 16,
-    loraAlpha: 32,
-    gradientCheckpointing: method !== 'inference',
-    optimizer: method === 'qlora' ? 'paged_adamw_8bit' : 'adamw_torch'
-  };
 }
 
 /** A requirement: the pip name, the version range tested together, and why it is needed. */

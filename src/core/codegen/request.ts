@@ -3,7 +3,7 @@
  */
 import type { GpuProfile, Method, ModelEntry, Task } from '../types';
 import type { Language } from '../i18n';
-import type { EstimateSettings, Strategy } from '../memory';
+import type { EstimateSettings, Plan, Strategy } from '../memory';
 
 /** One notebook cell. `step` names the template it came from ("load", "train", …). */
 export interface Cell {
@@ -44,6 +44,11 @@ export interface CellRequest {
   settings?: Partial<EstimateSettings>;
   /** Several GPUs: how they share the training (default auto: the memory wing's choice). */
   strategy?: Strategy | 'auto';
+  /**
+   * The plan already made for this model, GPU and method (the panel's chosen one): the cells use
+   * it as it is. Without it the cells make it from `settings` and `strategy` (`planTraining`).
+   */
+  plan?: Plan;
   /** Additions beyond the contract, all optional. */
   prompt?: string;
   numLabels?: number; // classification heads; default 2

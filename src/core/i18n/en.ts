@@ -183,6 +183,7 @@ export const EN = {
   'ui.reason.offload_ram': '{strategy} needs {need_gib} GiB of RAM, this runtime has {ram_gib}',
   'ui.estimate': 'Estimate',
   'ui.estimateFor': '{model} · {method} · {seq_len} tokens · batch {batch} × accumulation {accum}',
+  'ui.estimateSpread': '{strategy} over {gpus} GPUs: the busiest GPU\'s memory',
   'ui.estimateFailed': 'No memory estimate for {model}: {message}',
   'ui.chooseModel': 'Choose a model above.',
   'ui.term': 'Part',

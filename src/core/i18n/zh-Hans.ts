@@ -185,6 +185,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.reason.offload_ram': '{strategy} 需要 {need_gib} GiB 内存，这个运行环境只有 {ram_gib}',
   'ui.estimate': '显存估算',
   'ui.estimateFor': '{model} · {method} · {seq_len} 个 token · 批大小 {batch} × 梯度累积 {accum}',
+  'ui.estimateSpread': '{strategy}，共 {gpus} 张 GPU：以下是最忙那张的显存',
   'ui.estimateFailed': '无法估算 {model} 的显存：{message}',
   'ui.chooseModel': '请在上方选择一个模型。',
   'ui.term': '组成部分',

@@ -185,6 +185,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.reason.offload_ram': '{strategy} 需要 {need_gib} GiB 系統記憶體，這個執行環境只有 {ram_gib}',
   'ui.estimate': 'GPU 記憶體估算',
   'ui.estimateFor': '{model} · {method} · {seq_len} 個 token · 批次大小 {batch} × 梯度累積 {accum}',
+  'ui.estimateSpread': '{strategy}，共 {gpus} 張 GPU：以下是最忙那張的 GPU 記憶體',
   'ui.estimateFailed': '無法估算 {model} 的 GPU 記憶體：{message}',
   'ui.chooseModel': '請在上方選擇一個模型。',
   'ui.term': '組成部分',

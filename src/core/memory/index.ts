@@ -1,9 +1,10 @@
 /**
  * The memory wing: what a model needs on a GPU, term by term (`estimateMemory`), and the
- * training settings the generated cells use so that it fits (`planTraining`).
+ * training settings the generated cells use so that it fits, and how several GPUs share it (`planTraining`: the one plan).
  */
 export { estimateMemory, priceSettings, availableMib, verdictFor, RecipeError } from './estimate';
-export { planTraining, defaultSettings, defaultDtype, defaultOptimizer, EFFECTIVE_BATCH, DEFAULT_SEQ_LEN } from './plan';
+export { planTraining, planMaxSeqLen, planMaxBatch, strategiesAt, launches, defaultSettings, defaultDtype, defaultOptimizer, EFFECTIVE_BATCH, DEFAULT_SEQ_LEN } from './plan';
+export type { Plan, KnownPlan, UnknownPlan } from './plan';
 export { computeDtype, loraParams, layerActivationBytesPerToken, kbitPreparationExtraBytes, NF4_DOUBLE_QUANT_CONSTANT_BITS } from './terms';
 export { modelShape } from './shape';
 export { estimateLoading } from './loading';
@@ -12,6 +13,4 @@ export { DEFAULT_RECIPE, ATTENTIONS, LOSSES, PRECISIONS, PRE_QUANTIZED, KV_CACHE
 export type { Recipe, Attention, Loss, Precision, PreQuantized, KvCacheDtype, LoraTargets } from './recipe';
 export { estimateStrategy, strategiesFor, strategyLabel, strategyName, engineOf, offloads, MULTI_GPU_STRATEGIES } from './strategies';
 export type { Strategy, StrategyEstimate, GpuShare, Placement, Engine } from './strategies';
-export { planSpread, chooseStrategy, maxSeqLenSpread } from './spread';
-export type { SpreadPlan, StrategyChoice } from './spread';
 export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer, Advice, LoadingWarning } from './types';

@@ -5,8 +5,8 @@
  * settings the cells would use, so a current model that fits beats the flow's size band.
  */
 import { MODELS } from '../catalog';
-import { estimateStrategy, planSpread, planTraining, strategyLabel, strategyName, EstimateSettings, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
-import { countParameters, UnknownFamilyError } from '../params';
+import { estimateStrategy, planTraining, strategyLabel, strategyName, EstimateSettings, KnownPlan, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
+import { countParameters } from '../params';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
@@ -37,9 +37,11 @@ export interface Recommendation {
   model: ModelEntry;
   method: Method;
   params: number;
+  /** The plan the cells, the Estimate section and `fit` use for this model and method: its verdict is the card's. */
+  plan: KnownPlan;
+  /** The plan's settings, one process's estimate and each GPU's share (`single` on one GPU). */
   settings: EstimateSettings;
   estimate: MemoryEstimate;
-  /** How the GPUs share the work (`single` on one GPU) and each GPU's memory. */
   spread: StrategyEstimate;
   score: number;
   reasons: Reason[];
@@ -89,8 +91,7 @@ function methodFor(model: ModelEntry, gpu: GpuProfile, asked: Method | undefined
   const mib = gpu.free_mib ?? gpu.memory_mib;
   if (!gpu.bnb_4bit) return 'lora';
   if (mib <= 16 * GiB) return 'qlora';
-  if (gpu.count > 1) return planSpread(model, gpu, 'lora', wanted).spread.verdict === 'fits' ? 'lora' : 'qlora';
-  return planTraining(model, gpu, 'lora', wanted).estimate.verdict === 'fits' ? 'lora' : 'qlora';
+  return planTraining(model, gpu, 'lora', wanted).verdict === 'fits' ? 'lora' : 'qlora';
 }
 
 /**
@@ -126,20 +127,13 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
   for (const model of candidates) {
     // A length beyond what the model reads is not a setting it can be estimated at: leave it out.
     if (request.seqLen !== undefined && model.context_length > 0 && request.seqLen > model.context_length) continue;
-    let method: Method;
-    let planned;
-    try {
-      method = methodFor(model, gpu, request.method, wanted);
-      planned = planSpread(model, gpu, method, wanted, request.strategy ?? 'auto');
-    } catch (e) {
-      // A family we cannot count (a user's own config) has no estimate, so we cannot say it
-      // fits: it is not recommended, and stays choosable by id where the caller offers that.
-      if (e instanceof UnknownFamilyError) continue;
-      throw e;
-    }
-    const { settings, estimate, spread } = planned;
-    const multi = spread.strategy !== 'single';
-    const verdict = multi ? spread.verdict : estimate.verdict;
+    // A family we cannot count (a user's own config) has no estimate, so we cannot say it
+    // fits: it is not recommended, and stays choosable by id where the caller offers that.
+    const method = methodFor(model, gpu, request.method, wanted);
+    const planned = planTraining(model, gpu, method, wanted, request.strategy ?? 'auto');
+    if (!planned.known) continue;
+    const { settings, estimate, spread, verdict } = planned;
+    const multi = planned.strategy !== 'single';
     if (verdict === 'no') continue;
     const params = countParameters(model.config).total;
     const b = params / 1e9;
@@ -149,9 +143,9 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     if (multi) reasons.push(...spreadReasons(model, gpu, method, settings, spread, planned.ram_short));
     else
       reasons.push({
-        code: estimate.verdict === 'fits' ? 'fits' : 'tight',
-        values: { gpu: gpuWords, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((estimate.total_mib / 1024).toFixed(1)) },
-        text: `${estimate.verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(estimate.total_mib / 1024).toFixed(1)} GiB)`
+        code: verdict === 'fits' ? 'fits' : 'tight',
+        values: { gpu: gpuWords, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((planned.total_mib / 1024).toFixed(1)) },
+        text: `${verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(planned.total_mib / 1024).toFixed(1)} GiB)`
       });
     let score = 0;
     if (gpu.backend === 'cpu') {
@@ -196,7 +190,7 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
       reasons.push({ code: 'remote_code', values: {}, text: 'needs trust_remote_code=True (its own modeling code)' });
     }
     if (!model.commercial) reasons.push({ code: 'license', values: { license: model.license }, text: `licence ${model.license} does not allow commercial use` });
-    ranked.push({ model, method, params, settings, estimate, spread, score, reasons });
+    ranked.push({ model, method, params, plan: planned, settings, estimate, spread, score, reasons });
   }
   ranked.sort((a, b) => b.score - a.score || b.params - a.params);
   return ranked.slice(0, request.limit ?? ranked.length);

@@ -13,13 +13,13 @@ describe('the memory bar', () => {
   const estimate = estimateMemory(qwen, t4, defaultSettings(qwen, t4, 'qlora', { seqLen: 1024 }));
 
   it('is an image whose label reads the total, the free memory and every part', () => {
-    render(<MemoryBar lang="en" verdict={estimate.verdict} totalMib={estimate.total_mib} availableMib={estimate.available_mib} rows={breakdownRows('en', estimate)} />);
+    render(<MemoryBar lang="en" verdict={estimate.verdict} totalMib={estimate.total_mib} availableMib={estimate.available_mib} rows={breakdownRows('en', estimate.breakdown)} />);
     const bar = screen.getByRole('img');
     const label = bar.getAttribute('aria-label')!;
     expect(label).toMatch(/^Fits: about \d+\.\d GiB estimated, 15\.0 GiB of GPU memory free\. Weights \d+\.\d GiB, /);
-    for (const row of breakdownRows('en', estimate)) expect(label).toContain(row.label);
+    for (const row of breakdownRows('en', estimate.breakdown)) expect(label).toContain(row.label);
     // One segment per term, and the free-memory line.
-    expect(bar.querySelectorAll('.jp-ModelAdvisor-bar-segment')).toHaveLength(breakdownRows('en', estimate).length);
+    expect(bar.querySelectorAll('.jp-ModelAdvisor-bar-segment')).toHaveLength(breakdownRows('en', estimate.breakdown).length);
     expect(bar.querySelector('.jp-ModelAdvisor-bar-free')).not.toBeNull();
   });
 

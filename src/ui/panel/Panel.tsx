@@ -79,7 +79,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
           seqLen={choices.seqLen}
           seqLenError={seqLenError}
           seqLenMax={chosen?.estimate.ok ? advice!.seqLenMax : undefined}
-          batch={chosen?.estimate.ok ? chosen.estimate.settings.batch : undefined}
+          batch={chosen?.estimate.ok ? chosen.estimate.plan.settings.batch : undefined}
           batchMax={chosen?.estimate.ok ? advice!.batchMax : undefined}
           onChange={(change, preview) => advisor.update(change, preview)}
           onCommit={() => advisor.commit()}
@@ -88,7 +88,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
           lang={lang}
           method={chosen?.method ?? (choices.method === 'auto' ? null : choices.method)}
           recipe={choices.recipe}
-          priced={chosen?.estimate.ok ? chosen.estimate.estimate.recipe : undefined}
+          priced={chosen?.estimate.ok ? chosen.estimate.plan.estimate.recipe : undefined}
           optimizer={choices.optimizer}
           loraR={choices.loraR}
           onChange={change => advisor.update(change)}
@@ -123,11 +123,11 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
       const e = chosen.estimate;
       extra = {
         id: chosen.model.id,
-        verdict: e.ok ? e.estimate.verdict : 'no',
+        verdict: e.ok ? e.plan.verdict : 'no',
         // No estimate (a family the counter does not know, a bad length): say so; the estimate section says why.
-        verdictText: e.ok ? verdictText(lang, e.estimate.verdict, e.estimate.total_mib, e.estimate.available_mib) : t(lang, 'ui.verdict_none'),
+        verdictText: e.ok ? verdictText(lang, e.plan.verdict, e.plan.total_mib, e.plan.available_mib) : t(lang, 'ui.verdict_none'),
         reasons: [],
-        ...(e.ok ? { totalMib: e.estimate.total_mib, availableMib: e.estimate.available_mib } : {})
+        ...(e.ok ? { totalMib: e.plan.total_mib, availableMib: e.plan.available_mib } : {})
       };
     }
     return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };

@@ -6,24 +6,26 @@
 import {
   CellRequest,
   WeightSource,
-  defaultSettings,
   EstimateSettings,
-  estimateMemory,
   GpuProfile,
   GpuReport,
-  MemoryEstimate,
+  KnownPlan,
+  launches,
   MODELS,
   METHODS as METHOD_LIST,
   GPU_PROFILES,
   TASKS as TASK_LIST,
   Method,
   ModelEntry,
+  Plan,
+  planMaxBatch,
+  planMaxSeqLen,
   planTraining,
   Recommendation,
   recommendModels,
   Task
 } from '../../core';
-import { defaultSteps, spreadFor, Step, STEPS } from '../../core/codegen';
+import { defaultSteps, Step, STEPS } from '../../core/codegen';
 import { DEFAULT_SEQ_LEN, Optimizer, Recipe } from '../../core/memory';
 import type { Language } from '../../core/i18n';
 import { isOtherTarget, PlanTarget, RUNTIME_TARGET, targetGpu } from '../targets';
@@ -95,9 +97,9 @@ export function restoreChoices(saved: unknown, base: Choices): Choices {
   return out;
 }
 
-/** The estimate for the chosen model, or why there is none (a family the counter does not know, a bad length). */
+/** The chosen model's plan and the longest length that fits it, or why there is none (a family the counter does not know, a bad length). */
 export type EstimateState =
-  | { ok: true; settings: EstimateSettings; estimate: MemoryEstimate }
+  | { ok: true; plan: KnownPlan; maxSeqLen: number | null }
   | { ok: false; reason: 'seq-len'; min: number; max: number }
   | { ok: false; reason: 'error'; message: string };
 
@@ -107,6 +109,8 @@ export interface Chosen {
   /** False when the user's pick is not (or no longer) in the list. */
   recommended: boolean;
   estimate: EstimateState;
+  /** The plan the cells follow (an estimate's, or the conservative one for a family we cannot count); null for a length the model cannot take. */
+  plan: Plan | null;
   steps: Step[];
   defaultSteps: Step[];
 }
@@ -134,6 +138,11 @@ export function validSeqLen(model: ModelEntry | undefined, seqLen: number): bool
   return Number.isInteger(seqLen) && seqLen >= MIN_SEQ_LEN && seqLen <= (model ? maxSeqLenFor(model) : MAX_SEQ_LEN);
 }
 
+/** The user described their own script ("Your recipe", an optimizer, a LoRA rank): the estimate prices it, the cells stay ours. */
+function ownRecipe(choices: Choices): boolean {
+  return Object.keys(choices.recipe).length > 0 || choices.optimizer !== null || (choices.loraR !== null && Number.isInteger(choices.loraR) && choices.loraR > 0);
+}
+
 /** The settings the user fixed: the length always; the batch (its slider), the recipe, optimizer and LoRA rank when given. */
 function wantedFrom(choices: Choices): Partial<EstimateSettings> {
   const wanted: Partial<EstimateSettings> = { seqLen: choices.seqLen };
@@ -144,16 +153,19 @@ function wantedFrom(choices: Choices): Partial<EstimateSettings> {
   return wanted;
 }
 
-function estimateFor(model: ModelEntry, gpu: GpuProfile, method: Method, choices: Choices): EstimateState {
+/** The one plan for the chosen model at the user's settings: what its card, the Estimate section and the cells say. */
+function planFor(model: ModelEntry, gpu: GpuProfile, method: Method, choices: Choices): { estimate: EstimateState; plan: Plan | null } {
   const max = maxSeqLenFor(model);
-  if (!validSeqLen(model, choices.seqLen)) return { ok: false, reason: 'seq-len', min: MIN_SEQ_LEN, max };
+  if (!validSeqLen(model, choices.seqLen)) return { estimate: { ok: false, reason: 'seq-len', min: MIN_SEQ_LEN, max }, plan: null };
   try {
     // The user fixes the length (the batch, if they moved its slider, and their recipe); planTraining fills the rest, as the cells will.
-    return { ok: true, ...planTraining(model, gpu, method, wantedFrom(choices)) };
+    const plan = planTraining(model, gpu, method, wantedFrom(choices));
+    if (!plan.known) return { estimate: { ok: false, reason: 'error', message: plan.reason }, plan };
+    return { estimate: { ok: true, plan, maxSeqLen: planMaxSeqLen(model, gpu, plan) }, plan };
   } catch (e) {
-    // countParameters throws UnknownFamilyError for a family it cannot count, estimateMemory a
-    // RecipeError for a recipe the model cannot take (LoRA targets it lacks): answers, not crashes.
-    return { ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) };
+    // estimateMemory throws a RecipeError for a recipe the model cannot take (LoRA targets it
+    // lacks): an answer, not a crash.
+    return { estimate: { ok: false, reason: 'error', message: e instanceof Error ? e.message : String(e) }, plan: null };
   }
 }
 
@@ -166,26 +178,6 @@ function autoMethod(model: ModelEntry, gpu: GpuProfile, choices: Choices): Metho
     // An unknown family: fall through to the method the runtime allows.
   }
   return gpu.bnb_4bit ? 'qlora' : 'lora';
-}
-
-/** The largest batch (up to MAX_BATCH) that still fits at this length; 1 when none does. */
-function largestBatch(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings): number {
-  const fits = (batch: number) => estimateMemory(model, gpu, defaultSettings(model, gpu, settings.method, { ...settings, batch, gradAccum: undefined })).verdict !== 'no';
-  if (!fits(1)) return 1;
-  // Memory grows with the batch: double while it fits, then bisect (about ten estimates).
-  let low = 1;
-  let high = 2;
-  while (high <= MAX_BATCH && fits(high)) {
-    low = high;
-    high *= 2;
-  }
-  high = Math.min(high, MAX_BATCH + 1);
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid;
-  }
-  return low;
 }
 
 /**
@@ -208,15 +200,15 @@ export function advise(choices: Choices, report: GpuReport, models: readonly Mod
   if (!model) return { gpu, otherTarget, recommendations, seqLenMax: MIN_SEQ_LEN, batchMax: 1, chosen: null };
   const inList = recommendations.find(r => r.model.id === model.id);
   const chosenMethod = method ?? inList?.method ?? autoMethod(model, gpu, choices);
-  const estimate = estimateFor(model, gpu, chosenMethod, choices);
-  const quantized = estimate.ok ? estimate.settings.dtype === 'nf4' || estimate.settings.dtype === 'int8' : chosenMethod === 'qlora';
+  const { estimate, plan } = planFor(model, gpu, chosenMethod, choices);
+  const quantized = plan ? plan.settings.dtype === 'nf4' || plan.settings.dtype === 'int8' : chosenMethod === 'qlora';
   // Several GPUs training through accelerate launch: the launch step replaces the in-notebook load and train.
-  const launched = gpu.count > 1 && spreadFor({ model, gpu, method: chosenMethod, settings: { seqLen: choices.seqLen } }) !== null;
+  const launched = plan !== null && launches(plan);
   const defaults = defaultSteps(chosenMethod, model.gated, quantized, undefined, launched);
   const steps = choices.steps ?? defaults;
-  const seqLenMax = estimate.ok ? Math.max(MIN_SEQ_LEN, Math.min(maxSeqLenFor(model), estimate.estimate.max_seq_len ?? MIN_SEQ_LEN)) : maxSeqLenFor(model);
-  const batchMax = estimate.ok ? largestBatch(model, gpu, estimate.settings) : 1;
-  return { gpu, otherTarget, recommendations, seqLenMax, batchMax, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, steps, defaultSteps: defaults } };
+  const seqLenMax = estimate.ok ? Math.max(MIN_SEQ_LEN, Math.min(maxSeqLenFor(model), estimate.maxSeqLen ?? MIN_SEQ_LEN)) : maxSeqLenFor(model);
+  const batchMax = estimate.ok ? planMaxBatch(model, gpu, estimate.plan, MAX_BATCH) : 1;
+  return { gpu, otherTarget, recommendations, seqLenMax, batchMax, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, plan, steps, defaultSteps: defaults } };
 }
 
 /** What the settings say about every insert: where weights come from and where things go. */
@@ -248,6 +240,9 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
     // The sample data and the "try it" prompt follow the data's language, not the panel's.
     dataLanguage: choices.dataLanguage,
     settings: choices.batch === null ? { seqLen: choices.seqLen } : { seqLen: choices.seqLen, batch: choices.batch },
+    // The panel's plan is the cells' — unless the user described their own recipe, which the
+    // estimate follows and our cells do not (they then plan for themselves at the same length and batch).
+    ...(chosen.plan !== null && !ownRecipe(choices) ? { plan: chosen.plan } : {}),
     // Without a GPU the training cell is a smoke test, not a run of hours.
     ...(gpu.backend === 'cpu' ? { maxSteps: CPU_SMOKE_STEPS } : {}),
     source: prefs.source,

@@ -1,7 +1,12 @@
 import { findModel } from '../../catalog';
 import { findGpu, gpuFromReport } from '../../gpu';
 import { ModelEntry } from '../../types';
-import { defaultSettings, estimateMemory, planTraining } from '../index';
+import { defaultSettings, estimateMemory, KnownPlan, Plan, planTraining } from '../index';
+
+function known(plan: Plan): KnownPlan {
+  if (!plan.known) throw new Error(plan.reason);
+  return plan;
+}
 
 const model = (id: string): ModelEntry => findModel(id) as ModelEntry;
 
@@ -69,7 +74,7 @@ describe('estimateMemory', () => {
 describe('planTraining', () => {
   it('picks the largest batch that fits and keeps the effective batch with accumulation', () => {
     const llama = model('meta-llama/Llama-3.2-1B-Instruct');
-    const { settings, estimate } = planTraining(llama, findGpu('t4'), 'qlora');
+    const { settings, estimate } = known(planTraining(llama, findGpu('t4'), 'qlora'));
     expect(estimate.verdict).toBe('fits');
     expect(settings.batch * settings.gradAccum).toBe(16);
     expect(settings).toMatchObject({ optimizer: 'paged_adamw_8bit', gradientCheckpointing: true, dtype: 'nf4', loraR: 16, loraAlpha: 32 });
@@ -80,7 +85,7 @@ describe('planTraining', () => {
     const small = findGpu('8GiB');
     const plan = planTraining(qwen, small, 'qlora', { seqLen: 4096 });
     expect(plan.settings.seqLen).toBe(4096);
-    const free = planTraining(qwen, small, 'qlora');
+    const free = known(planTraining(qwen, small, 'qlora'));
     expect(free.settings.seqLen).toBeLessThan(1024);
     expect(free.estimate.verdict).not.toBe('no');
   });

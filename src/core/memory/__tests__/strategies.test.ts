@@ -6,7 +6,15 @@
 import { MODELS } from '../../catalog';
 import { findGpu } from '../../gpu';
 import { Method, METHODS, ModelEntry } from '../../types';
-import { defaultSettings, estimateMemory, estimateStrategy, planSpread, Strategy, strategiesFor } from '../index';
+import { defaultSettings, estimateMemory, estimateStrategy, KnownPlan, planTraining, Strategy, strategiesFor } from '../index';
+import type { GpuProfile } from '../../types';
+
+/** The one plan, with its estimate (every catalog family is counted). */
+function planSpread(m: ModelEntry, gpu: GpuProfile, method: Method, wanted = {}, asked: Strategy | 'auto' = 'auto'): KnownPlan {
+  const plan = planTraining(m, gpu, method, wanted, asked);
+  if (!plan.known) throw new Error(plan.reason);
+  return plan;
+}
 
 const MULTI = ['kaggle-2xt4', '8xh100-80gb'];
 const model = (id: string): ModelEntry => MODELS.find(m => m.id === id)!;
@@ -109,7 +117,7 @@ describe('offload', () => {
   });
 });
 
-describe('planSpread', () => {
+describe('planTraining on several GPUs', () => {
   it('Qwen2.5-14B QLoRA on Kaggle’s 2×T4: a whole 4-bit copy fits each T4 at batch 1, so DDP; sharding holds less', () => {
     const m = model('Qwen/Qwen2.5-14B-Instruct');
     const gpu = findGpu('2xt4');

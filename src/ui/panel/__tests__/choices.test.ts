@@ -34,8 +34,8 @@ describe('advise: what the sidebar shows for a T4', () => {
     const choices = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct' };
     const advice = advise(choices, T4);
     const chosen = advice.chosen!;
-    expect(chosen.estimate.ok && chosen.estimate.estimate.verdict).toBe('fits');
-    expect(chosen.estimate.ok && chosen.estimate.settings.seqLen).toBe(1024);
+    expect(chosen.estimate.ok && chosen.estimate.plan.verdict).toBe('fits');
+    expect(chosen.estimate.ok && chosen.estimate.plan.settings.seqLen).toBe(1024);
     expect(chosen.steps).toEqual(['install', 'source', 'quantize', 'load', 'lora', 'train', 'try', 'save']);
     const source = renderCells(cellRequest(choices, chosen, advice.gpu, T4, 'zh-Hans')).map(c => c.source).join('\n');
     expect(source).toContain('"Qwen/Qwen2.5-7B-Instruct"');
@@ -93,7 +93,7 @@ describe('advise: what the sidebar shows for a T4', () => {
     expect(advice.recommendations.some(r => r.model.id === 'Qwen/Qwen2.5-7B-Instruct')).toBe(false);
     expect(advice.chosen?.model.id).toBe('Qwen/Qwen2.5-7B-Instruct');
     expect(advice.chosen?.recommended).toBe(false);
-    expect(advice.chosen?.estimate.ok && advice.chosen.estimate.estimate.verdict).toBe('no');
+    expect(advice.chosen?.estimate.ok && advice.chosen.estimate.plan.verdict).toBe('no');
   });
 
   it('a length outside 16 … the model’s context is an explicit state, not an estimate', () => {
@@ -118,7 +118,7 @@ describe('advise: what the sidebar shows for a T4', () => {
     const choices = { ...chatZhQlora, modelId: mine.id };
     const chosen = advise(choices, T4, [mine, ...MODELS]).chosen!;
     expect(chosen.model.id).toBe('./mymodel');
-    expect(chosen.estimate.ok && chosen.estimate.estimate.verdict).toBe('fits');
+    expect(chosen.estimate.ok && chosen.estimate.plan.verdict).toBe('fits');
     const request = { ...loadingRequest(choices, chosen, advise(choices, T4).gpu, T4, 'en'), modelPath: 'mymodel' };
     expect(request.saveDir).toBe('outputs/mymodel-qlora');
     const source = renderCells(request).map(c => c.source).join('\n');
@@ -176,7 +176,7 @@ describe('"Your recipe" in the panel prices the user\'s own script, not the cell
   const total = (choices: Choices) => {
     const e = advise(choices, T4).chosen!.estimate;
     if (!e.ok) throw new Error('no estimate');
-    return e.estimate;
+    return e.plan.estimate;
   };
 
   it('eager attention and prepare_model_for_kbit_training cost more; a chunked loss less; the cells stay the same', () => {
