@@ -22,6 +22,7 @@ import {
   PRECISIONS,
   Recipe,
   strategiesAt,
+  Placement,
   Strategy,
   StrategyEstimate,
   strategyName
@@ -136,7 +137,7 @@ function spreadJson(plan: KnownPlan, tried: StrategyEstimate[]) {
   };
 }
 
-const PLACES: Record<string, string> = {
+const PLACES: Record<Placement, string> = {
   every_gpu: 'every GPU',
   sharded: 'split over the GPUs',
   split_by_layer: 'split by layer',

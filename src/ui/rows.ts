@@ -4,7 +4,7 @@
  */
 import type { FitVerdict, Method, Recommendation, Reason, Task } from '../core';
 import type { Step } from '../core/codegen';
-import type { Advice, LoadingWarning } from '../core/memory';
+import type { Advice, LoadingWarning, Term } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
 import { formatCount, formatMiB } from './format';
 
@@ -54,7 +54,7 @@ const ADVICE_METHOD_KEYS: Record<Method, MessageKey> = {
 };
 
 /** The estimate's terms (src/core/memory/estimate.ts `priceSettings`), in the order they are paid. */
-const TERM_KEYS: Record<string, MessageKey> = {
+const TERM_KEYS: Record<Term, MessageKey> = {
   weights: 'ui.term.weights',
   quantization_constants: 'ui.term.quantization_constants',
   adapters: 'ui.term.adapters',
@@ -228,5 +228,5 @@ export interface TermRow {
 export function breakdownRows(lang: Language, breakdown: Readonly<Record<string, number>>): TermRow[] {
   return Object.entries(breakdown)
     .filter(([, mib]) => mib > 0)
-    .map(([term, mib]) => ({ term, label: term in TERM_KEYS ? t(lang, TERM_KEYS[term]) : term, mib }));
+    .map(([term, mib]) => ({ term, label: term in TERM_KEYS ? t(lang, TERM_KEYS[term as Term]) : term, mib }));
 }

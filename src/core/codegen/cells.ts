@@ -23,7 +23,7 @@ import {
   requiredPackages,
   TorchDtype
 } from './plan';
-import { launches, Plan, planTraining } from '../memory';
+import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
 import { launchCells } from './launch';
 import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
@@ -51,25 +51,6 @@ const DEFAULT_CLASSIFY_PROMPT = {
 const DEFAULT_MAX_STEPS = 60;
 const SAVE_STEPS = 20;
 const MAX_NEW_TOKENS = 128;
-
-/**
- * Attention implementations, read in transformers 5.24: classes with `_supports_sdpa = True`
- * (models/<family>/modeling_<family>.py) take "sdpa"; PreTrainedModel's default is
- * `_supports_sdpa: bool = False` (modeling_utils.py:1125) and `_check_and_adjust_attn_impl` raises
- * for an explicit "sdpa" on such a class (modeling_utils.py:1665) — Gemma-2 (softcapping,
- * gemma2/modeling_gemma2.py:353) and BLOOM (no attribute) get "eager".
- */
-const SDPA_TYPES = new Set(['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'gemma', 'phi3', 'gpt2', 'bert', 't5', 'mt5', 'marian', 'xlm-roberta']);
-const EAGER_TYPES = new Set(['gemma2', 'bloom']);
-type Attention = { impl: 'sdpa' | 'eager' | null; why: 'no_sdpa' | 'remote' | 'unknown' | null };
-
-function attentionFor(model: { trust_remote_code: boolean; config: { model_type?: unknown } }): Attention {
-  const type = String(model.config.model_type ?? '');
-  if (model.trust_remote_code) return { impl: null, why: 'remote' };
-  if (EAGER_TYPES.has(type)) return { impl: 'eager', why: 'no_sdpa' };
-  if (SDPA_TYPES.has(type)) return { impl: 'sdpa', why: null };
-  return { impl: null, why: 'unknown' };
-}
 
 /**
  * The steps a method needs when the user does not choose. Several GPUs training with
@@ -104,7 +85,7 @@ interface Decisions {
   simulate: boolean; // the GPU's recipe, the model on the CPU (--simulate-on-cpu)
   compute: TorchDtype; // the target's compute dtype (4-bit compute, merge, "try it" autocast)
   mixed: TorchDtype; // mixed precision while training: the compute dtype on a GPU recipe, else float32
-  attention: Attention;
+  attention: CellsAttention;
   modelPath: string;
   dataset: string | null; // null: the default, chosen in the cell by the tokenizer and data language
   saveDir: string;
@@ -193,7 +174,7 @@ function decide(request: CellRequest): Decisions {
     simulate,
     compute,
     mixed: onGpu || simulate ? compute : 'float32',
-    attention: attentionFor(model),
+    attention: cellsAttention(model),
     modelPath: request.modelPath ?? model.id,
     dataset: request.dataset ?? null,
     saveDir: request.saveDir ?? `outputs/${name}-${method}`,

@@ -7,7 +7,7 @@
  */
 import type { GpuProfile } from '../types';
 import { t, Language, MessageKey } from '../i18n';
-import { launches, Plan, Strategy, strategyLabel, EstimateSettings } from '../memory';
+import { computeDtype as computeFormat, launches, Plan, Strategy, strategyLabel, EstimateSettings } from '../memory';
 import { renderSnippet } from './render';
 import { pythonCode, pythonTextBlock, PythonValue } from './literal';
 import { markdownValue } from './formats';
@@ -34,7 +34,8 @@ function rehearsal(request: CellRequest): boolean {
 
 /** The config cell: accelerate's YAML, with its FSDP section or a DeepSpeed JSON. */
 function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean, lang: Language): string {
-  const mixed = onCpu ? 'no' : computeDtype(gpu) === 'bfloat16' ? 'bf16' : 'fp16';
+  // accelerate's mixed_precision names: the compute format's short name; none on a CPU rehearsal.
+  const mixed = onCpu ? 'no' : computeFormat(gpu);
   const deepspeed = strategy.startsWith('zero');
   const fsdp = strategy === 'fsdp' || strategy === 'fsdp-offload';
   const values: Record<string, PythonValue> = {

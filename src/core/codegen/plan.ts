@@ -3,6 +3,7 @@
  * training settings, which packages to install. Pure functions of the request.
  */
 import type { GpuProfile, Method, ModelEntry, Task } from '../types';
+import { computeDtype as computeFormat } from '../memory';
 import type { EstimateSettings } from '../memory';
 import { CellRequestError, RuntimeFacts } from './request';
 
@@ -62,11 +63,12 @@ export function chooseHead(model: ModelEntry, task: Task): Head {
 
 export type TorchDtype = 'float32' | 'bfloat16' | 'float16';
 
-/** Mixed precision and compute format for this runtime: bf16 from compute capability 8.0, fp16 below, fp32 on a CPU. */
+/** The torch name of each compute format. */
+export const TORCH_DTYPE: Readonly<Record<'fp32' | 'bf16' | 'fp16', TorchDtype>> = { fp32: 'float32', bf16: 'bfloat16', fp16: 'float16' };
+
+/** The compute format the memory wing prices (memory/terms.ts `computeDtype`), by its torch name. */
 export function computeDtype(gpu: GpuProfile): TorchDtype {
-  if (gpu.backend === 'cpu') return 'float32';
-  if (gpu.backend === 'mps') return 'float16';
-  return gpu.bf16 ? 'bfloat16' : 'float16';
+  return TORCH_DTYPE[computeFormat(gpu)];
 }
 
 /** The dtype the base weights load in (the non-quantized ones, under QLoRA). */

@@ -8,9 +8,9 @@ import { estimateLoading } from './loading';
 import { modelShape, Shape } from './shape';
 import {
   activationBytes,
+  allocatorAllowance,
   computeDtype,
   cudaContextBytes,
-  FRAGMENTATION_SHARE,
   kvCacheBytes,
   logitsBytes,
   loraParams,
@@ -20,7 +20,7 @@ import {
   trainedParamBytes,
   weightBytes
 } from './terms';
-import { cellsAttention, DEFAULT_RECIPE, preQuantizedFromConfig, recipeOf, recipeProblem, targetedLayers } from './recipe';
+import { pricedAttention, DEFAULT_RECIPE, preQuantizedFromConfig, recipeOf, recipeProblem, targetedLayers } from './recipe';
 import { Advice, EstimateSettings, FitVerdict, MemoryEstimate } from './types';
 
 interface Priced {
@@ -83,9 +83,9 @@ export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, 
     activations,
     logits,
     kv_cache: kv,
-    cuda_context: cudaContextBytes(gpu),
-    allocator_overhead: FRAGMENTATION_SHARE * (activations + logits + gradients + kv)
+    cuda_context: cudaContextBytes(gpu)
   };
+  bytes.allocator_overhead = allocatorAllowance(bytes);
   const breakdown: Record<string, number> = {};
   let total = 0;
   for (const [k, v] of Object.entries(bytes)) {
@@ -106,8 +106,8 @@ export class RecipeError extends Error {}
 function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSettings {
   let settings = s;
   // What the cells do for this family, unless the user said otherwise.
-  if (s.recipe?.attention === undefined && cellsAttention(model.config.model_type) !== DEFAULT_RECIPE.attention) {
-    settings = { ...settings, recipe: { ...settings.recipe, attention: cellsAttention(model.config.model_type) } };
+  if (s.recipe?.attention === undefined && pricedAttention(model) !== DEFAULT_RECIPE.attention) {
+    settings = { ...settings, recipe: { ...settings.recipe, attention: pricedAttention(model) } };
   }
   if (s.recipe?.weights !== undefined) return settings;
   const pre = preQuantizedFromConfig(model.config);
@@ -122,6 +122,14 @@ function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSetti
 /** The memory one device can give us: what the probe saw free, else what it has. */
 export function availableMib(gpu: GpuProfile): number {
   return gpu.free_mib ?? gpu.memory_mib;
+}
+
+/**
+ * QLoRA needs bitsandbytes' 4-bit kernels: on a GPU without them (compute capability below 6.0,
+ * a size-only GPU of unknown kind) it does not run at any size, whatever the memory says.
+ */
+export function qloraCannotRun(s: Pick<EstimateSettings, 'method'>, gpu: GpuProfile): boolean {
+  return s.method === 'qlora' && !gpu.bnb_4bit;
 }
 
 export function verdictFor(total: number, available: number): FitVerdict {
@@ -159,7 +167,7 @@ const METHOD_WORDS: Record<Method, string> = { inference: 'inference', full: 'fu
 function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, total: number, verdict: FitVerdict, maxSeq: number | null): Advice[] {
   const advice: Advice[] = [];
   const available = availableMib(gpu);
-  if (s.method === 'qlora' && !gpu.bnb_4bit) {
+  if (qloraCannotRun(s, gpu)) {
     const capability = gpu.compute_capability;
     advice.push(
       capability
@@ -223,10 +231,9 @@ export function estimateMemory(model: ModelEntry, gpu: GpuProfile, asked: Estima
   if (problem !== null) throw new RecipeError(problem);
   const priced = priceSettings(count, shape, gpu, settings);
   const available = availableMib(gpu);
-  let verdict = verdictFor(priced.total_mib, available);
-  if (settings.method === 'qlora' && !gpu.bnb_4bit) verdict = 'no';
+  const verdict = qloraCannotRun(settings, gpu) ? 'no' : verdictFor(priced.total_mib, available);
   const limit = Math.max(settings.seqLen, model.context_length || 0);
-  const max_seq_len = settings.method === 'qlora' && !gpu.bnb_4bit ? null : maxSeqLen(count, shape, gpu, settings, limit);
+  const max_seq_len = qloraCannotRun(settings, gpu) ? null : maxSeqLen(count, shape, gpu, settings, limit);
   return {
     params: count.total,
     method: settings.method,

@@ -60,13 +60,36 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = Object.freeze({
 });
 
 /**
- * The attention our cells load a family with: eager where transformers refuses sdpa
- * (Gemma-2: `_supports_sdpa = False  # softcapping`, gemma2/modeling_gemma2.py; BLOOM sets
- * nothing, and an explicit sdpa raises in modeling_utils.py), sdpa elsewhere.
+ * Attention implementations, read in transformers 5.24: classes with `_supports_sdpa = True`
+ * (models/<family>/modeling_<family>.py) take "sdpa"; PreTrainedModel's default is
+ * `_supports_sdpa: bool = False` (modeling_utils.py:1125) and `_check_and_adjust_attn_impl` raises
+ * for an explicit "sdpa" on such a class (modeling_utils.py:1665) — Gemma-2 (softcapping,
+ * gemma2/modeling_gemma2.py:353) and BLOOM (no attribute) get "eager".
  */
+export const SDPA_FAMILIES: readonly string[] = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'gemma', 'phi3', 'gpt2', 'bert', 't5', 'mt5', 'marian', 'xlm-roberta'];
 export const EAGER_FAMILIES: readonly string[] = ['gemma2', 'bloom'];
-export function cellsAttention(modelType: unknown): Attention {
-  return EAGER_FAMILIES.includes(String(modelType ?? '')) ? 'eager' : 'sdpa';
+
+/**
+ * The attention the cells load a model with, and why when they name none: its own code decides
+ * (remote code), or a family we have not read (transformers then picks). The estimate prices
+ * the same choice (`pricedAttention`).
+ */
+export interface CellsAttention {
+  impl: Attention | null;
+  why: 'no_sdpa' | 'remote' | 'unknown' | null;
+}
+
+export function cellsAttention(model: { trust_remote_code?: boolean; config: { model_type?: unknown } }): CellsAttention {
+  const type = String(model.config.model_type ?? '');
+  if (model.trust_remote_code) return { impl: null, why: 'remote' };
+  if (EAGER_FAMILIES.includes(type)) return { impl: 'eager', why: 'no_sdpa' };
+  if (SDPA_FAMILIES.includes(type)) return { impl: 'sdpa', why: null };
+  return { impl: null, why: 'unknown' };
+}
+
+/** The attention the estimate prices for a model: the cells' choice; where they leave it to the library, sdpa (transformers' default where a class supports it). */
+export function pricedAttention(model: { trust_remote_code?: boolean; config: { model_type?: unknown } }): Attention {
+  return cellsAttention(model).impl ?? 'sdpa';
 }
 
 export function recipeOf(partial: Partial<Recipe> | undefined): Recipe {

@@ -3,7 +3,7 @@
  * under its own names (hidden_size / n_embd / d_model, …).
  */
 import { ModelConfig } from '../types';
-import { Attention, cellsAttention } from './recipe';
+import { Attention, pricedAttention } from './recipe';
 
 export interface Shape {
   hidden: number;
@@ -43,6 +43,6 @@ export function modelShape(c: ModelConfig): Shape {
     heads,
     kvWidth: kvHeads * headDim,
     encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family),
-    cellsAttention: cellsAttention(family)
+    cellsAttention: pricedAttention({ config: c })
   };
 }

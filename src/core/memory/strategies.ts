@@ -12,11 +12,11 @@
  */
 import { GpuProfile, ModelEntry } from '../types';
 import { countParameters, ParamCount } from '../params';
-import { availableMib, priceSettings, verdictFor } from './estimate';
+import { availableMib, priceSettings, qloraCannotRun, verdictFor } from './estimate';
 import { PROCESS_RAM_MIB } from './loading';
 import { modelShape, Shape } from './shape';
-import { BYTES, computeDtype, FRAGMENTATION_SHARE, MIB } from './terms';
-import { EstimateSettings, FitVerdict } from './types';
+import { allocatorAllowance, BYTES, checkpointedInputBytes, computeDtype, MIB } from './terms';
+import { EstimateSettings, FitVerdict, Term } from './types';
 
 /** How the work is spread; `single` is one GPU (today's estimate). */
 export type Strategy = 'single' | 'device-map' | 'ddp' | 'fsdp' | 'fsdp-offload' | 'zero2' | 'zero2-offload' | 'zero3' | 'zero3-offload';
@@ -116,7 +116,7 @@ function parts(count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSett
 }
 
 /** Terms `priceSettings` prices that a strategy may place; anything else stays on every GPU. */
-const STATE_TERMS = ['weights', 'quantization_constants', 'adapters', 'gradients', 'optimizer', 'autocast_weight_copies'];
+const STATE_TERMS: readonly Term[] = ['weights', 'quantization_constants', 'adapters', 'gradients', 'optimizer', 'autocast_weight_copies'];
 
 interface Layout {
   processes: number;
@@ -128,14 +128,13 @@ interface Layout {
 /** The terms each process keeps whole on its own GPU (activations, logits, KV cache, CUDA context, new ones). */
 function perProcessTerms(p: Parts): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(p.single)) if (!STATE_TERMS.includes(k) && k !== 'allocator_overhead') out[k] = v;
+  for (const [k, v] of Object.entries(p.single)) if (!(STATE_TERMS as readonly string[]).includes(k) && k !== 'allocator_overhead') out[k] = v;
   return out;
 }
 
 /** The caching allocator's allowance on one GPU, over that GPU's transient tensors (see FRAGMENTATION_SHARE). */
 function withOverhead(terms: Record<string, number>): Record<string, number> {
-  const transient = (terms.activations ?? 0) + (terms.logits ?? 0) + (terms.gradients ?? 0) + (terms.kv_cache ?? 0);
-  return { ...terms, allocator_overhead: FRAGMENTATION_SHARE * transient };
+  return { ...terms, allocator_overhead: allocatorAllowance(terms) };
 }
 
 /**
@@ -166,8 +165,7 @@ function deviceMap(p: Parts, n: number, s: EstimateSettings, gpu: GpuProfile): L
   const single = p.single;
   const layerWeights = Math.max(0, (single.weights ?? 0) - p.embeddingMib - p.headMib);
   // Checkpointing keeps each layer's input hidden state (the rest of `activations` is one layer recomputed).
-  const tokens = s.batch * s.seqLen;
-  const storedInputs = s.method !== 'inference' && s.gradientCheckpointing ? (tokens * L * p.shape.hidden * BYTES[computeDtype(gpu)]) / MIB : 0;
+  const storedInputs = checkpointedInputBytes(p.shape, s, gpu) / MIB;
   const perGpu: Array<Record<string, number>> = [];
   for (let i = 0; i < n; i++) {
     const f = layersOn(i) / L;
@@ -363,8 +361,7 @@ export function estimateStrategy(model: ModelEntry, gpu: GpuProfile, settings: E
   const placement = { ...layout.placement, processes: 'cpu_ram' as Placement };
   const busiest = Math.max(...per_gpu.map(g => g.total_mib));
   const available = availableMib(gpu);
-  let gpu_verdict = verdictFor(busiest, available);
-  if (settings.method === 'qlora' && !gpu.bnb_4bit) gpu_verdict = 'no';
+  const gpu_verdict = qloraCannotRun(settings, gpu) ? 'no' : verdictFor(busiest, available);
   const ram = gpu.ram_mib ?? null;
   const ram_verdict = offloads(strategy) && ram !== null ? verdictFor(cpu.total, ram) : null;
   const verdict = ram_verdict !== null && WORSE[ram_verdict] > WORSE[gpu_verdict] ? ram_verdict : gpu_verdict;

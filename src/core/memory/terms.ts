@@ -228,9 +228,20 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
     const c = BYTES[computeDtype(gpu)];
     return s.batch * promptTokens(s) * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
   }
-  const residual = recipeOf(s.recipe).kbitPrep ? 4 : BYTES[computeDtype(gpu)];
-  if (s.gradientCheckpointing) return tokens * (shape.layers * residual * shape.hidden + perLayer) + scores;
+  if (s.gradientCheckpointing) return checkpointedInputBytes(shape, s, gpu) + tokens * perLayer + scores;
   return tokens * shape.layers * perLayer + scores;
+}
+
+/**
+ * What gradient checkpointing keeps of every layer: its input hidden state, batch × seq × hidden,
+ * in the compute dtype — or in fp32 after `prepare_model_for_kbit_training`, whose fp32
+ * embeddings start an fp32 residual stream. Zero without checkpointing or for inference. The one
+ * source of this term: one GPU's activations and a layer split's per-GPU share both read it.
+ */
+export function checkpointedInputBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
+  if (s.method === 'inference' || !s.gradientCheckpointing) return 0;
+  const residual = recipeOf(s.recipe).kbitPrep ? 4 : BYTES[computeDtype(gpu)];
+  return s.batch * s.seqLen * shape.layers * residual * shape.hidden;
 }
 
 /**
@@ -283,6 +294,14 @@ export function cudaContextBytes(gpu: GpuProfile): number {
  * (activations, logits, gradients) — an allowance, not a measurement.
  */
 export const FRAGMENTATION_SHARE = 0.1;
+
+/** The terms the allocator's allowance is a share of: what a step allocates and frees. */
+export const TRANSIENT_TERMS = ['activations', 'logits', 'gradients', 'kv_cache'] as const;
+
+/** The caching allocator's allowance over one GPU's transient terms (in the terms' own unit). */
+export function allocatorAllowance(terms: Readonly<Record<string, number>>): number {
+  return FRAGMENTATION_SHARE * TRANSIENT_TERMS.reduce((sum, k) => sum + (terms[k] ?? 0), 0);
+}
 
 /**
  * What `peft.prepare_model_for_kbit_training` would add on top of our QLoRA weights: it casts

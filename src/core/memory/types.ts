@@ -26,6 +26,29 @@ export interface EstimateSettings {
   recipe?: Partial<Recipe>;
 }
 
+/**
+ * Every term a breakdown may hold: one GPU's (estimate.ts `priceSettings`) and what the engines
+ * of several GPUs add (strategies.ts). The panel's labels, the strategies' placement and `fit`'s
+ * table are keyed by this union, so a new term without a name is a compile error.
+ */
+export const TERMS = [
+  'weights',
+  'quantization_constants',
+  'adapters',
+  'gradients',
+  'optimizer',
+  'autocast_weight_copies',
+  'activations',
+  'logits',
+  'kv_cache',
+  'cuda_context',
+  'allocator_overhead',
+  'ddp_gradient_buckets',
+  'fsdp_gathered_units',
+  'zero_buckets'
+] as const;
+export type Term = (typeof TERMS)[number];
+
 /** fits: below 90 % of the memory we can use; tight: below 100 %; no: above. */
 export type FitVerdict = 'fits' | 'tight' | 'no';
 

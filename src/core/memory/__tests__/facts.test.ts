@@ -1,0 +1,47 @@
+/**
+ * Each fact decided once (issue 17, item 3): where two places used to compute the same thing,
+ * they now read one function — and these tests hold the surfaces that show it to the same value.
+ */
+import { MODELS } from '../../catalog';
+import { renderCells } from '../../codegen';
+import { findGpu } from '../../gpu';
+import { defaultSettings, estimateMemory, estimateStrategy, modelShape, pricedAttention } from '../index';
+import { checkpointedInputBytes, MIB } from '../terms';
+
+describe('the checkpointed layer inputs', () => {
+  it.each([false, true])('a layer split over two T4s keeps the same inputs one GPU would (kbit prep %s)', kbitPrep => {
+    const model = MODELS.find(m => m.id === 'Qwen/Qwen2.5-7B-Instruct')!;
+    const gpu = findGpu('2xt4');
+    const s = defaultSettings(model, gpu, 'qlora', { batch: 2, seqLen: 1024, recipe: kbitPrep ? { kbitPrep: true } : {} });
+    const single = estimateMemory(model, gpu, s).breakdown.activations;
+    const stored = checkpointedInputBytes(modelShape(model.config), s, gpu) / MIB;
+    // fp32 inputs after prepare_model_for_kbit_training: 4 bytes per hidden value, else the compute dtype's 2.
+    expect(stored).toBeCloseTo((2 * 1024 * 28 * 3584 * (kbitPrep ? 4 : 2)) / MIB, 6);
+    const split = estimateStrategy(model, gpu, s, 'device-map').per_gpu.map(g => g.breakdown.activations);
+    // Each GPU holds its layers' inputs and one layer recomputed: the inputs once over both, the rest on each.
+    const expected = stored + split.length * (single - stored);
+    const sum = split.reduce((a, b) => a + b, 0);
+    expect(Math.abs(sum - expected)).toBeLessThanOrEqual(split.length + 1);
+  });
+});
+
+describe('the attention the cells load with is the attention the estimate prices', () => {
+  it.each(MODELS.filter(m => m.tasks.includes('chat')).map(m => [m.id, m] as const))('%s', (_, model) => {
+    const gpu = findGpu('t4');
+    const source = renderCells({ model, gpu, method: 'qlora', steps: ['load'] }).map(c => c.source).join('\n');
+    const named = /attn_implementation="(\w+)"/.exec(source)?.[1] ?? 'sdpa';
+    expect(named).toBe(pricedAttention(model));
+    expect(estimateMemory(model, gpu, defaultSettings(model, gpu, 'qlora')).recipe.attention).toBe(pricedAttention(model));
+  });
+});
+
+describe('QLoRA without bitsandbytes 4-bit', () => {
+  it('is "no" in the estimate and on every GPU of a spread, whatever the memory', () => {
+    const model = MODELS.find(m => m.id === 'Qwen/Qwen2.5-0.5B-Instruct')!;
+    const gpu = findGpu('apple-silicon');
+    const s = defaultSettings(model, gpu, 'qlora');
+    expect(estimateMemory(model, gpu, s).verdict).toBe('no');
+    expect(estimateMemory(model, gpu, s).max_seq_len).toBeNull();
+    expect(estimateStrategy(model, gpu, s, 'single').verdict).toBe('no');
+  });
+});
