@@ -6,14 +6,19 @@ Without `gpu=`, the GPU is this runtime's, measured by the same gpu_probe.py the
 """
 import json
 import os
+import re
 
 from model_advisor.engine import engine_path, run
 
 METHODS = ("inference", "full", "lora", "qlora")
 REPORT_PATH = "/model-advisor/report.json"
 NOTEBOOK_PATH = "/model-advisor/out.ipynb"
-# cells()/notebook() options → the CLI's flags; each takes a string, an int or a list of strings.
-CELL_OPTIONS = ("task", "dataset", "source", "max_steps", "steps", "lang", "prompt", "labels", "save_dir", "cache_dir")
+# cells()/notebook() options → the CLI's `cells` flags (src/cli/cells.ts CELL_OPTIONS, less those
+# named by the positional arguments): each takes a string, an int or a list of strings; a switch
+# takes True. tests/test_api.py holds this list to the CLI's own.
+CELL_OPTIONS = ("task", "dataset", "source", "max_steps", "steps", "lang", "prompt", "labels", "save_dir", "cache_dir",
+                "data_lang", "max_new_tokens", "seq_len", "batch", "grad_accum", "strategy", "simulate_on_cpu", "report")
+CELL_SWITCHES = ("simulate_on_cpu",)
 
 
 def _model_args(model, files):
@@ -50,10 +55,15 @@ def _method_args(method):
     return ["--method", method]
 
 
+def _python_names(message):
+    """The CLI's message in the words of a Python call: `--seq-len` is the argument `seq_len`."""
+    return re.sub(r"--([a-z][a-z0-9-]*)", lambda m: m.group(1).replace("-", "_"), message)
+
+
 def _answer(result):
-    """The command's output, or its message as the error a user can act on."""
+    """The command's output, or its message as the error a user can act on (naming Python arguments)."""
     if result["code"] == 2:
-        raise ValueError(result["err"].removeprefix("model-advisor: ").strip())
+        raise ValueError(_python_names(result["err"].removeprefix("model-advisor: ").strip()))
     if result["code"] != 0:
         raise RuntimeError(result["err"].strip())
     return result
@@ -87,11 +97,28 @@ def check(model, method="qlora", seq_len=None, gpu=None, quiet=False):
 
 
 def _cell_args(model, method, gpu, options, files):
-    argv = [_model_args(model, files), *_method_args(method), *_gpu_args(gpu, files)]
+    report = options.pop("report", None)
+    if report is not None:
+        # A probe report file (the CLI's --report): with gpu=, kept only when it describes that GPU.
+        try:
+            with open(os.fspath(report), encoding="utf-8") as f:
+                files[REPORT_PATH] = f.read()
+        except (OSError, TypeError) as e:
+            raise ValueError(f"cannot read the report {report!r}: {getattr(e, 'strerror', None) or e}") from None
+    if report is None:
+        gpu_args = _gpu_args(gpu, files)  # this runtime's probe when gpu is None
+    else:
+        gpu_args = (_gpu_args(gpu, files) if gpu is not None else []) + ["--report", REPORT_PATH]
+    argv = [_model_args(model, files), *_method_args(method), *gpu_args]
     for name, value in options.items():
         if name not in CELL_OPTIONS:
             raise TypeError(f"unknown option {name!r} (known: {', '.join(CELL_OPTIONS)})")
-        if value is None:
+        if value is None or (name in CELL_SWITCHES and value is False):
+            continue
+        if name in CELL_SWITCHES:
+            if value is not True:
+                raise ValueError(f"{name} must be True or False, not {value!r}")
+            argv.append("--" + name.replace("_", "-"))
             continue
         if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
             value = ",".join(value)
@@ -104,8 +131,9 @@ def _cell_args(model, method, gpu, options, files):
 def cells(model, method="qlora", gpu=None, **options):
     """The notebook cells for `model` as one runnable percent-format script (`# %%`), as text.
 
-    Options as for the CLI's `cells`: task, dataset, source, max_steps, steps, lang, prompt,
-    labels, save_dir, cache_dir.
+    Options as for the CLI's `cells`, by their Python names: task, dataset, source, max_steps,
+    steps, lang, prompt, labels, save_dir, cache_dir, data_lang, max_new_tokens, seq_len, batch,
+    grad_accum, strategy, simulate_on_cpu=True, report (a probe report file).
     """
     files = {}
     return _answer(run(["cells", *_cell_args(model, method, gpu, options, files)], files))["out"]
