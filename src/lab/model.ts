@@ -2,30 +2,17 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { Kernel } from '@jupyterlab/services';
 import type { Cell } from '../core/codegen';
 import type { HubResult, HubSource } from '../core/catalog';
-import { GpuReport } from '../core/report';
 import { fetchHubModel } from './hub';
-import { Emitter, InsertOutcome, PanelHost } from '../ui/panel/host';
+import { Emitter, InsertOutcome, PanelHost, RuntimeState } from '../ui/panel/host';
 import { insertCellsBelowActive } from './insert';
 import { probeKernel } from './probe';
-
-/**
- * What the sidebar knows of the active notebook's runtime. One state per thing that can
- * happen, so the view has something explicit to say for each.
- */
-export type RuntimeState =
-  | { kind: 'no-notebook' }
-  | { kind: 'no-kernel' }
-  | { kind: 'not-python'; language: string }
-  | { kind: 'probing'; busy: boolean } // busy: the kernel is running the user's code; we wait our turn
-  | { kind: 'ready'; report: GpuReport }
-  | { kind: 'error'; message: string };
 
 /**
  * The panel's host in JupyterLab. Follows the active notebook and its kernel, and probes the
  * runtime whenever it may have changed: a new notebook, a new kernel, a restart; inserts cells
  * below the active cell of that notebook. The panel only reads `runtime`.
  */
-export class RuntimeModel implements PanelHost {
+export class LabHost implements PanelHost {
   get state(): RuntimeState {
     return this._state;
   }

@@ -9,7 +9,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import iconSvg from '../../style/icon.svg';
 import { AdvisorModel } from '../ui/panel/advisor';
 import { Preferences } from '../ui/panel/choices';
-import { RuntimeModel } from './model';
+import { LabHost } from './model';
 import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
 import { listenForWidgetInserts } from './widgetBridge';
@@ -45,7 +45,7 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
     browsers: IFileBrowserFactory | null,
     state: IStateDB | null
   ) => {
-    const runtime = new RuntimeModel();
+    const runtime = new LabHost();
     const advisor = new AdvisorModel(runtime, toLanguage(translator?.languageCode));
     let lang: Language = advisor.lang;
 

@@ -3,14 +3,7 @@ import type { GpuReport } from '../core/report';
 import { Language, t } from '../core/i18n';
 import { formatMiB } from './format';
 
-/** What the sidebar can say about a runtime: the states of `RuntimeModel`, in the UI's words. */
-export type RuntimeViewState =
-  | { kind: 'no-notebook' }
-  | { kind: 'no-kernel' }
-  | { kind: 'not-python'; language: string }
-  | { kind: 'probing'; busy: boolean }
-  | { kind: 'ready'; report: GpuReport }
-  | { kind: 'error'; message: string };
+import type { RuntimeState } from './panel/host';
 
 /** nvidia-smi is simply absent on a machine without an NVIDIA driver: that is "no GPU", not a failure. */
 const ABSENT = /not on PATH/;
@@ -48,7 +41,7 @@ export function describeGpus(lang: Language, report: GpuReport): string {
   return gpus.map(g => t(lang, 'ui.gpuLine', { name: g.name ?? '?', memory: g.memory_total_mib === null ? '?' : formatMiB(g.memory_total_mib) })).join(' + ');
 }
 
-export function RuntimeView(props: { lang: Language; state: RuntimeViewState; onRefresh: () => void }): JSX.Element {
+export function RuntimeView(props: { lang: Language; state: RuntimeState; onRefresh: () => void }): JSX.Element {
   const { lang, state } = props;
   let body: JSX.Element;
   switch (state.kind) {

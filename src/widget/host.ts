@@ -11,7 +11,7 @@ import { Language, t } from '../core/i18n';
 import { parseGpuReport } from '../core/report';
 import { INSERT_EVENT, InsertEventDetail } from '../ui/panel/bridge';
 import { Emitter, InsertOutcome, PanelHost } from '../ui/panel/host';
-import type { RuntimeViewState } from '../ui/RuntimeView';
+import type { RuntimeState } from '../ui/panel/host';
 
 /** The part of anywidget's model the widget uses (anywidget's `AnyModel`, kept structural). */
 export interface WidgetModel {
@@ -58,7 +58,7 @@ export class WidgetHost implements PanelHost {
     this._pending.clear();
   }
 
-  get runtime(): RuntimeViewState {
+  get runtime(): RuntimeState {
     if (this._runtime) return this._runtime;
     const error = String(this.model.get('probe_error') ?? '');
     const report = String(this.model.get('report') ?? '');
@@ -146,7 +146,7 @@ export class WidgetHost implements PanelHost {
     pending(reply);
   }
 
-  private _runtime: RuntimeViewState | null = null;
+  private _runtime: RuntimeState | null = null;
   private _lastId = 0;
   private _pending = new Map<number, (reply: Reply) => void>();
   private readonly _onChange: () => void;

@@ -12,7 +12,7 @@
  */
 import type { HubResult, HubSource } from '../../core/catalog';
 import type { Cell } from '../../core/codegen';
-import type { RuntimeViewState } from '../RuntimeView';
+import type { GpuReport } from '../../core/report';
 
 /** A change notice without a toolkit: `connect` returns the function that disconnects. */
 export class Emitter {
@@ -28,6 +28,18 @@ export class Emitter {
   private _listeners = new Set<() => void>();
 }
 
+/**
+ * What a host knows of its runtime: one state per thing that can happen, so the panel has
+ * something explicit to say for each (RuntimeView).
+ */
+export type RuntimeState =
+  | { kind: 'no-notebook' }
+  | { kind: 'no-kernel' }
+  | { kind: 'not-python'; language: string }
+  | { kind: 'probing'; busy: boolean } // busy: the kernel is running the user's code; we wait our turn
+  | { kind: 'ready'; report: GpuReport }
+  | { kind: 'error'; message: string };
+
 /** How an insert went: how many cells, and (when the host has several ways) the way it took, in the user's words. */
 export interface InsertOutcome {
   count: number;
@@ -37,7 +49,7 @@ export interface InsertOutcome {
 
 export interface PanelHost {
   /** The runtime as the host knows it now. */
-  readonly runtime: RuntimeViewState;
+  readonly runtime: RuntimeState;
   /** "Check again": probe the runtime anew; `changed` fires as the state moves. */
   refreshRuntime(): void;
   /** False while there is nowhere to put cells (no notebook): the insert buttons are disabled. */

@@ -9,14 +9,14 @@ import * as React from 'react';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { Cell } from '../../../core/codegen';
 import type { Language } from '../../../core/i18n';
-import type { RuntimeViewState } from '../../RuntimeView';
+import type { RuntimeState } from '../host';
 import { BUSY_T4, CPU_ONLY, T4 } from '../../__tests__/reports';
 import { AdvisorModel } from '../advisor';
 import { Emitter, PanelHost } from '../host';
 import { AdvisorPanel } from '../Panel';
 
 class RecordedHost implements PanelHost {
-  constructor(public runtime: RuntimeViewState) {}
+  constructor(public runtime: RuntimeState) {}
   readonly changed = new Emitter();
   canInsert = true;
   notebookPath = 'work/notebook.ipynb';
@@ -28,7 +28,7 @@ class RecordedHost implements PanelHost {
   }
 }
 
-function panel(runtime: RuntimeViewState, lang: Language = 'en') {
+function panel(runtime: RuntimeState, lang: Language = 'en') {
   const host = new RecordedHost(runtime);
   const advisor = new AdvisorModel(host, lang);
   render(<AdvisorPanel advisor={advisor} />);
