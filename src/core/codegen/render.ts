@@ -19,7 +19,7 @@
  * - A placeholder inside a dropped block needs no value; one in a kept block must have one.
  *   A value whose placeholder the template does not contain at all is an error (a typo).
  */
-import { SNIPPETS } from './snippets.generated';
+import { SNIPPETS, SnippetHoles, SnippetName } from './snippets.generated';
 import { pythonLiteral, PythonValue } from './literal';
 import { localizedTemplate } from './comments';
 import type { Language } from '../i18n';
@@ -58,15 +58,21 @@ export function selectBlocks(name: string, template: string, flags: Record<strin
  * each placeholder becomes the Python literal of its value. A placeholder left without a value,
  * or a value no placeholder asks for, is a bug in our code: throw.
  */
-export function renderSnippet(name: string, values: Record<string, PythonValue>, flags: Record<string, boolean> = {}, lang: Language = 'en'): string {
+/** The values a template takes: only its own placeholders (generated from python_snippets/). */
+export type SnippetValues<N extends SnippetName> = { readonly [K in SnippetHoles[N]['values']]?: PythonValue };
+/** The flags a template takes: only its own blocks' names. */
+export type SnippetFlags<N extends SnippetName> = { readonly [K in SnippetHoles[N]['flags']]?: boolean };
+
+export function renderSnippet<N extends SnippetName>(name: N, values: SnippetValues<N>, flags: SnippetFlags<N> = {}, lang: Language = 'en'): string {
   const stored = SNIPPETS[name];
   if (stored === undefined) throw new Error(`no snippet named ${name}`);
   const template = localizedTemplate(name, stored, lang);
   const known = new Set(Array.from(template.matchAll(PLACEHOLDER), m => m[1]));
   const stray = Object.keys(values).filter(k => !known.has(k));
   if (stray.length) throw new Error(`snippet ${name}: no placeholder for ${stray.join(', ')}`);
-  return selectBlocks(name, template, flags).replace(PLACEHOLDER, (whole, key: string) => {
-    if (!(key in values)) throw new Error(`snippet ${name}: no value for ${whole}`);
-    return pythonLiteral(values[key]);
+  const given = values as Readonly<Record<string, PythonValue>>;
+  return selectBlocks(name, template, flags as Record<string, boolean>).replace(PLACEHOLDER, (whole, key: string) => {
+    if (!(key in given)) throw new Error(`snippet ${name}: no value for ${whole}`);
+    return pythonLiteral(given[key]);
   });
 }
