@@ -4,6 +4,7 @@
     model_advisor.show()                      # the advisor in this cell's output (a widget)
     model_advisor.check("Qwen/Qwen2.5-7B-Instruct", method="qlora", seq_len=1024)
     model_advisor.cells(...), model_advisor.notebook(..., path)
+    model_advisor.measure("Qwen/Qwen2.5-7B-Instruct", "t4", "qlora", seq_len=1024)  # traced, not estimated
 
 Kept light on purpose: importing the package imports neither anywidget nor the JavaScript
 engine (each loads on first use), and works without JupyterLab (the GPU probe and
@@ -33,6 +34,16 @@ def check(model, method="qlora", seq_len=None, gpu=None, quiet=False):
     from model_advisor.api import check as _check  # noqa: PLC0415
 
     return _check(model, method=method, seq_len=seq_len, gpu=gpu, quiet=quiet)
+
+
+def __getattr__(name):
+    # `model_advisor.measure(...)`: the tracer's module is itself callable (measure.py), loaded on
+    # first use so that `import model_advisor` stays light (torch is imported only by a trace).
+    if name == "measure":
+        import importlib  # noqa: PLC0415
+
+        return importlib.import_module("model_advisor.measure")
+    raise AttributeError(f"module 'model_advisor' has no attribute {name!r}")
 
 
 def cells(model, method="qlora", gpu=None, **options):

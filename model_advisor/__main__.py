@@ -5,6 +5,8 @@ USAGE = """usage: python -m model_advisor COMMAND
 
 commands:
   probe    print this runtime's GPU report as one line of JSON (schema/gpu-report.schema.json)
+  measure  trace one training step of the cells on fake tensors: the peak GPU memory
+           (measure MODEL --gpu t4 --method qlora [--seq-len N] [--batch N] [--optimizer …] [--json])
 """
 
 
@@ -14,6 +16,10 @@ def main(argv=None):
         from model_advisor.probe import main as probe_main
 
         return probe_main([])
+    if args[:1] == ["measure"]:
+        from model_advisor.measure import main as measure_main
+
+        return measure_main(args[1:])
     if args[:1] in (["-h"], ["--help"]):
         sys.stdout.write(USAGE)
         return 0

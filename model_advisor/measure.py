@@ -1,0 +1,742 @@
+"""`measure()`: one training step of the cells' own libraries, traced on fake tensors.
+
+The estimate (the TypeScript core) is a hand-written model of transformers, peft, TRL and
+bitsandbytes. This module is its referee: it builds the model from its config with no
+weights (PyTorch's meta device, then fake tensors: `torch._subclasses.fake_tensor.FakeTensorMode`
+allocates nothing), applies the recipe the cells run — the settings come from the core's own
+plan (`fit --json` through engine.py, never a copy) — and runs forward, backward and the
+optimizer step of the installed libraries, counting every tensor storage they allocate.
+
+What is counted is what `torch.cuda.max_memory_allocated` would report on the GPU: live tensor
+storages, each rounded up to the CUDA caching allocator's 512-byte blocks. Not counted: the
+CUDA context and the allocator's reserve beyond its blocks (the core prices both apart), and
+cuBLAS/cuDNN workspaces.
+
+The trace runs on this machine's CPU (fake CPU tensors: a CPU-only torch refuses fake CUDA
+tensors in some ops) but takes the GPU's code path where a library branches on the device;
+each such place is patched below with the source line it follows. A deep model is traced at
+one and two decoder layers and extrapolated by depth (the peak is linear in the layer count).
+
+    python -m model_advisor measure Qwen/Qwen2.5-7B-Instruct --gpu t4 --method qlora \\
+        --seq-len 1024 --batch 2 --optimizer adamw --json
+"""
+import contextlib
+import json
+import math
+import os
+import sys
+import time
+import types
+import weakref
+
+from model_advisor.engine import engine_path, run
+
+MIB = 1024 * 1024
+# The CUDA caching allocator rounds every request up to 512 bytes (kMinBlockSize,
+# c10/cuda/CUDACachingAllocator.cpp); `max_memory_allocated` counts those blocks.
+BLOCK = 512
+# `fit --optimizer` words, as the core's CLI takes them (src/cli/estimate.ts OPTIMIZER_FLAGS).
+OPTIMIZERS = ("adamw", "adamw-8bit", "paged-adamw-8bit", "adafactor", "sgd")
+METHODS = ("full", "lora", "qlora")
+# The causal-LM tasks, the ones the cells train with TRL's SFTTrainer.
+SFT_TASKS = ("chat", "generation", "code")
+
+
+class MeasureError(RuntimeError):
+    """The trace cannot run for this model or recipe; the message says why, in a user's words."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan: what the core says the cells run (engine.py runs the same bundle as the CLI).
+
+
+def _answer(result):
+    if result["code"] != 0:
+        raise MeasureError(result["err"].removeprefix("model-advisor: ").strip())
+    return json.loads(result["out"])
+
+
+def _model_spec(model):
+    """(the argument the bundle takes, the files it reads, the config dict)."""
+    spec = os.fspath(model)
+    if os.path.exists(spec):
+        path = os.path.join(spec, "config.json") if os.path.isdir(spec) else spec
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        return engine_path(path), {engine_path(path): text}, json.loads(text)
+    catalog = {m["id"]: m for m in _answer(run(["models", "--json"]))}
+    if spec not in catalog:
+        raise MeasureError(f"unknown model {spec!r}: not in the catalog and not a config.json path")
+    return spec, {}, catalog[spec]["config"]
+
+
+def plan(model, gpu, method, seq_len=None, batch=None, optimizer=None):
+    """The core's plan for these choices: `fit --json` (settings, recipe, breakdown) and the GPU profile."""
+    if method not in METHODS:
+        raise MeasureError(f"method must be one of {', '.join(METHODS)} (the tracer traces training), not {method!r}")
+    arg, files, config = _model_spec(model)
+    argv = ["fit", arg, "--gpu", gpu, "--method", method]
+    if seq_len is not None:
+        argv += ["--seq-len", str(int(seq_len))]
+    if batch is not None:
+        argv += ["--batch", str(int(batch))]
+    if optimizer is not None:
+        if optimizer not in OPTIMIZERS:
+            raise MeasureError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {optimizer!r}")
+        argv += ["--optimizer", optimizer]
+    fit = _answer(run(argv + ["--json"], files))
+    profiles = {p["id"]: p for p in _answer(run(["gpus", "--json"]))}
+    profile = profiles.get(fit["gpu"])
+    if profile is None:
+        raise MeasureError(f"--gpu {gpu!r}: the tracer needs a GPU profile (`model-advisor gpus`), not a size")
+    return {"fit": fit, "gpu": profile, "config": config}
+
+
+def fit_allocated_mib(fit):
+    """`fit`'s allocated part: its total less the CUDA context and the allocator allowance."""
+    b = fit["breakdown"]
+    return fit["total_mib"] - b.get("cuda_context_mib", 0) - b.get("allocator_overhead_mib", 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tracker: live fake storages, allocation by allocation.
+
+
+class _Tracker:
+    """Every storage an op creates, with when it was made and freed (a TorchDispatchMode above
+    FakeTensorMode, so it sees each op's fake outputs). The peak is the most bytes live at once."""
+
+    def __init__(self, block=BLOCK):
+        self.block = block
+        self.live = 0
+        self.peak = 0
+        self.peak_at = 0
+        self.clock = 0
+        self.records = {}  # storage key -> [bytes, made, freed]
+        self._refs = {}
+
+    def add(self, t):
+        import torch  # noqa: PLC0415
+
+        if not isinstance(t, torch.Tensor):
+            return
+        st = t.untyped_storage()
+        key = id(st)
+        rec = self.records.get(key)
+        if rec is not None and rec[2] is None:
+            return
+        size = -(-st.nbytes() // self.block) * self.block
+        self.clock += 1
+        self.records[key] = rec = [size, self.clock, None]
+        self.live += size
+        if self.live > self.peak:
+            self.peak, self.peak_at = self.live, self.clock
+
+        def freed(_ref, rec=rec, key=key):
+            self.clock += 1
+            rec[2] = self.clock
+            self.live -= rec[0]
+            self._refs.pop(key, None)
+
+        self._refs[key] = weakref.ref(st, freed)
+
+    def key(self, t):
+        return id(t.untyped_storage())
+
+    def live_at(self, keys, when):
+        total = 0
+        for k in keys:
+            rec = self.records.get(k)
+            if rec is not None and rec[1] <= when and (rec[2] is None or rec[2] > when):
+                total += rec[0]
+        return total
+
+
+
+def _dispatch_mode(tracker, on_op=None):
+    import torch  # noqa: PLC0415
+    from torch.utils._python_dispatch import TorchDispatchMode  # noqa: PLC0415
+    from torch.utils._pytree import tree_flatten  # noqa: PLC0415
+
+    class Mode(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            if on_op is not None:
+                replaced = on_op(func, args, kwargs)
+                if replaced is not NotImplemented:
+                    out = replaced
+                else:
+                    out = func(*args, **kwargs)
+            else:
+                out = func(*args, **kwargs)
+            for t in tree_flatten(out)[0]:
+                if isinstance(t, torch.Tensor):
+                    tracker.add(t)
+            return out
+
+    return Mode()
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the model the cells load, with no weights.
+
+
+def _config_object(config, layers):
+    from transformers import AutoConfig  # noqa: PLC0415
+
+    data = dict(config)
+    model_type = data.pop("model_type", None)
+    if model_type is None:
+        raise MeasureError("the config has no model_type: transformers cannot build it")
+    # transformers 5's strict configs reject an int where a float is declared (a JSON that wrote
+    # 30.0 as 30): every known float field back to a float.
+    for k in ("final_logit_softcapping", "attn_logit_softcapping", "rope_theta", "rms_norm_eps", "layer_norm_eps", "initializer_range"):
+        if isinstance(data.get(k), int) and not isinstance(data.get(k), bool):
+            data[k] = float(data[k])
+    for k in ("auto_map", "architectures", "_name_or_path", "transformers_version", "quantization_config"):
+        data.pop(k, None)
+    try:
+        cfg = AutoConfig.for_model(model_type, **data)
+    except (ValueError, KeyError, TypeError) as e:
+        raise MeasureError(f"transformers {__import__('transformers').__version__} cannot build a {model_type!r} config: {e}") from None
+    full = cfg.num_hidden_layers
+    if layers is not None:
+        cfg.num_hidden_layers = layers
+        # Families with per-layer lists (Gemma-2's layer_types, Qwen's sliding windows) follow the depth.
+        if isinstance(getattr(cfg, "layer_types", None), list):
+            cfg.layer_types = cfg.layer_types[:layers]
+    return cfg, full
+
+
+def _is_bnb_4bit(module):
+    import bitsandbytes as bnb  # noqa: PLC0415
+
+    return isinstance(module, bnb.nn.Linear4bit)
+
+
+def _fake_parameters(model, fake, qlora, compute_dtype):
+    """Meta parameters → fake tensors (tied weights stay one tensor); 4-bit layers quantized
+    through bitsandbytes' registered fake ops. Returns the quantization states' tensors."""
+    import torch  # noqa: PLC0415
+    from torch import nn  # noqa: PLC0415
+
+    extra = []
+    done = {}
+    if qlora:
+        import bitsandbytes.functional as F  # noqa: PLC0415
+
+        # quantize_blockwise builds its 8-bit code with .tolist() (functional.py
+        # create_dynamic_map): made once on real tensors, as bitsandbytes caches it.
+        if "dynamic" not in F.name2qmap:
+            F.name2qmap["dynamic"] = F.create_dynamic_map()
+    with fake:
+        for module in model.modules():
+            for name, p in list(module._parameters.items()):
+                if p is None:
+                    continue
+                if id(p) in done:
+                    module._parameters[name] = done[id(p)]
+                    continue
+                if qlora and _is_bnb_4bit(module) and name == "weight":
+                    import bitsandbytes.functional as F  # noqa: PLC0415
+
+                    w = torch.empty(p.shape, dtype=compute_dtype)
+                    # bitsandbytes/nn/modules.py Params4bit._quantize: blocksize 64, nf4,
+                    # double quant (compress_statistics), uint8 storage.
+                    packed, state = F.quantize_4bit(w, blocksize=64, compress_statistics=True, quant_type="nf4", quant_storage=torch.uint8)
+                    del w
+                    new = nn.Parameter(packed, requires_grad=False)
+                    new.quant_state = state
+                    module.quant_state = None
+                    extra += [state.absmax, state.code, state.offset, state.state2.absmax, state.state2.code]
+                else:
+                    new = nn.Parameter(torch.empty(p.shape, dtype=p.dtype), requires_grad=p.requires_grad)
+                module._parameters[name] = new
+                done[id(p)] = new
+            for name, b in list(module._buffers.items()):
+                if b is not None:
+                    module._buffers[name] = torch.empty(b.shape, dtype=b.dtype)
+    # Rotary tables and other non-persistent buffers are recomputed by some families at init:
+    # computed here on fake tensors, they take what their own code allocates.
+    return extra
+
+
+def _build(config, layers, method, compute_dtype, attention, lora_r, lora_alpha, checkpointing, fake):
+    """The model the cells train, on meta then fake tensors (`fake` a FakeTensorMode), or with
+    real CPU tensors (`fake` None: the check against a real run)."""
+    import torch  # noqa: PLC0415
+    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+
+    cfg, full_depth = _config_object(config, layers)
+    load_dtype = torch.float32 if method == "full" else compute_dtype
+    kwargs = {"dtype": load_dtype}
+    if attention is not None:
+        kwargs["attn_implementation"] = attention
+    with torch.device("meta") if fake is not None else contextlib.nullcontext():
+        try:
+            model = AutoModelForCausalLM.from_config(cfg, **kwargs)
+        except (ValueError, KeyError, TypeError, ImportError) as e:
+            raise MeasureError(f"transformers cannot build this config: {e}") from None
+    if method == "qlora":
+        from transformers import BitsAndBytesConfig  # noqa: PLC0415
+        from transformers.integrations.bitsandbytes import replace_with_bnb_linear  # noqa: PLC0415
+        from transformers.quantizers.base import get_keys_to_not_convert  # noqa: PLC0415
+
+        # What the cells' quantize cell asks for (python_snippets/quantize.py); the modules left
+        # alone are transformers' choice at load (quantizers/base.py get_keys_to_not_convert).
+        qc = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True, bnb_4bit_compute_dtype=compute_dtype)
+        model = replace_with_bnb_linear(model, modules_to_not_convert=get_keys_to_not_convert(model), quantization_config=qc)
+    with _quiet():
+        model.train()
+        if method == "qlora":
+            for p in model.parameters():
+                p.requires_grad = False  # python_snippets/lora.py: freeze the base model
+        if checkpointing:
+            # python_snippets/lora.py and the Trainer (activation_checkpointing=True, non-reentrant)
+            model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+            if method != "full":
+                model.enable_input_require_grads()
+        # TRL 1.16 SFTTrainer.__init__ (trl/trainer/sft_trainer.py:1144) patches the base
+        # model's forward with the fused, tiled LM head; the cells' model is already a
+        # PeftModel, so it patches get_base_model(): the same module as patched here.
+        from trl.trainer.utils import add_fused_lm_head  # noqa: PLC0415
+
+        add_fused_lm_head(model, outputs=("log_probs", "entropy", "is_top1"))
+        if method != "full":
+            from peft import LoraConfig, get_peft_model  # noqa: PLC0415
+
+            # python_snippets/lora.py; built on meta like the base (peft moves each adapter to
+            # its base layer's device), made fake below with everything else.
+            lora = LoraConfig(r=lora_r, lora_alpha=lora_alpha, lora_dropout=0.05, target_modules="all-linear", task_type="CAUSAL_LM")
+            model = get_peft_model(model, lora)
+            for p in model.parameters():
+                if p.requires_grad:
+                    p.data = p.data.float()  # python_snippets/lora.py: adapters learn in fp32
+    if fake is None:
+        if method == "qlora":
+            raise MeasureError("a real QLoRA run is not built here (the check runs LoRA and full)")
+        return model, [], full_depth
+    extra = _fake_parameters(model, fake, method == "qlora", compute_dtype)
+    with fake:
+        # Buffers computed at init (rotary inv_freq) were meta: recompute them from the config.
+        for module in model.modules():
+            if hasattr(module, "rope_init_fn") and hasattr(module, "inv_freq"):
+                inv_freq, _ = module.rope_init_fn(module.config, None)
+                module.inv_freq = inv_freq
+                module.original_inv_freq = inv_freq
+    return model, extra, full_depth
+
+
+@contextlib.contextmanager
+def _quiet():
+    import warnings  # noqa: PLC0415
+
+    from transformers.utils import logging as hf_logging  # noqa: PLC0415
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            yield
+        finally:
+            hf_logging.set_verbosity(level)
+
+
+# ---------------------------------------------------------------------------------------------
+# The GPU's branches, where a library asks which device it is on.
+
+
+@contextlib.contextmanager
+def _gpu_branches():
+    """TRL's fused head on CUDA runs Triton kernels on torch-allocated buffers; take that branch
+    and stub only the launches (they write into buffers the wrapper already allocated)."""
+    import trl.kernels.chunked_logprob as ck  # noqa: PLC0415
+    import trl.trainer.utils as tu  # noqa: PLC0415
+
+    class _Launch:
+        # `_forward_kernel[(n,)](...)` / `_backward_kernel[(n, blocks)](...)` (chunked_logprob.py
+        # ChunkedLogProbFunction.forward/backward): Triton writes into `tile` and the (N,)
+        # statistics in place; no torch allocation.
+        def __getitem__(self, grid):
+            return lambda *a, **k: None
+
+    class _Triton:
+        @staticmethod
+        def cdiv(a, b):
+            return -(-a // b)
+
+    saved = {
+        (ck, "_use_triton"): ck._use_triton,
+        (ck, "_forward_kernel"): ck._forward_kernel,
+        (ck, "_backward_kernel"): ck._backward_kernel,
+        (ck, "_addmm_fp32"): ck._addmm_fp32,
+        (tu, "_use_triton"): tu._use_triton,
+    }
+    had_triton = hasattr(ck, "triton")
+    old_triton = getattr(ck, "triton", None)
+    try:
+        ck._use_triton = lambda device: True  # chunked_logprob.py `_use_triton`: CUDA has Triton
+        tu._use_triton = lambda device: True  # trl/trainer/utils.py:1642 `compact`: only valid positions
+        ck._forward_kernel = _Launch()
+        ck._backward_kernel = _Launch()
+        ck.triton = _Triton()
+
+        def _addmm_cuda(acc, a, b):
+            # chunked_logprob.py `_addmm_fp32`: on CUDA, `torch.addmm(acc, a, b,
+            # out_dtype=torch.float32, out=acc)` writes into acc (no fp32 copies of a and b).
+            return None
+
+        ck._addmm_fp32 = _addmm_cuda
+        yield
+    finally:
+        for (mod, name), value in saved.items():
+            setattr(mod, name, value)
+        if had_triton:
+            ck.triton = old_triton
+        elif hasattr(ck, "triton"):
+            del ck.triton
+
+
+def _op_hook():
+    """Per-op stand-ins for a CUDA kernel choice the CPU dispatcher would not make."""
+    import torch  # noqa: PLC0415
+
+    index = torch.ops.aten.index.Tensor
+    gemm = getattr(torch.ops.bitsandbytes, "gemm_4bit", None) if hasattr(torch.ops, "bitsandbytes") else None
+
+    def hook(func, args, kwargs):
+        if func is index and any(i is not None and i.dtype == torch.bool for i in args[1]):
+            # `hidden_states[mask]` / `labels[mask]` (trl/trainer/utils.py:1645): the mask is
+            # every position (the trace's labels are all valid), a data-dependent shape on fake
+            # tensors. Same result: a copy of the selected rows.
+            x = args[0]
+            mask = next(i for i in args[1] if i is not None)
+            return x.reshape(-1, *x.shape[mask.dim():]).clone()
+        if gemm is not None and func is gemm.default:
+            A, B, shapeB, absmax, blocksize, quant_type = args[:6]
+            M = A.numel() // A.shape[-1]
+            # bitsandbytes/backends/cuda/ops.py gemm_4bit: past M = 1,536 rows
+            # (`_gemm_4bit_custom_max_m`) CUDA dequantizes the weight into a temporary and
+            # calls F.linear (`_dequant_linear_fallback`); below, the fused kernel writes only
+            # the output.
+            if M > 1536:
+                bias = kwargs.get("bias", args[6] if len(args) > 6 else None)
+                absmax_8bit = kwargs.get("absmax_8bit")
+                absmax_code = kwargs.get("absmax_code")
+                absmax_offset = kwargs.get("absmax_offset")
+                if absmax_8bit is not None:
+                    absmax = torch.ops.bitsandbytes.dequantize_blockwise.default(absmax_8bit, absmax, absmax_code, 256, torch.float32) + absmax_offset
+                B_dq = torch.ops.bitsandbytes.dequantize_4bit.default(B, absmax, blocksize, quant_type, shapeB, A.dtype)
+                return torch.nn.functional.linear(A, B_dq, bias)
+        return NotImplemented
+
+    return hook
+
+
+# ---------------------------------------------------------------------------------------------
+# One step, as the Trainer runs it.
+
+
+def _optimizer(model, name, foreach=True):
+    import torch  # noqa: PLC0415
+    from transformers import Trainer  # noqa: PLC0415
+
+    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    # Trainer.create_optimizer: weight decay on all but biases and norms (trainer.py
+    # get_decay_parameter_names), two parameter groups.
+    decay = set(Trainer.get_decay_parameter_names(None, model))
+    groups = [
+        {"params": [p for n, p in trained if n in decay], "weight_decay": 0.0},
+        {"params": [p for n, p in trained if n not in decay], "weight_decay": 0.0},
+    ]
+    groups = [g for g in groups if g["params"]]
+    if name == "adamw_torch":
+        # On CUDA, torch.optim.AdamW defaults to the foreach implementation
+        # (torch/optim/optimizer.py _default_to_fused_or_foreach); on CPU it would not.
+        return torch.optim.AdamW(groups, lr=2e-4, foreach=foreach)
+    if name == "sgd":
+        return torch.optim.SGD(groups, lr=2e-4, foreach=foreach)
+    if name == "adafactor":
+        from transformers.optimization import Adafactor  # noqa: PLC0415
+
+        return Adafactor(groups, lr=2e-4, scale_parameter=False, relative_step=False)
+    return None  # 8-bit: priced analytically (bitsandbytes' paged optimizer calls .item())
+
+
+def _eight_bit_state_bytes(model):
+    """bitsandbytes' 8-bit Adam: two uint8 states per parameter plus one fp32 absmax per 256
+    (blockwise, bitsandbytes/optim/optimizer.py Optimizer8bit.init_state, block size 256);
+    tensors under 4,096 elements keep fp32 states (`min_8bit_size`)."""
+    total = 0
+    for p in model.parameters():
+        if not p.requires_grad:
+            continue
+        n = p.numel()
+        if n < 4096:
+            total += 2 * _round(4 * n)
+        else:
+            total += 2 * (_round(n) + _round(4 * math.ceil(n / 256)))
+    return total
+
+
+def _param_count(model, base_only=False):
+    """Every parameter once (tied weights once), a 4-bit weight by the shape it was quantized from;
+    `base_only`: the model's own, without LoRA's adapters."""
+    total = 0
+    for name, p in model.named_parameters():
+        if base_only and ".lora_" in name:
+            continue
+        state = getattr(p, "quant_state", None)
+        total += math.prod(state.shape) if state is not None else p.numel()
+    return total
+
+
+def _round(n):
+    return -(-n // BLOCK) * BLOCK
+
+
+def _allocator_peak(prof):
+    """The peak of the CPU allocator's own allocations in a profiled region (torch.profiler with
+    profile_memory: each allocation and free, with its size), above what was live before it."""
+    from torch._C._profiler import _EventType  # noqa: PLC0415
+
+    events = []
+    stack = list(prof.profiler.kineto_results.experimental_event_tree())
+    while stack:
+        e = stack.pop()
+        if e.tag == _EventType.Allocation:
+            events.append((e.start_time_ns, e.extra_fields.alloc_size))
+        stack.extend(e.children)
+    events.sort()
+    live = peak = 0
+    for _, size in events:
+        live += size
+        peak = max(peak, live)
+    return peak
+
+
+def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda", real=False):
+    """One traced training step at `layers` decoder layers. `path` "cuda": the GPU's branches
+    (the product's trace); "cpu": this CPU's own code path, which a real run (`real`) can check.
+    A real run also returns the CPU allocator's peak over the measured step."""
+    import torch  # noqa: PLC0415
+    from torch._subclasses.fake_tensor import FakeTensorMode  # noqa: PLC0415
+
+    method = settings["method"]
+    gpu_path = path == "cuda"
+    # On the GPU's path each storage is a 512-byte block of the caching allocator; the CPU's
+    # allocator is compared byte for byte.
+    tracker = _Tracker(BLOCK if gpu_path else 1)
+    fake = None if real else FakeTensorMode(allow_non_fake_inputs=True)
+    branches = _gpu_branches if gpu_path else contextlib.nullcontext
+    with branches():
+        model, extra, full_depth = _build(config, layers, method, compute_dtype, attention, settings["loraR"], settings["loraAlpha"], settings["gradientCheckpointing"], fake)
+    mode = _dispatch_mode(tracker, _op_hook() if gpu_path else None)
+    analytic = []
+    allocator_peak = None
+    with branches(), fake if fake is not None else contextlib.nullcontext(), mode, _quiet():
+        resident = list(model.parameters()) + list(model.buffers()) + extra
+        for t in resident:
+            tracker.add(t)
+        param_keys = {tracker.key(t) for t in resident}
+        trained = [p for p in model.parameters() if p.requires_grad]
+        opt = _optimizer(model, settings["optimizer"], foreach=gpu_path)
+        if opt is None:
+            analytic.append({"term": "optimizer_state", "why": f"{settings['optimizer']}: bitsandbytes' 8-bit states, counted from their layout (its step calls .item(), which fake tensors cannot answer)", "bytes": _eight_bit_state_bytes(model)})
+        b, s = settings["batch"], settings["seqLen"]
+        # Autocast as the Trainer's fp16/bf16 flags set it (accelerate); fp32 computes without.
+        autocast = torch.autocast("cpu", dtype=compute_dtype) if compute_dtype != torch.float32 else contextlib.nullcontext()
+
+        def micro_step():
+            ids = torch.zeros((b, s), dtype=torch.long)
+            labels = torch.ones((b, s), dtype=torch.long)
+            with autocast:
+                # trl/trainer/sft_trainer.py:1611-1618, compute_loss's default branch
+                out = model(input_ids=ids, labels=labels, use_cache=False, fused_lm_head=True)
+                per_token_loss = -out.log_probs
+                loss = per_token_loss.sum() / out.label_mask.sum().clamp(min=1)
+            loss.backward()
+
+        def step():
+            if opt is None:
+                return
+            # Trainer._inner_training_loop: clip_grad_norm_(max_grad_norm=1.0), optimizer.step()
+            torch.nn.utils.clip_grad_norm_(trained, 1.0, foreach=gpu_path)
+            opt.step()
+
+        def zero_grad():
+            for p in trained:
+                p.grad = None  # optimizer.zero_grad(set_to_none=True)
+
+        def measured():
+            # Gradient accumulation: the second micro-step runs with the first one's gradients
+            # alive (a third adds nothing new).
+            for _ in range(min(max(1, int(settings.get("gradAccum", 1))), 2)):
+                micro_step()
+            grads = {tracker.key(p.grad) for p in trained if p.grad is not None}
+            step()
+            return grads
+
+        # A first step creates the optimizer's states; the second is the one measured.
+        micro_step()
+        step()
+        zero_grad()
+        state_keys = set()
+        if opt is not None:
+            for st in opt.state.values():
+                state_keys.update(tracker.key(v) for v in st.values() if isinstance(v, torch.Tensor))
+        base = tracker.live
+        tracker.peak, tracker.peak_at = tracker.live, tracker.clock
+        if real:
+            with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], profile_memory=True) as prof:
+                grad_keys = measured()
+            allocator_peak = _allocator_peak(prof)
+        else:
+            grad_keys = measured()
+        at = tracker.peak_at
+        parts = {
+            "parameters": tracker.live_at(param_keys, at),
+            "gradients": tracker.live_at(grad_keys, at),
+            "optimizer_state": tracker.live_at(state_keys, at),
+        }
+        parts["activations_and_temporaries"] = tracker.peak - sum(parts.values())
+        result = {
+            "peak_bytes": tracker.peak,
+            "step_peak_bytes": tracker.peak - base,
+            "allocator_step_peak_bytes": allocator_peak,
+            "parts": parts,
+            "params": _param_count(model, base_only=True),
+            "trained_params": sum(p.numel() for p in trained),
+            "full_depth": full_depth,
+            "analytic": analytic,
+        }
+    return result
+
+
+def _depth_traces(config, settings, compute_dtype, attention, layers):
+    """(peak bytes, parts, params, analytic, depth) at full depth: two shallow traces extrapolated
+    (the step's memory is affine in the layer count), or one trace at `layers` exactly."""
+    if layers is not None:
+        t = _trace_once(config, layers, settings, compute_dtype, attention)
+        return t["peak_bytes"], dict(t["parts"]), t["params"], t["analytic"], layers, t["trained_params"]
+    one = _trace_once(config, 1, settings, compute_dtype, attention)
+    two = _trace_once(config, 2, settings, compute_dtype, attention)
+    depth = one["full_depth"]
+
+    def ext(a, b):
+        return a + (b - a) * (depth - 1)
+
+    parts = {k: ext(one["parts"][k], two["parts"][k]) for k in one["parts"]}
+    analytic = [dict(a, bytes=ext(a["bytes"], b["bytes"])) for a, b in zip(one["analytic"], two["analytic"])]
+    return ext(one["peak_bytes"], two["peak_bytes"]), parts, ext(one["params"], two["params"]), analytic, depth, ext(one["trained_params"], two["trained_params"])
+
+
+def main(argv):
+    """`python -m model_advisor measure MODEL --gpu … --method …`: prints the trace (JSON with --json)."""
+    import argparse  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(prog="python -m model_advisor measure", description="Trace one training step of the cells on fake tensors: the peak GPU memory the libraries allocate, no weights read.")
+    parser.add_argument("model", help="a catalog id or a config.json (or its folder)")
+    parser.add_argument("--gpu", required=True, help='a GPU profile ("t4", "a100-40gb"; `model-advisor gpus`)')
+    parser.add_argument("--method", required=True, choices=METHODS)
+    parser.add_argument("--seq-len", type=int)
+    parser.add_argument("--batch", type=int)
+    parser.add_argument("--optimizer", choices=OPTIMIZERS)
+    parser.add_argument("--task", choices=SFT_TASKS)
+    parser.add_argument("--layers", type=int, help="trace at this depth exactly (default: 1 and 2 layers, extrapolated)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        r = measure(args.model, args.gpu, args.method, seq_len=args.seq_len, batch=args.batch, optimizer=args.optimizer, task=args.task, layers=args.layers)
+    except (MeasureError, ValueError) as e:
+        sys.stderr.write(f"model-advisor: {e}\n")
+        return 2
+    except ImportError as e:
+        sys.stderr.write(f"model-advisor: the tracer needs torch, transformers, peft, trl and bitsandbytes: {e}\n")
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(r) + "\n")
+        return 0
+    st = r["settings"]
+    lines = [
+        f"{r['model']} ({r['params']:,} parameters) · {r['method']} · {r['gpu']} · {st['seq_len']:,} tokens × batch {st['batch']} · {st['compute_dtype']}, {st['optimizer']}",
+        f"Traced peak: {r['peak_allocated_mib']:,.0f} MiB allocated (fit's allocated part: {r['fit_allocated_mib']:,} MiB)",
+    ]
+    lines += [f"  {k.replace('_', ' ')}: {v:,.0f} MiB" for k, v in r["parts_mib"].items()]
+    lines += [f"  analytic: {a['term']} {a['mib']:,.0f} MiB ({a['why']})" for a in r["analytic"]]
+    d = r["depth"]
+    lines.append(f"{d['layers']} layers{' extrapolated from ' + ' and '.join(map(str, d['traced_layers'])) if d['extrapolated'] else ''}; {r['seconds']} s")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def measure(model, gpu, method="qlora", seq_len=None, batch=None, optimizer=None, task=None, layers=None):
+    """Trace one training step of the cells for `model` on `gpu`; return the peak and its parts.
+
+        model_advisor.measure("Qwen/Qwen2.5-7B-Instruct", "t4", "qlora", seq_len=1024, batch=2)
+
+    `model`: a catalog id or a config.json (or its folder); `gpu`: a profile ("t4", "a100-40gb");
+    `method`: full, lora or qlora; seq_len, batch, optimizer as `fit` takes them (its defaults
+    otherwise: the cells' plan). `layers`: trace at that depth exactly instead of extrapolating
+    from one and two layers. No weights are read or downloaded.
+    """
+    import torch  # noqa: PLC0415
+
+    if task is not None and task not in SFT_TASKS:
+        raise MeasureError(f"task {task!r}: the tracer follows the SFT cells ({', '.join(SFT_TASKS)}) for now")
+    started = time.perf_counter()
+    p = plan(model, gpu, method, seq_len=seq_len, batch=batch, optimizer=optimizer)
+    fit, profile, config = p["fit"], p["gpu"], p["config"]
+    settings = fit["settings"]
+    # terms.ts computeDtype: bf16 where the GPU has it natively, fp16 below (T4, V100).
+    compute_dtype = torch.bfloat16 if profile.get("bf16") else torch.float16
+    # The cells load "eager" for the families without sdpa (recipe.ts cellsAttention), sdpa else.
+    attention = "eager" if fit["recipe"]["attention"] == "eager" else "sdpa"
+    peak, parts, params, analytic, depth, trained = _depth_traces(config, settings, compute_dtype, attention, layers)
+    for a in analytic:
+        parts[a["term"]] += a["bytes"]
+        peak += a["bytes"]
+    return {
+        "model": fit["model"],
+        "gpu": fit["gpu"],
+        "method": settings["method"],
+        "params": params,
+        "trained_params": trained,
+        "peak_allocated_mib": round(peak / MIB, 1),
+        "parts_mib": {k: round(v / MIB, 1) for k, v in parts.items()},
+        "fit_allocated_mib": fit_allocated_mib(fit),
+        "settings": {
+            "seq_len": settings["seqLen"], "batch": settings["batch"], "grad_accum": settings["gradAccum"],
+            "optimizer": settings["optimizer"], "lora_r": settings["loraR"],
+            "gradient_checkpointing": settings["gradientCheckpointing"],
+            "compute_dtype": str(compute_dtype).removeprefix("torch."), "attention": attention,
+            "loss": "trl-fused-lm-head",
+        },
+        "depth": {"layers": depth, "traced_layers": [layers] if layers is not None else [1, 2], "extrapolated": layers is None},
+        "analytic": [{"term": a["term"], "why": a["why"], "mib": round(a["bytes"] / MIB, 1)} for a in analytic],
+        "versions": _versions(),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _versions():
+    import importlib.metadata as md  # noqa: PLC0415
+
+    out = {}
+    for name in ("torch", "transformers", "peft", "trl", "bitsandbytes"):
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+class _CallableModule(types.ModuleType):
+    """`model_advisor.measure(...)` calls `measure`: the package's attribute is this module."""
+
+    def __call__(self, *args, **kwargs):
+        return measure(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
