@@ -112,10 +112,10 @@ class _Tracker:
         self.peak = 0
         self.peak_at = 0
         self.clock = 0
-        self.records = {}  # storage key -> [bytes, made, freed]
+        self.records = {}  # storage key -> [bytes, made, freed, what made it]
         self._refs = {}
 
-    def add(self, t):
+    def add(self, t, label="resident"):
         import torch  # noqa: PLC0415
 
         if not isinstance(t, torch.Tensor):
@@ -127,7 +127,7 @@ class _Tracker:
             return
         size = -(-st.nbytes() // self.block) * self.block
         self.clock += 1
-        self.records[key] = rec = [size, self.clock, None]
+        self.records[key] = rec = [size, self.clock, None, label]
         self.live += size
         if self.live > self.peak:
             self.peak, self.peak_at = self.live, self.clock
@@ -142,6 +142,17 @@ class _Tracker:
 
     def key(self, t):
         return id(t.untyped_storage())
+
+    def largest_at(self, when, n=8):
+        """The n largest storages live at `when`, summed by what made them (op, shape, dtype, pass)."""
+        groups = {}
+        for rec in self.records.values():
+            if rec[1] <= when and (rec[2] is None or rec[2] > when):
+                g = groups.setdefault(rec[3], [0, 0])
+                g[0] += rec[0]
+                g[1] += 1
+        top = sorted(groups.items(), key=lambda kv: -kv[1][0])[:n]
+        return [{"made_by": k, "count": c, "mib": round(b / MIB, 1)} for k, (b, c) in top]
 
     def live_at(self, keys, when):
         total = 0
@@ -169,9 +180,13 @@ def _dispatch_mode(tracker, on_op=None):
                     out = func(*args, **kwargs)
             else:
                 out = func(*args, **kwargs)
+            label = None
             for t in tree_flatten(out)[0]:
                 if isinstance(t, torch.Tensor):
-                    tracker.add(t)
+                    if label is None:
+                        backward = torch._C._current_graph_task_id() != -1
+                        label = f"{func.__name__} {'backward' if backward else 'forward'}"
+                    tracker.add(t, f"{label} {tuple(t.shape)} {str(t.dtype).removeprefix('torch.')}")
             return out
 
     return Mode()
@@ -610,6 +625,7 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
             "trained_params": sum(p.numel() for p in trained),
             "full_depth": full_depth,
             "analytic": analytic,
+            "at_peak": tracker.largest_at(at),
         }
     return result
 
