@@ -111,6 +111,10 @@ class _Tracker:
         self.live = 0
         self.peak = 0
         self.peak_at = 0
+        # Each phase's own peak (live bytes, when): a deep model's peak can fall in another phase
+        # than a shallow one's (the optimizer step's copies grow with depth faster than backward).
+        self.phase = None
+        self.phase_peaks = {}
         self.clock = 0
         self.records = {}  # storage key -> [bytes, made, freed, what made it]
         self._refs = {}
@@ -131,6 +135,8 @@ class _Tracker:
         self.live += size
         if self.live > self.peak:
             self.peak, self.peak_at = self.live, self.clock
+        if self.phase is not None and self.live > self.phase_peaks[self.phase][0]:
+            self.phase_peaks[self.phase] = [self.live, self.clock]
 
         def freed(_ref, rec=rec, key=key):
             self.clock += 1
@@ -142,6 +148,11 @@ class _Tracker:
 
     def key(self, t):
         return id(t.untyped_storage())
+
+    def enter(self, phase):
+        self.phase = phase
+        if phase not in self.phase_peaks:
+            self.phase_peaks[phase] = [self.live, self.clock]
 
     def largest_at(self, when, n=8):
         """The n largest storages live at `when`, summed by what made them (op, shape, dtype, pass)."""
@@ -363,6 +374,27 @@ def _quiet():
 
 
 @contextlib.contextmanager
+def _mask_values_known():
+    """transformers drops the 4-D mask and lets sdpa take is_causal when no position is padded
+    (masking_utils.py:252 _ignore_causal_mask_sdpa); it will not read a fake tensor's values
+    (`is_tracing`) and builds the mask (and repeats K/V, sdpa_attention.py use_gqa_in_sdpa).
+    The trace's mask is all ones, as the collator's is for full-length samples: answer with
+    what the function answers for no padding."""
+    import transformers.masking_utils as mu  # noqa: PLC0415
+
+    original = mu._ignore_causal_mask_sdpa
+
+    def known(padding_mask, *args, **kwargs):
+        return original(None, *args, **kwargs)
+
+    mu._ignore_causal_mask_sdpa = known
+    try:
+        yield
+    finally:
+        mu._ignore_causal_mask_sdpa = original
+
+
+@contextlib.contextmanager
 def _gpu_branches():
     """TRL's fused head on CUDA runs Triton kernels on torch-allocated buffers; take that branch
     and stub only the launches (they write into buffers the wrapper already allocated)."""
@@ -550,7 +582,7 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
     mode = _dispatch_mode(tracker, _op_hook() if gpu_path else None)
     analytic = []
     allocator_peak = None
-    with branches(), fake if fake is not None else contextlib.nullcontext(), mode, _quiet():
+    with branches(), _mask_values_known(), fake if fake is not None else contextlib.nullcontext(), mode, _quiet():
         resident = list(model.parameters()) + list(model.buffers()) + extra
         for t in resident:
             tracker.add(t)
@@ -563,12 +595,15 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
         # Autocast as the Trainer's fp16/bf16 flags set it (accelerate); fp32 computes without.
         autocast = torch.autocast("cpu", dtype=compute_dtype) if compute_dtype != torch.float32 else contextlib.nullcontext()
 
+        # The collator's attention mask: every position real (samples at the full length).
+        attention_mask = torch.ones((b, s), dtype=torch.long)
+
         def micro_step():
             ids = torch.zeros((b, s), dtype=torch.long)
             labels = torch.ones((b, s), dtype=torch.long)
             with autocast:
                 # trl/trainer/sft_trainer.py:1611-1618, compute_loss's default branch
-                out = model(input_ids=ids, labels=labels, use_cache=False, fused_lm_head=True)
+                out = model(input_ids=ids, attention_mask=attention_mask, labels=labels, use_cache=False, fused_lm_head=True)
                 per_token_loss = -out.log_probs
                 loss = per_token_loss.sum() / out.label_mask.sum().clamp(min=1)
             loss.backward()
@@ -587,10 +622,13 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
         def measured():
             # Gradient accumulation: the second micro-step runs with the first one's gradients
             # alive (a third adds nothing new).
+            tracker.enter("forward_backward")
             for _ in range(min(max(1, int(settings.get("gradAccum", 1))), 2)):
                 micro_step()
             grads = {tracker.key(p.grad) for p in trained if p.grad is not None}
+            tracker.enter("optimizer_step")
             step()
+            tracker.phase = None
             return grads
 
         # A first step creates the optimizer's states; the second is the one measured.
@@ -609,13 +647,18 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
             allocator_peak = _allocator_peak(prof)
         else:
             grad_keys = measured()
+        def parts_at(at, peak):
+            parts = {
+                "parameters": tracker.live_at(param_keys, at),
+                "gradients": tracker.live_at(grad_keys, at),
+                "optimizer_state": tracker.live_at(state_keys, at),
+            }
+            parts["activations_and_temporaries"] = peak - sum(parts.values())
+            return parts
+
         at = tracker.peak_at
-        parts = {
-            "parameters": tracker.live_at(param_keys, at),
-            "gradients": tracker.live_at(grad_keys, at),
-            "optimizer_state": tracker.live_at(state_keys, at),
-        }
-        parts["activations_and_temporaries"] = tracker.peak - sum(parts.values())
+        parts = parts_at(at, tracker.peak)
+        phases = {name: {"peak_bytes": peak, "parts": parts_at(when, peak)} for name, (peak, when) in tracker.phase_peaks.items()}
         result = {
             "peak_bytes": tracker.peak,
             "step_peak_bytes": tracker.peak - base,
@@ -626,6 +669,7 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
             "full_depth": full_depth,
             "analytic": analytic,
             "at_peak": tracker.largest_at(at),
+            "phases": phases,
         }
     return result
 
@@ -643,9 +687,15 @@ def _depth_traces(config, settings, compute_dtype, attention, layers):
     def ext(a, b):
         return a + (b - a) * (depth - 1)
 
-    parts = {k: ext(one["parts"][k], two["parts"][k]) for k in one["parts"]}
+    # Each phase extrapolated on its own; the peak is the larger at full depth.
+    best = None
+    for name in one["phases"]:
+        a, b = one["phases"][name], two["phases"][name]
+        peak = ext(a["peak_bytes"], b["peak_bytes"])
+        if best is None or peak > best[0]:
+            best = (peak, {k: ext(a["parts"][k], b["parts"][k]) for k in a["parts"]})
     analytic = [dict(a, bytes=ext(a["bytes"], b["bytes"])) for a, b in zip(one["analytic"], two["analytic"])]
-    return ext(one["peak_bytes"], two["peak_bytes"]), parts, ext(one["params"], two["params"]), analytic, depth, ext(one["trained_params"], two["trained_params"])
+    return best[0], best[1], ext(one["params"], two["params"]), analytic, depth, ext(one["trained_params"], two["trained_params"])
 
 
 def main(argv):
