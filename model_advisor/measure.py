@@ -674,18 +674,33 @@ def _trace_once(config, layers, settings, compute_dtype, attention, path="cuda",
     return result
 
 
+def _layer_period(config):
+    """The shortest repeat of the config's per-layer kinds (`layer_types`), 1 without them."""
+    cfg, depth = _config_object(config, None)
+    kinds = list(getattr(cfg, "layer_types", None) or [])
+    if not kinds:
+        return 1
+    for p in range(1, max(1, depth // 2) + 1):
+        if all(kinds[i] == kinds[i % p] for i in range(len(kinds))):
+            return p
+    return 1
+
+
 def _depth_traces(config, settings, compute_dtype, attention, layers):
     """(peak bytes, parts, params, analytic, depth) at full depth: two shallow traces extrapolated
     (the step's memory is affine in the layer count), or one trace at `layers` exactly."""
     if layers is not None:
         t = _trace_once(config, layers, settings, compute_dtype, attention)
         return t["peak_bytes"], dict(t["parts"]), t["params"], t["analytic"], layers, t["trained_params"]
-    one = _trace_once(config, 1, settings, compute_dtype, attention)
-    two = _trace_once(config, 2, settings, compute_dtype, attention)
+    # Families that alternate layer kinds (Gemma-2: sliding and full attention, each with its own
+    # mask) repeat every `period` layers: trace one and two periods, extrapolate by periods.
+    period = _layer_period(config)
+    one = _trace_once(config, period, settings, compute_dtype, attention)
+    two = _trace_once(config, 2 * period, settings, compute_dtype, attention)
     depth = one["full_depth"]
 
     def ext(a, b):
-        return a + (b - a) * (depth - 1)
+        return a + (b - a) * (depth - period) / period
 
     # Each phase extrapolated on its own; the peak is the larger at full depth.
     best = None
@@ -779,7 +794,7 @@ def measure(model, gpu, method="qlora", seq_len=None, batch=None, optimizer=None
             "compute_dtype": str(compute_dtype).removeprefix("torch."), "attention": attention,
             "loss": "trl-fused-lm-head",
         },
-        "depth": {"layers": depth, "traced_layers": [layers] if layers is not None else [1, 2], "extrapolated": layers is None},
+        "depth": {"layers": depth, "traced_layers": [layers] if layers is not None else [_layer_period(config), 2 * _layer_period(config)], "extrapolated": layers is None},
         "analytic": [{"term": a["term"], "why": a["why"], "mib": round(a["bytes"] / MIB, 1)} for a in analytic],
         "versions": _versions(),
         "seconds": round(time.perf_counter() - started, 2),
