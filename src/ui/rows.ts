@@ -2,30 +2,16 @@
  * The core's answers in the sidebar's words: a recommendation as a list row, an estimate as a
  * table, a reason or advice code as a sentence. Pure formatting — the views call these, jest checks them.
  */
-import type { FitVerdict, Method, Recommendation, Reason, Task } from '../core';
+import type { FitVerdict, Method, Recommendation, Task } from '../core';
 import type { Step } from '../core/codegen';
 import type { Advice, LoadingWarning, Term } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
 import { formatCount, formatMiB } from './format';
+import { gpuName, languageName, methodName } from '../core/i18n/names';
+import { reasonText } from '../core/recommend/reasons';
 
-const REASON_KEYS: Record<Reason['code'], MessageKey> = {
-  fits: 'ui.reason.fits',
-  tight: 'ui.reason.tight',
-  size_band: 'ui.reason.size_band',
-  cpu_slow: 'ui.reason.cpu_slow',
-  chinese: 'ui.reason.chinese',
-  language: 'ui.reason.language',
-  script: 'ui.reason.script',
-  reasoning: 'ui.reason.reasoning',
-  recent: 'ui.reason.recent',
-  license: 'ui.reason.license',
-  gated: 'ui.reason.gated',
-  remote_code: 'ui.reason.remote_code',
-  spread_fits: 'ui.reason.spread_fits',
-  spread_tight: 'ui.reason.spread_tight',
-  spread_only: 'ui.reason.spread_only',
-  offload_ram: 'ui.reason.offload_ram'
-};
+// The names and the reasons' words are the core's (the CLI prints the same sentences in English).
+export { gpuName, languageName, methodName, reasonText };
 
 const ADVICE_KEYS: Record<Advice['code'], MessageKey> = {
   no_4bit: 'ui.advice.no_4bit',
@@ -81,14 +67,6 @@ const TASK_KEYS: Record<Task, MessageKey> = {
   code: 'ui.task_code'
 };
 
-const METHOD_KEYS: Record<Method | 'auto', MessageKey> = {
-  auto: 'ui.method_auto',
-  inference: 'ui.method_inference',
-  full: 'ui.method_full',
-  lora: 'ui.method_lora',
-  qlora: 'ui.method_qlora'
-};
-
 const STEP_KEYS: Record<Step, MessageKey> = {
   install: 'ui.step.install',
   login: 'ui.step.login',
@@ -110,44 +88,6 @@ export function taskName(lang: Language, task: Task): string {
 
 export function stepName(lang: Language, step: Step): string {
   return t(lang, STEP_KEYS[step]);
-}
-
-export function methodName(lang: Language, method: Method | 'auto'): string {
-  return t(lang, METHOD_KEYS[method]);
-}
-
-/** "Chinese" / "中文" / "中文": the browser's own names for ISO 639-1 codes, in the sidebar's language. */
-export function languageName(lang: Language, code: string): string {
-  try {
-    return new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
-/** The CPU-only profile's name (core/gpu `cpu`), which reasons carry as their "GPU". */
-const CPU_NAME = 'CPU only';
-
-/** The Apple profile's name (core/gpu `apple-silicon`). */
-const APPLE_NAME = 'Apple silicon (16 GB unified memory)';
-
-/** A GPU profile's name in the panel's words: cards keep their own names; "CPU only" and the Apple profile are translated. */
-export function gpuName(lang: Language, name: string): string {
-  if (name === CPU_NAME) return t(lang, 'ui.gpu.cpu');
-  if (name === APPLE_NAME) return t(lang, 'ui.gpu.apple');
-  return name;
-}
-
-/** One reason, translated from its code and values (never from its English text). */
-export function reasonText(lang: Language, reason: Reason): string {
-  const values: Record<string, string | number> = { ...reason.values };
-  if (typeof values.method === 'string' && values.method in METHOD_KEYS) values.method = methodName(lang, values.method as Method);
-  if (typeof values.language === 'string') values.language = languageName(lang, values.language);
-  if (typeof values.seq_len === 'number') values.seq_len = formatCount(values.seq_len);
-  if (typeof values.gpu === 'string') values.gpu = gpuName(lang, values.gpu);
-  // Several GPUs: the strategy's label (recommend's `strategyLabel`) has its words as ui.strategy.<label>.
-  if (typeof values.strategy === 'string') values.strategy = t(lang, `ui.strategy.${values.strategy}` as MessageKey);
-  return t(lang, REASON_KEYS[reason.code], values);
 }
 
 /**

@@ -5,8 +5,9 @@
  * settings the cells would use, so a current model that fits beats the flow's size band.
  */
 import { MODELS } from '../catalog';
-import { estimateStrategy, planTraining, strategyLabel, strategyName, EstimateSettings, KnownPlan, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
+import { estimateStrategy, planTraining, strategyLabel, EstimateSettings, KnownPlan, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
 import { countParameters } from '../params';
+import { reason } from './reasons';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
@@ -109,7 +110,6 @@ const SCRIPT_BONUS = 4;
 /** A reasoning model thinks aloud before every answer: slow and wordy as an assistant, so others rank first. */
 const REASONING_PENALTY = 3;
 
-const METHOD_WORDS: Record<Method, string> = { inference: 'for inference', full: 'with full fine-tuning', lora: 'with LoRA', qlora: 'with QLoRA' };
 
 function billions(n: number): string {
   return (n / 1e9).toFixed(n < 1e9 ? 2 : 1) + 'B';
@@ -138,58 +138,52 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     const params = countParameters(model.config).total;
     const b = params / 1e9;
     const reasons: Reason[] = [];
-    const gpuWords = gpu.name;
-    const tokens = settings.seqLen.toLocaleString('en-US');
     if (multi) reasons.push(...spreadReasons(model, gpu, method, settings, spread, planned.ram_short));
     else
-      reasons.push({
-        code: verdict === 'fits' ? 'fits' : 'tight',
-        values: { gpu: gpuWords, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((planned.total_mib / 1024).toFixed(1)) },
-        text: `${verdict === 'fits' ? 'fits' : 'just fits'} ${gpuWords} ${METHOD_WORDS[method]} at ${tokens} tokens, batch ${settings.batch} (about ${(planned.total_mib / 1024).toFixed(1)} GiB)`
-      });
+      reasons.push(reason(verdict === 'fits' ? 'fits' : 'tight', { gpu: gpu.name, method, seq_len: settings.seqLen, batch: settings.batch, total_gib: Number((planned.total_mib / 1024).toFixed(1)) }));
     let score = 0;
     if (gpu.backend === 'cpu') {
       // Only small models are worth a CPU's time (see sizeBand); say why the list is small.
       if (b > band.max) continue;
       score += 3;
-      reasons.push({ code: 'cpu_slow', values: { params: billions(params) }, text: `${billions(params)} parameters: small enough to try every cell on this CPU (training is slow without a GPU; use a GPU runtime such as a free Colab T4 for real runs)` });
+      reasons.push(reason('cpu_slow', { params: billions(params) }));
     } else if (b >= band.min && b <= band.max) {
       score += 3;
-      reasons.push({ code: 'size_band', values: { params: billions(params), min: band.min, max: band.max }, text: `${billions(params)} parameters: the size this GPU trains well (${band.min}–${band.max}B)` });
+      reasons.push(reason('size_band', { params: billions(params), min: band.min, max: band.max }));
     } else {
       // Bigger than the band but fitting is still good (a stronger model); much smaller is weaker.
       score += b > band.max ? 1.5 : Math.max(0, 2 - (band.min - b));
     }
     if (language === 'zh' || language.startsWith('zh-')) {
       score += model.chinese;
-      if (model.chinese >= 4) reasons.push({ code: 'chinese', values: { stars: model.chinese }, text: `strong Chinese (${model.chinese}/5)` });
+      if (model.chinese >= 4) reasons.push(reason('chinese', { stars: model.chinese }));
       if (language !== 'zh' && model.languages.includes(language)) {
         score += SCRIPT_BONUS;
-        reasons.push({ code: 'script', values: { language }, text: `tuned for ${language === 'zh-Hant' ? 'Traditional Chinese (Taiwan)' : 'Simplified Chinese'}` });
+        reasons.push(reason('script', { language }));
       }
     } else if (model.languages.includes(language)) {
       score += 2;
-      reasons.push({ code: 'language', values: { language }, text: `trained for ${language}` });
+      reasons.push(reason('language', { language }));
     }
     const year = Number(model.released.slice(0, 4));
     if (year >= 2024) {
       score += Math.min(3, year - 2023);
-      reasons.push({ code: 'recent', values: { released: model.released }, text: `a current model (released ${model.released})` });
+      reasons.push(reason('recent', { released: model.released }));
     }
     if (model.reasoning) {
       score -= REASONING_PENALTY;
-      reasons.push({ code: 'reasoning', values: {}, text: 'a reasoning model: it writes a long chain of thought before each answer (good for maths and logic; slow and wordy as an assistant)' });
+      reasons.push(reason('reasoning', {}));
     }
     if (verdict === 'tight') score -= 2;
     if (model.gated) {
       score -= 0.5;
-      reasons.push({ code: 'gated', values: {}, text: 'gated: accept the licence on Hugging Face first (or use ModelScope)' });
+      reasons.push(reason('gated', {}));
     }
     if (model.trust_remote_code) {
       score -= 1;
-      reasons.push({ code: 'remote_code', values: {}, text: 'needs trust_remote_code=True (its own modeling code)' });
+      reasons.push(reason('remote_code', {}));
     }
-    if (!model.commercial) reasons.push({ code: 'license', values: { license: model.license }, text: `licence ${model.license} does not allow commercial use` });
+    if (!model.commercial) reasons.push(reason('license', { license: model.license }));
     ranked.push({ model, method, params, plan: planned, settings, estimate, spread, score, reasons });
   }
   ranked.sort((a, b) => b.score - a.score || b.params - a.params);
@@ -200,32 +194,19 @@ const gibOf = (mib: number) => Number((mib / 1024).toFixed(1));
 
 /** Why this strategy: it fits at this size per GPU; only a sharded one fits; an offload the RAM cannot hold. */
 function spreadReasons(model: ModelEntry, gpu: GpuProfile, method: Method, settings: EstimateSettings, spread: StrategyEstimate, ramShort: StrategyEstimate | null): Reason[] {
-  const name = strategyName(spread.strategy, method);
   const gpus = spread.gpus;
   const perGpu = gibOf(spread.busiest_mib);
   const reasons: Reason[] = [
-    {
-      code: spread.verdict === 'fits' ? 'spread_fits' : 'spread_tight',
-      values: { gpus, gpu: gpu.name, strategy: strategyLabel(spread.strategy, method), method, seq_len: settings.seqLen, batch: settings.batch, per_gpu_gib: perGpu },
-      text: `${spread.verdict === 'fits' ? 'fits' : 'just fits'} ${gpus} × ${gpu.name} ${METHOD_WORDS[method]} and ${name} at ${settings.seqLen.toLocaleString('en-US')} tokens, batch ${settings.batch} (about ${perGpu} GiB per GPU)`
-    }
+    reason(spread.verdict === 'fits' ? 'spread_fits' : 'spread_tight', { gpus, gpu: gpu.name, strategy: strategyLabel(spread.strategy, method), method, seq_len: settings.seqLen, batch: settings.batch, per_gpu_gib: perGpu })
   ];
   if (spread.strategy !== 'ddp' && method !== 'inference') {
     const ddp = estimateStrategy(model, gpu, settings, 'ddp');
     if (ddp.verdict === 'no') {
-      reasons.push({
-        code: 'spread_only',
-        values: { gpus, gpu: gpu.name, strategy: strategyLabel(spread.strategy, method), ddp_gib: gibOf(ddp.busiest_mib) },
-        text: `fits ${gpus} × ${gpu.name} only with ${name}: a full copy on each GPU (DDP) needs about ${gibOf(ddp.busiest_mib)} GiB`
-      });
+      reasons.push(reason('spread_only', { gpus, gpu: gpu.name, strategy: strategyLabel(spread.strategy, method), ddp_gib: gibOf(ddp.busiest_mib) }));
     }
   }
   if (ramShort && ramShort.cpu.available_mib !== null) {
-    reasons.push({
-      code: 'offload_ram',
-      values: { strategy: strategyLabel(ramShort.strategy, method), need_gib: gibOf(ramShort.cpu.total_mib), ram_gib: gibOf(ramShort.cpu.available_mib) },
-      text: `${strategyName(ramShort.strategy, method)} needs ${gibOf(ramShort.cpu.total_mib)} GiB of RAM, this runtime has ${gibOf(ramShort.cpu.available_mib)}`
-    });
+    reasons.push(reason('offload_ram', { strategy: strategyLabel(ramShort.strategy, method), need_gib: gibOf(ramShort.cpu.total_mib), ram_gib: gibOf(ramShort.cpu.available_mib) }));
   }
   return reasons;
 }

@@ -14,7 +14,7 @@ describe('recommendModels', () => {
     }
     expect(recs[0].model.chinese).toBeGreaterThanOrEqual(4);
     expect(recs[0].params).toBeGreaterThan(3e9);
-    expect(describeRecommendation(recs[0])).toMatch(/fits Tesla T4 with QLoRA at 1,024 tokens/);
+    expect(describeRecommendation(recs[0])).toMatch(/fits Tesla T4 with QLoRA \(4-bit\) at 1,024 tokens/);
   });
 
   it('under 8 GB: small models only (the seed flow), with reasons as data', () => {
