@@ -3,6 +3,7 @@ import { findGpu } from '../../gpu';
 import { ModelEntry } from '../../types';
 import { recommendModels, describeRecommendation, speaks } from '../index';
 import { planTraining } from '../../memory';
+import { reasonText } from '../reasons';
 
 describe('recommendModels', () => {
   it('on a T4 for Chinese chat: QLoRA, 3–8B, every pick fits, strongest Chinese first', () => {
@@ -100,5 +101,15 @@ describe('recommendModels', () => {
     }
     // A model that reads fewer tokens than asked is left out, not estimated at its own length.
     expect(recs.every(r => r.model.context_length === 0 || r.model.context_length >= 8192)).toBe(true);
+  });
+});
+
+describe('a reason is said once', () => {
+  it('the English text the CLI prints is the panel’s English sentence for the same code and values', () => {
+    for (const gpu of ['t4', '2xt4', 'cpu'].map(id => findGpu(id))) {
+      for (const r of recommendModels({ task: 'chat', language: 'zh-Hant', gpu })) {
+        for (const reason of r.reasons) expect(reason.text).toBe(reasonText('en', reason));
+      }
+    }
   });
 });
