@@ -13,7 +13,7 @@ import subprocess
 import pytest
 import torch
 import transformers
-from transformers import CONFIG_MAPPING, AutoConfig
+from transformers import CONFIG_MAPPING, AutoConfig, AutoModelForCausalLM
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLI = os.path.join(REPO, "lib", "cli.js")
@@ -51,10 +51,59 @@ def transformers_count(config):
     return sum(p.numel() for p in model.parameters())
 
 
+def causal_lm_count(config):
+    """What `AutoModelForCausalLM` (our cells' load class) builds from this config, on the meta device."""
+    fields = {k: v for k, v in config.items() if k not in ("model_type", "architectures")}
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(AutoConfig.for_model(config["model_type"], **fields))
+    return type(model).__name__, sum(p.numel() for p in model.parameters())
+
+
 @pytest.mark.parametrize("entry", NATIVE, ids=[m["id"] for m in NATIVE])
 def test_count_equals_transformers(entry, our_count):
     ours = our_count(entry["config"], entry["id"])
-    assert ours["params"] == transformers_count(entry["config"]), ours["family"]
+    if ours["architecture"] == entry["config"]["architectures"][0]:
+        assert ours["params"] == transformers_count(entry["config"]), ours["family"]
+    else:
+        # A vision-language checkpoint whose causal-LM class is its text model (Qwen3.5): we count
+        # that class, because it is what the cells load.
+        assert (ours["architecture"], ours["params"]) == causal_lm_count(entry["config"])
+
+
+# The families added for issue 19, each built from its config class's own defaults (the whole
+# `AutoConfig.for_model(type).to_dict()`, as a config.json that spells every field out), and a
+# variant that turns the options on, so that the layout, not only the catalog's rows, is checked.
+FAMILY_CONFIGS = {
+    "gemma3_text": ("Gemma3ForCausalLM", {}),
+    "gemma3": ("Gemma3ForConditionalGeneration", {}),
+    "gemma3 (no pooling head)": ("Gemma3ForConditionalGeneration", {"vision_config": {
+        "model_type": "siglip_vision_model", "hidden_size": 1152, "image_size": 896, "intermediate_size": 4304,
+        "num_attention_heads": 16, "num_hidden_layers": 27, "patch_size": 14, "vision_use_head": False}}),
+    "qwen3_5": ("Qwen3_5ForConditionalGeneration", {}),
+    "qwen3_5_text": ("Qwen3_5ForCausalLM", {"tie_word_embeddings": True, "attention_bias": True}),
+    "qwen3_next": ("Qwen3NextForCausalLM", {"num_hidden_layers": 8, "decoder_sparse_step": 2, "mlp_only_layers": [1]}),
+    "gpt_oss": ("GptOssForCausalLM", {}),
+    "olmo3": ("Olmo3ForCausalLM", {"num_key_value_heads": 8, "attention_bias": True}),
+    "smollm3": ("SmolLM3ForCausalLM", {"mlp_bias": True, "tie_word_embeddings": False}),
+    "glm4_moe": ("Glm4MoeForCausalLM", {"num_hidden_layers": 4, "head_dim": 128}),
+    "glm4_moe (qk norms, shared experts)": ("Glm4MoeForCausalLM", {
+        "num_hidden_layers": 4, "use_qk_norm": True, "first_k_dense_replace": 2, "n_shared_experts": 2, "attention_bias": True}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY_CONFIGS))
+def test_new_family_from_its_config_class(name, our_count):
+    family = name.split(" ")[0]
+    architecture, overrides = FAMILY_CONFIGS[name]
+    config = AutoConfig.for_model(family, **overrides).to_dict()
+    for field in ("transformers_version", "dtype", "torch_dtype"):
+        config.pop(field, None)
+    config["architectures"] = [architecture]
+    ours = our_count(config, name)
+    if ours["architecture"] == architecture:
+        assert ours["params"] == transformers_count(config)
+    else:
+        assert (ours["architecture"], ours["params"]) == causal_lm_count(config)
 
 
 # Remote-code families: the published figure each count must reproduce.

@@ -3,6 +3,7 @@ import { ModelConfig } from '../types';
 import { bertLike, marian, t5 } from './families/encoders';
 import { bloom, gemma, glm, gpt2, llamaLike, mixtral, phi, phi3, qwenMoe } from './families/decoders';
 import { baichuan, chatglm, internlm2, qwenV1 } from './families/remote';
+import { countedArchitecture, gemma3, glm4Moe, gptOss, olmo3, qwen35, qwen3Next, smollm3 } from './families/current';
 import { ParamCount, Part, sumParts, UnknownFamilyError } from './parts';
 
 type Layout = (config: ModelConfig, family: string, architecture: string) => Part[];
@@ -22,6 +23,15 @@ const FAMILIES: Readonly<Record<string, Layout>> = {
   mixtral: mixtral,
   qwen2_moe: qwenMoe,
   qwen3_moe: qwenMoe,
+  gemma3_text: gemma3,
+  gemma3: gemma3,
+  qwen3_5_text: qwen35,
+  qwen3_5: qwen35,
+  qwen3_next: qwen3Next,
+  gpt_oss: gptOss,
+  olmo3: olmo3,
+  smollm3: smollm3,
+  glm4_moe: glm4Moe,
   gpt2: gpt2,
   bloom: bloom,
   bert: bertLike,
@@ -48,7 +58,9 @@ export function modelParts(config: ModelConfig): { family: string; architecture:
   const layout = FAMILIES[family];
   if (!layout) throw new UnknownFamilyError(family, `known families: ${KNOWN_FAMILIES.join(', ')}`);
   if (!architecture) throw new UnknownFamilyError(family, 'config.json has no architectures[0]');
-  return { family, architecture, parts: layout(config, family, architecture) };
+  // A vision-language checkpoint whose causal-LM class is its text model alone (Qwen3.5) is
+  // counted as that class: what `AutoModelForCausalLM` in our cells builds from it.
+  return { family, architecture: countedArchitecture(family, architecture), parts: layout(config, family, architecture) };
 }
 
 /**
