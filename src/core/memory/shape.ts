@@ -28,7 +28,11 @@ function num(c: ModelConfig, names: string[]): number | undefined {
   return undefined;
 }
 
-export function modelShape(c: ModelConfig): Shape {
+export function modelShape(config: ModelConfig): Shape {
+  // A vision-language config (Gemma 3, Qwen3.5) keeps its decoder's sizes in `text_config`:
+  // activations, logits and the KV cache are the text model's.
+  const text = config.text_config;
+  const c: ModelConfig = text !== null && typeof text === 'object' && !Array.isArray(text) ? { ...config, ...(text as ModelConfig), model_type: config.model_type } : config;
   const hidden = num(c, ['hidden_size', 'n_embd', 'n_embed', 'd_model']) ?? 0;
   const heads = num(c, ['num_attention_heads', 'n_head', 'num_heads']) ?? 1;
   const headDim = num(c, ['head_dim', 'kv_channels', 'd_kv']) ?? hidden / heads;
