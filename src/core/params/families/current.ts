@@ -28,9 +28,9 @@ interface Attn {
  * where the config class may fix a default (`headDimDefault`: Gemma3TextConfig, Qwen3_5TextConfig,
  * Qwen3NextConfig 256; GptOssConfig 64).
  */
-function attn(c: ModelConfig, defaults: { headDim?: number; kvHeads?: number } = {}): Attn {
+function attn(c: ModelConfig, defaults: { headDim?: number; kvHeads?: number; heads?: number } = {}): Attn {
   const hidden = dim(c, 'hidden_size');
-  const heads = dim(c, 'num_attention_heads');
+  const heads = dim(c, 'num_attention_heads', defaults.heads);
   const kvHeads = dim(c, 'num_key_value_heads', defaults.kvHeads ?? heads);
   const headDim = typeof c.head_dim === 'number' && c.head_dim > 0 ? c.head_dim : defaults.headDim ?? Math.floor(hidden / heads);
   return { hidden, heads, kvHeads, headDim, layers: dim(c, 'num_hidden_layers') };
@@ -61,11 +61,12 @@ function ends(c: ModelConfig, family: string, architecture: string, hidden: numb
 /**
  * Gemma 3 text (gemma3/modeling_gemma3.py Gemma3TextModel): q/k/v/o with `attention_bias`,
  * per-head `q_norm`/`k_norm`, four RMSNorms a layer, GeGLU MLP; sliding and global layers have
- * the same weights. Gemma3TextConfig defaults: vocab 262,208 (the published 4B–27B configs leave it
- * out), head_dim 256, kv heads 4, tied embeddings.
+ * the same weights. Gemma3TextConfig defaults (configuration_gemma3.py), which the published
+ * text_configs lean on (gemma-3-4b-it gives neither heads nor vocab): vocab 262,208, 8 heads,
+ * 4 KV heads, head_dim 256, tied embeddings.
  */
 function gemma3Text(t: ModelConfig): { parts: Part[]; hidden: number; vocab: number } {
-  const a = attn(t, { headDim: 256, kvHeads: 4 });
+  const a = attn(t, { headDim: 256, kvHeads: 4, heads: 8 });
   const L = a.layers;
   const vocab = dim(t, 'vocab_size', 262208);
   const bias = flag(t, 'attention_bias', false);
