@@ -64,10 +64,14 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = Object.freeze({
  * (models/<family>/modeling_<family>.py) take "sdpa"; PreTrainedModel's default is
  * `_supports_sdpa: bool = False` (modeling_utils.py:1125) and `_check_and_adjust_attn_impl` raises
  * for an explicit "sdpa" on such a class (modeling_utils.py:1665) — Gemma-2 (softcapping,
- * gemma2/modeling_gemma2.py:353) and BLOOM (no attribute) get "eager".
+ * gemma2/modeling_gemma2.py:353), BLOOM (no attribute) and gpt-oss (its per-head attention
+ * sinks, gpt_oss/modeling_gpt_oss.py:380) get "eager".
  */
-export const SDPA_FAMILIES: readonly string[] = ['llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'gemma', 'phi3', 'gpt2', 'bert', 't5', 'mt5', 'marian', 'xlm-roberta'];
-export const EAGER_FAMILIES: readonly string[] = ['gemma2', 'bloom'];
+export const SDPA_FAMILIES: readonly string[] = [
+  'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'gemma', 'phi3', 'gpt2', 'bert', 't5', 'mt5', 'marian', 'xlm-roberta',
+  'gemma3', 'gemma3_text', 'qwen3_5', 'qwen3_5_text', 'qwen3_next', 'olmo3', 'smollm3', 'glm4_moe'
+];
+export const EAGER_FAMILIES: readonly string[] = ['gemma2', 'bloom', 'gpt_oss'];
 
 /**
  * The attention the cells load a model with, and why when they name none: its own code decides

@@ -18,6 +18,42 @@ export interface Shape {
   encoderOnly: boolean;
   /** The attention our cells load this family with, when the recipe names none (recipe.ts). */
   cellsAttention: Attention;
+  /**
+   * What each decoder layer attends with. Layers of full attention keep a KV cache that grows
+   * with every token; sliding-window layers keep at most `slidingWindow` tokens of it; linear
+   * attention layers (Gated DeltaNet) keep a fixed-size state instead, whatever the length.
+   */
+  layerKinds: { full: number; sliding: number; linear: number };
+  slidingWindow: number;
+  /**
+   * Per sequence, per linear-attention layer: the recurrent state (value heads × key head dim ×
+   * value head dim, fp32) and the causal conv's last `kernel` inputs (conv_dim × kernel).
+   */
+  linearState: { recurrent: number; conv: number };
+}
+
+/**
+ * The layer kinds a config declares (`layer_types`, transformers 5), else the ones its config
+ * class fills in when it is left out: Gemma 2 and gpt-oss alternate sliding and full
+ * (Gemma2Config / GptOssConfig `__post_init__`), Gemma 3 has one full layer in
+ * `sliding_window_pattern` (6, Gemma3TextConfig), OLMo 3 one in four (Olmo3Config), Qwen3.5 and
+ * Qwen3-Next one full-attention layer in `full_attention_interval` (4), the rest linear.
+ */
+function layerKinds(c: ModelConfig, family: string, layers: number): Shape['layerKinds'] {
+  let types: string[];
+  if (Array.isArray(c.layer_types) && c.layer_types.length === layers) {
+    types = c.layer_types.map(String);
+  } else {
+    const every = (n: number, other: string) => Array.from({ length: layers }, (_, i) => ((i + 1) % n === 0 ? 'full_attention' : other));
+    if (family === 'gemma2' || family === 'gpt_oss') types = every(2, 'sliding_attention');
+    else if (family === 'gemma3' || family === 'gemma3_text') types = every(num(c, ['sliding_window_pattern']) ?? 6, 'sliding_attention');
+    else if (family === 'olmo3') types = every(4, 'sliding_attention');
+    else if (['qwen3_5', 'qwen3_5_text', 'qwen3_next'].includes(family)) types = every(num(c, ['full_attention_interval']) ?? 4, 'linear_attention');
+    else types = Array.from({ length: layers }, () => 'full_attention');
+  }
+  const sliding = types.filter(t => t === 'sliding_attention' || t === 'chunked_attention').length;
+  const linear = types.filter(t => t === 'linear_attention').length;
+  return { full: layers - sliding - linear, sliding, linear };
 }
 
 function num(c: ModelConfig, names: string[]): number | undefined {
@@ -28,25 +64,48 @@ function num(c: ModelConfig, names: string[]): number | undefined {
   return undefined;
 }
 
+/**
+ * Text-config defaults a published vision-language config leans on: gemma-3-4b-it's text_config
+ * gives neither heads, KV heads, head_dim nor vocab_size (Gemma3TextConfig, configuration_gemma3.py,
+ * and params/families/current.ts count with the same values).
+ */
+const TEXT_CONFIG_DEFAULTS: Readonly<Record<string, ModelConfig>> = {
+  gemma3: { num_attention_heads: 8, num_key_value_heads: 4, head_dim: 256, vocab_size: 262208 }
+};
+
 export function modelShape(config: ModelConfig): Shape {
   // A vision-language config (Gemma 3, Qwen3.5) keeps its decoder's sizes in `text_config`:
   // activations, logits and the KV cache are the text model's.
   const text = config.text_config;
-  const c: ModelConfig = text !== null && typeof text === 'object' && !Array.isArray(text) ? { ...config, ...(text as ModelConfig), model_type: config.model_type } : config;
+  const c: ModelConfig =
+    text !== null && typeof text === 'object' && !Array.isArray(text)
+      ? { ...config, ...(TEXT_CONFIG_DEFAULTS[String(config.model_type)] ?? {}), ...(text as ModelConfig), model_type: config.model_type }
+      : config;
   const hidden = num(c, ['hidden_size', 'n_embd', 'n_embed', 'd_model']) ?? 0;
   const heads = num(c, ['num_attention_heads', 'n_head', 'num_heads']) ?? 1;
   const headDim = num(c, ['head_dim', 'kv_channels', 'd_kv']) ?? hidden / heads;
   const kvHeads = c.multi_query_attention === true ? num(c, ['multi_query_group_num']) ?? heads : num(c, ['num_key_value_heads']) ?? heads;
   const family = String(c.model_type ?? '');
+  const layers = (num(c, ['num_hidden_layers', 'num_layers', 'n_layer', 'encoder_layers']) ?? 0) + (num(c, ['num_decoder_layers', 'decoder_layers']) ?? 0);
+  const kinds = layerKinds(c, family, layers);
+  const keyDim = (num(c, ['linear_num_key_heads']) ?? 16) * (num(c, ['linear_key_head_dim']) ?? 128);
+  const valueHeads = num(c, ['linear_num_value_heads']) ?? 32;
+  const valueDim = valueHeads * (num(c, ['linear_value_head_dim']) ?? 128);
   return {
     hidden,
     // SwiGLU families name the width of one branch; ChatGLM's ffn_hidden_size likewise; GPT-2/BLOOM use 4h.
     intermediate: num(c, ['intermediate_size', 'ffn_hidden_size', 'd_ff', 'n_inner', 'encoder_ffn_dim']) ?? 4 * hidden,
-    layers: (num(c, ['num_hidden_layers', 'num_layers', 'n_layer', 'encoder_layers']) ?? 0) + (num(c, ['num_decoder_layers', 'decoder_layers']) ?? 0),
+    layers,
     vocab: num(c, ['padded_vocab_size', 'vocab_size']) ?? 0,
     heads,
     kvWidth: kvHeads * headDim,
     encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family),
-    cellsAttention: pricedAttention({ config: c })
+    cellsAttention: pricedAttention({ config: c }),
+    layerKinds: kinds,
+    slidingWindow: num(c, ['sliding_window']) ?? 0,
+    linearState: {
+      recurrent: kinds.linear > 0 ? valueHeads * (num(c, ['linear_key_head_dim']) ?? 128) * (num(c, ['linear_value_head_dim']) ?? 128) : 0,
+      conv: kinds.linear > 0 ? (2 * keyDim + valueDim) * (num(c, ['linear_conv_kernel_dim']) ?? 4) : 0
+    }
   };
 }

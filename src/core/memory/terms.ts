@@ -202,7 +202,10 @@ export function attentionScoresBytes(shape: Shape, s: EstimateSettings, gpu: Gpu
   }
   const scores = s.batch * shape.heads * s.seqLen * s.seqLen;
   const mask = s.batch * s.seqLen * s.seqLen * compute;
-  const layersKept = s.gradientCheckpointing ? 1 : shape.layers;
+  // Sliding-window layers still build the whole seq² scores (the window is a mask on them);
+  // linear-attention layers (Gated DeltaNet) build none.
+  const softmaxLayers = shape.layerKinds.full + shape.layerKinds.sliding;
+  const layersKept = s.gradientCheckpointing ? Math.min(1, softmaxLayers) : softmaxLayers;
   return scores * (4 + compute) * layersKept + mask;
 }
 
@@ -269,14 +272,26 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile):
 }
 
 /**
- * KV cache while generating: K and V, per layer, per token, in the compute dtype unless the
- * runtime stores it otherwise (an fp8 cache, as vLLM's `kv_cache_dtype="fp8"`: 1 byte).
+ * The cache while generating, in the compute dtype unless the runtime stores it otherwise (an
+ * fp8 cache, as vLLM's `kv_cache_dtype="fp8"`: 1 byte):
+ * - full-attention layers keep K and V of every token;
+ * - sliding-window layers keep the last `sliding_window - 1` tokens of them
+ *   (`DynamicSlidingWindowLayer`, transformers cache_utils.py): Gemma 3 (1024 of 5 layers in 6),
+ *   gpt-oss (128, every other layer), Gemma 2, OLMo 3;
+ * - linear-attention layers (Qwen3.5 / Qwen3-Next Gated DeltaNet, `LinearAttentionLayer`) keep a
+ *   state that does not grow: the recurrent state batch × value heads × key dim × value dim,
+ *   fp32 (the torch path casts to float32, qwen3_5/modeling_qwen3_5.py
+ *   `torch_chunk_gated_delta_rule`), and the conv's last kernel inputs in the compute dtype.
  */
 export function kvCacheBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
   if (s.method !== 'inference' || shape.encoderOnly) return 0;
   const kv = recipeOf(s.recipe).kvCacheDtype;
   const bytes = kv === null ? BYTES[computeDtype(gpu)] : kv === 'fp8' ? 1 : 2;
-  return 2 * shape.layers * shape.kvWidth * s.seqLen * s.batch * bytes;
+  const { full, sliding, linear } = shape.layerKinds;
+  const windowTokens = shape.slidingWindow > 0 ? Math.min(s.seqLen, shape.slidingWindow - 1) : s.seqLen;
+  const kvCache = 2 * shape.kvWidth * s.batch * bytes * (full * s.seqLen + sliding * windowTokens);
+  const state = linear * s.batch * (4 * shape.linearState.recurrent + BYTES[computeDtype(gpu)] * shape.linearState.conv);
+  return kvCache + state;
 }
 
 /**
