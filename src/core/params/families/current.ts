@@ -219,7 +219,7 @@ export function qwen3Next(c: ModelConfig, family: string, architecture: string):
 export function gptOss(c: ModelConfig, family: string, architecture: string): Part[] {
   const a = attn(c, { headDim: 64, kvHeads: 8 });
   const L = a.layers;
-  const E = dim(c, 'num_local_experts', 128);
+  const E = dim(c, ['num_local_experts', 'num_experts'], 128);
   const I = dim(c, 'intermediate_size', 2880);
   return [
     ...qkvo(a, L, flag(c, 'attention_bias', true)),
