@@ -34,11 +34,16 @@ TEXTS = [
 WORDS = sorted({w for t in TEXTS for w in t.split()} | {"what", "is", "explain", "means", "in", "two", "sentences"})
 
 GENERATIVE = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "phi3", "gpt2", "bloom")
+# Families of the models people fine-tune now (issue 19): Gemma 3 text-only (1B) and multimodal
+# (4B-27B: AutoModelForCausalLM builds Gemma3ForConditionalGeneration, vision tower and all),
+# Qwen3.5's text model (hybrid Gated DeltaNet + gated attention), SmolLM3, OLMo 3. Chat
+# variants only: the base-model path (no chat template) is the older families' to cover.
+CURRENT = ("gemma3_text", "gemma3", "qwen3_5_text", "smollm3", "olmo3")
 ENCODERS = ("bert", "xlm-roberta")
 SEQ2SEQ = ("t5", "mt5", "marian")
-# Every family; a generative one also as "<family>-base" (no chat template).
-FAMILIES = GENERATIVE + ENCODERS + SEQ2SEQ
-VARIANTS = tuple(f for g in GENERATIVE for f in (g, g + "-base")) + ENCODERS + SEQ2SEQ
+# Every family; an older generative one also as "<family>-base" (no chat template).
+FAMILIES = GENERATIVE + CURRENT + ENCODERS + SEQ2SEQ
+VARIANTS = tuple(f for g in GENERATIVE for f in (g, g + "-base")) + CURRENT + ENCODERS + SEQ2SEQ
 
 
 def family_of(variant):
@@ -85,7 +90,7 @@ def _tokenizer(variant):
     tok = PreTrainedTokenizerFast(tokenizer_object=core, unk_token="<unk>", bos_token="<s>", eos_token="</s>",
                                   additional_special_tokens=["<|im_start|>", "<|im_end|>", "<think>", "</think>"])
     if not variant.endswith("-base"):
-        tok.chat_template = QWEN3_CHAT if family == "qwen3" else CHATML
+        tok.chat_template = QWEN3_CHAT if family in ("qwen3", "qwen3_5_text") else CHATML
     # gpt2 and the -base variants keep no chat template; gpt2 no pad token: the cells must cope.
     return tok
 
@@ -110,6 +115,27 @@ def _config(family, vocab_size):
         return tf.Gemma2Config(**decoder, head_dim=16, pad_token_id=0, sliding_window=64)
     if family == "phi3":
         return tf.Phi3Config(**decoder, pad_token_id=0)
+    if family == "gemma3_text":
+        return tf.Gemma3TextConfig(**decoder, head_dim=16, pad_token_id=0, sliding_window=8, sliding_window_pattern=2)
+    if family == "gemma3":
+        text = dict(decoder, head_dim=16, pad_token_id=0, sliding_window=8, sliding_window_pattern=2)
+        vision = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+                      image_size=28, patch_size=14, vision_use_head=False)
+        return tf.Gemma3Config(text_config=text, vision_config=vision, mm_tokens_per_image=4,
+                               boi_token_index=vocab_size - 3, eoi_token_index=vocab_size - 2,
+                               image_token_index=vocab_size - 1)
+    if family == "qwen3_5_text":
+        # 32 value heads, as Qwen3.5-4B/9B have: in_proj_a/in_proj_b have one output per value head,
+        # and bitsandbytes' CPU repacking of a 4-bit Linear for an eval forward asserts that outputs
+        # come in blocks of 32 (functional.py `_convert_weight_packed_for_cpu`, AVX-512 BF16 CPUs).
+        return tf.Qwen3_5TextConfig(**decoder, head_dim=16, tie_word_embeddings=True, linear_num_key_heads=2,
+                                    linear_num_value_heads=32, linear_key_head_dim=8, linear_value_head_dim=8,
+                                    layer_types=["linear_attention", "full_attention"])
+    if family == "smollm3":
+        return tf.SmolLM3Config(**decoder, pad_token_id=0)
+    if family == "olmo3":
+        return tf.Olmo3Config(**decoder, pad_token_id=0, sliding_window=8,
+                              layer_types=["sliding_attention", "full_attention"])
     if family == "gpt2":
         return tf.GPT2Config(vocab_size=vocab_size, n_embd=64, n_layer=2, n_head=4, n_positions=256,
                              bos_token_id=2, eos_token_id=3)
