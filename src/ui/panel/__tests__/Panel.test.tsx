@@ -95,14 +95,14 @@ describe('the panel, state by state', () => {
     expect(advisor.notice).toMatch(/^Inserted \d+ cells below the active cell\.$/);
   });
 
-  it('another target: a Colab T4 from a laptop, said plainly; Qwen2.5-7B QLoRA fits; the cells are the T4 recipe', () => {
+  it('another target: a Colab T4 from a laptop, said plainly; Qwen3.5-9B (the first pick) QLoRA fits; the cells are the T4 recipe', () => {
     const { host } = panel({ kind: 'ready', report: CPU_ONLY });
     fireEvent.change(screen.getByTestId('model-advisor-plan-for'), { target: { value: 'profile:t4' } });
     expect(screen.getByTestId('model-advisor-elsewhere').textContent).toBe(
       'Planning for Tesla T4 · 15.0 GiB, not for this runtime (CPU only): the estimate, the list and the cells are for that GPU. Run the cells there.'
     );
     fireEvent.change(screen.getByLabelText('Method'), { target: { value: 'qlora' } });
-    fireEvent.click(screen.getByRole('radio', { name: 'Qwen/Qwen2.5-7B-Instruct' }));
+    fireEvent.click(screen.getByRole('radio', { name: 'Qwen/Qwen3.5-9B' }));
     expect(verdict().textContent).toMatch(/^Fits: [\d.]+ GiB of 15\.0 GiB$/);
     fireEvent.click(screen.getByTestId('model-advisor-insert-cells'));
     const cells = host.inserted[0].map(c => c.source).join('\n');

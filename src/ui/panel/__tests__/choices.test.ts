@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { findModel, GpuReport, MODELS, modelFromConfig, renderCells, ModelEntry } from '../../../core';
-import { advise, cellRequest, defaultChoices, loadingRequest, toggleStep, Choices } from '../choices';
+import { advise, cellRequest, defaultChoices, loadingRequest, toggleStep, Choices, MAX_SEQ_LEN } from '../choices';
 
 /** A fresh Colab T4 as the probe reports it (nvidia-smi fixture "colab-t4": 15,095 MiB free). */
 const T4: GpuReport = {
@@ -99,7 +99,8 @@ describe('advise: what the sidebar shows for a T4', () => {
   it('a length outside 16 … the model’s context is an explicit state, not an estimate', () => {
     for (const seqLen of [NaN, 3, 1024.5, 10_000_000]) {
       const chosen = advise({ ...chatZhQlora, seqLen }, T4).chosen!;
-      expect(chosen.estimate).toEqual({ ok: false, reason: 'seq-len', min: 16, max: chosen.model.context_length });
+      // Up to the model's context, and never past the panel's 131,072 (Qwen3.5 reads 262,144).
+      expect(chosen.estimate).toEqual({ ok: false, reason: 'seq-len', min: 16, max: Math.min(chosen.model.context_length, MAX_SEQ_LEN) });
     }
   });
 
