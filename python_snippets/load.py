@@ -6,6 +6,11 @@ from transformers import AutoTokenizer, __AUTO_CLASS__
 model_path = __MODEL_PATH__  # a Hugging Face id (downloaded on first use) or a folder on this machine
 # <<< DEFINE_PATH
 
+# >>> if LABEL_NAMES
+# The tags the new head predicts, in the order of your data's ner_tags numbers
+# (B- opens an entity, I- continues it, O is outside any entity).
+label_names = __LABEL_NAMES__
+# <<< LABEL_NAMES
 # >>> if WARNINGS
 for warning in __WARNINGS__:
     print("Warning:", warning)
@@ -37,6 +42,11 @@ model = __AUTO_CLASS__.from_pretrained(
 # >>> if NUM_LABELS
     num_labels=__NUM_LABELS__,  # how many classes the new classification head predicts
 # <<< NUM_LABELS
+# >>> if LABEL_NAMES
+    num_labels=len(label_names),
+    id2label=dict(enumerate(label_names)),  # the tags by number: the trained model prints names, not numbers
+    label2id={name: number for number, name in enumerate(label_names)},
+# <<< LABEL_NAMES
 # >>> if ATTENTION
     attn_implementation=__ATTENTION__,  # "sdpa": PyTorch's fused attention; "eager": the plain one, for families without sdpa
 # <<< ATTENTION
@@ -44,7 +54,7 @@ model = __AUTO_CLASS__.from_pretrained(
     trust_remote_code=True,
 # <<< REMOTE_CODE
 )
-# >>> if NUM_LABELS
+# >>> if CLASSIFIER
 model.config.pad_token_id = tokenizer.pad_token_id  # the classifier must know which tokens are padding
-# <<< NUM_LABELS
+# <<< CLASSIFIER
 print(f"Loaded {model_path}: {model.num_parameters():,} parameters on {model.device}")

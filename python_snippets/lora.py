@@ -24,6 +24,9 @@ lora_config = LoraConfig(
     lora_alpha=__LORA_ALPHA__,  # scaling of the adapter's output (alpha / r)
     lora_dropout=0.05,
     target_modules="all-linear",  # every linear layer except the output layer
+# >>> if HEAD_MODULES
+    exclude_modules=__HEAD_MODULES__,  # the new head trains whole, beside the adapters (peft's modules_to_save)
+# <<< HEAD_MODULES
     task_type=__TASK_TYPE__,
 )
 model = get_peft_model(model, lora_config)

@@ -31,6 +31,11 @@ if merge_now:
 # >>> if NUM_LABELS
         num_labels=__NUM_LABELS__,
 # <<< NUM_LABELS
+# >>> if LABEL_NAMES
+        num_labels=len(label_names),
+        id2label=dict(enumerate(label_names)),
+        label2id={name: number for number, name in enumerate(label_names)},
+# <<< LABEL_NAMES
 # >>> if REMOTE_CODE
         trust_remote_code=True,  # the same permission the load cell gave this model's own code
 # <<< REMOTE_CODE

@@ -29,6 +29,11 @@ function attempt(request) {
   return cells ? { script: toPercentScript(cells) } : { refused };
 }
 
+/** The tasks beyond a model's first that the cells serve: NER where the catalog lists it, QA for every model. */
+function otherTasks(model) {
+  return ['ner', 'qa'].filter(task => model.tasks[0] !== task && (task === 'qa' || model.tasks.includes(task)));
+}
+
 function matrix() {
   const out = [];
   const stepSets = [undefined, [...STEPS], ...STEPS.map(s => [s])];
@@ -40,6 +45,10 @@ function matrix() {
           for (const language of steps === undefined && gpu.id === 't4' ? ['en', 'zh-Hans', 'zh-Hant'] : ['en']) {
             const key = { model: model.id, method, gpu: gpu.id, steps: steps ? steps.join(',') : 'default', language };
             out.push({ key, ...attempt({ model, gpu, method, steps, language, maxSteps: 10 }) });
+            // The guide's NER and QA (issue 18): an encoder's token and QA heads, a generative model's QA.
+            if (language === 'en' && detailGpus.has(gpu.id)) {
+              for (const task of otherTasks(model)) out.push({ key: { ...key, task }, ...attempt({ model, gpu, method, steps, language, maxSteps: 10, task }) });
+            }
           }
           // The same recipe simulated on the CPU (--simulate-on-cpu), for the GPUs people have.
           if (steps === undefined && gpu.id !== 'cpu' && detailGpus.has(gpu.id)) {
@@ -125,6 +134,15 @@ function languages() {
           byLanguage[language] = cells ? cells.map(c => ({ cell_type: c.cell_type, step: c.step, source: c.source })) : null;
         }
         if (byLanguage.en !== null) out.push({ key: { model: model.id, method, gpu, simulate: simulateOnCpu }, ...byLanguage });
+        if (gpu === '2xt4') continue;
+        for (const task of otherTasks(model)) {
+          const byTask = {};
+          for (const language of ['en', 'zh-Hans', 'zh-Hant']) {
+            const { cells } = cellsOrRefusal({ ...request, task, language });
+            byTask[language] = cells ? cells.map(c => ({ cell_type: c.cell_type, step: c.step, source: c.source })) : null;
+          }
+          if (byTask.en !== null) out.push({ key: { model: model.id, method, gpu, simulate: simulateOnCpu, task }, ...byTask });
+        }
       }
     }
   }

@@ -81,7 +81,9 @@ def _tokenizer(variant):
     core.pre_tokenizer = pre_tokenizers.Whitespace()
     if encoder:
         core.post_processor = processors.TemplateProcessing(
-            single="[CLS] $A [SEP]", special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])])
+            # A pair as BERT's tokenizer writes it (question answering): [CLS] A [SEP] B [SEP], B as type 1.
+            single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+            special_tokens=[("[CLS]", vocab["[CLS]"]), ("[SEP]", vocab["[SEP]"])])
         return PreTrainedTokenizerFast(tokenizer_object=core, pad_token="[PAD]", unk_token="[UNK]",
                                        cls_token="[CLS]", sep_token="[SEP]")
     if family in SEQ2SEQ:

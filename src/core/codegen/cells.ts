@@ -2,7 +2,7 @@
  * `renderCells`: the notebook cells for one model, runtime and method — a markdown cell
  * explaining each step, then the step's code, filled from python_snippets/ by `renderSnippet`.
  */
-import type { Method } from '../types';
+import type { Method, Task } from '../types';
 import { t, Language, MessageKey } from '../i18n';
 import { renderSnippet } from './render';
 import { pythonCode, PythonValue } from './literal';
@@ -25,6 +25,7 @@ import {
 } from './plan';
 import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
 import { launchCells } from './launch';
+import { NER_LABELS, NER_PROMPT, PromptLanguage, QA_TRY, qaPrompt, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
 import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
 /** Every step, in the order the cells run. */
@@ -78,6 +79,9 @@ function gib(mib: number): string {
 interface Decisions {
   lang: Language;
   dataLang: DataLanguage;
+  /** The language the "try it" input is written in (the data's; Chinese in the interface's script). */
+  promptLang: PromptLanguage;
+  task: Task;
   head: Head;
   plan: Plan;
   bits: 4 | 8 | null;
@@ -151,7 +155,8 @@ function decide(request: CellRequest): Decisions {
   const lang = request.language ?? 'en';
   // The data's language: as asked, else the interface's.
   const dataLang = toDataLanguage(request.dataLanguage ?? (lang === 'en' ? 'en' : 'zh'));
-  const head = chooseHead(model, chooseTask(model, request.task));
+  const task = chooseTask(model, request.task);
+  const head = chooseHead(model, task);
   const plan = planOf(request);
   const bits = quantBits(method, plan.settings);
   if (bits !== null && !gpu.bnb_4bit) {
@@ -167,6 +172,8 @@ function decide(request: CellRequest): Decisions {
   return {
     lang,
     dataLang,
+    promptLang,
+    task,
     head,
     plan,
     bits,
@@ -178,10 +185,32 @@ function decide(request: CellRequest): Decisions {
     modelPath: request.modelPath ?? model.id,
     dataset: request.dataset ?? null,
     saveDir: request.saveDir ?? `outputs/${name}-${method}`,
-    prompt: request.prompt ?? (head === 'classification' ? DEFAULT_CLASSIFY_PROMPT : DEFAULT_PROMPT)[promptLang],
+    prompt: request.prompt ?? defaultPrompt(head, task, promptLang),
     ...withDependencies(asked, method, bits, source, request.modelPath !== undefined)
   };
 }
+
+/** What "try it" asks when the user gives no prompt: a text to classify or tag, a question, or a prompt to continue. */
+function defaultPrompt(head: Head, task: Task, lang: PromptLanguage): string {
+  if (head === 'classification') return DEFAULT_CLASSIFY_PROMPT[lang];
+  if (head === 'token') return NER_PROMPT[lang];
+  if (head === 'qa') return QA_TRY[lang].question;
+  // A generative model answers a question from a context written into its prompt.
+  if (task === 'qa') return qaPrompt(lang, QA_TRY[lang].context, QA_TRY[lang].question);
+  return DEFAULT_PROMPT[lang];
+}
+
+/**
+ * Without a dataset of the user's, the built-in sample rows: for Chinese data, translation (no hub
+ * dataset has the "source"/"target" columns the seq2seq cell reads), NER and question answering
+ * (the rows show the exact columns those cells read: a chat dataset would not).
+ */
+function usesSampleRows(d: Decisions): boolean {
+  return d.dataLang === 'zh' || d.head === 'seq2seq' || d.head === 'token' || d.head === 'qa' || d.task === 'qa';
+}
+
+/** Generative QA: a decoder or an encoder–decoder asked for question answering (it writes the answer). */
+const generativeQa = (d: Decisions) => d.task === 'qa' && (d.head === 'causal' || d.head === 'seq2seq');
 
 const LOCAL_DATA_FORMAT: Record<string, string> = { json: 'json', jsonl: 'json', csv: 'csv' };
 
@@ -234,6 +263,14 @@ function hubEnvironment(request: CellRequest, values: Record<string, PythonValue
   if (flags.MIRROR) values.MIRROR_URL = request.mirrorUrl ?? DEFAULT_MIRROR;
   if (request.cacheDir !== undefined) values.CACHE_DIR = request.cacheDir;
 }
+
+/**
+ * peft's "all-linear" leaves out only the output embeddings and, for SEQ_CLS, the classifier
+ * (peft tuners_utils.py `_maybe_include_all_linear_layers`): a token-classification or QA head would
+ * get an adapter, and then TOKEN_CLS / QUESTION_ANS's modules_to_save refuses the wrapped Linear
+ * ("modules_to_save cannot be applied to modules of type lora.Linear", peft utils/other.py:360).
+ */
+const HEAD_MODULES: Partial<Record<Head, string[]>> = { token: ['classifier', 'score'], qa: ['qa_outputs'] };
 
 const isAdapter = (method: Method) => method === 'lora' || method === 'qlora';
 
@@ -288,7 +325,9 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       Object.assign(flags, {
         QUANTIZE: d.bits !== null,
         GPU: d.gpuRuntime,
-        NUM_LABELS: classifier,
+        NUM_LABELS: d.head === 'classification',
+        LABEL_NAMES: d.head === 'token',
+        CLASSIFIER: classifier,
         REMOTE_CODE: model.trust_remote_code,
         ATTENTION: d.attention.impl !== null,
         DEFINE_PATH: d.loadDefinesPath
@@ -296,7 +335,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), DTYPE: torch(loadDtype(gpu, method)) });
       if (d.attention.impl !== null) values.ATTENTION = d.attention.impl;
       if (d.loadDefinesPath) values.MODEL_PATH = d.modelPath;
-      if (classifier) values.NUM_LABELS = request.numLabels ?? 2;
+      if (d.head === 'classification') values.NUM_LABELS = request.numLabels ?? 2;
+      if (d.head === 'token') values.LABEL_NAMES = [...NER_LABELS];
       warningsFlag(values, flags, loadWarnings(request, d));
       return renderSnippet('load', values, flags, d.lang);
     }
@@ -304,19 +344,16 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (!isAdapter(method)) throw new CellRequestError(`the lora step is for --method lora or qlora, not ${method}`);
       return renderSnippet(
         'lora',
-        { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha, TASK_TYPE: LORA_TASK_TYPE[d.head] },
-        { QUANTIZE: method === 'qlora', CHECKPOINTING: s.gradientCheckpointing },
+        { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha, TASK_TYPE: LORA_TASK_TYPE[d.head], ...(HEAD_MODULES[d.head] ? { HEAD_MODULES: HEAD_MODULES[d.head] } : {}) },
+        { QUANTIZE: method === 'qlora', CHECKPOINTING: s.gradientCheckpointing, HEAD_MODULES: HEAD_MODULES[d.head] !== undefined },
         d.lang
       );
     case 'train': {
       if (!training) throw new CellRequestError('the train step needs a training method: --method lora, qlora or full');
-      if (d.head === 'token' || d.head === 'qa') {
-        throw new CellRequestError(`training cells are generated for text generation, translation and classification, not for ${d.head === 'token' ? 'ner' : 'qa'}; leave out the train step`);
-      }
       const format = d.dataset === null ? null : localDataFormat(d.dataset);
       // The built-in sample rows: Chinese data, and translation (no hub dataset has the
       // "source"/"target" columns the seq2seq cell reads).
-      const sample = d.dataset === null && (d.dataLang === 'zh' || d.head === 'seq2seq');
+      const sample = d.dataset === null && usesSampleRows(d);
       Object.assign(flags, {
         LOCAL_DATA: format !== null,
         HUB_DATA: d.dataset !== null && format === null,
@@ -346,13 +383,23 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       if (d.dataset !== null) values.DATASET = d.dataset;
       if (format !== null) values.DATA_FORMAT = format;
       let train: string;
-      if (d.head === 'causal') {
+      if (d.head === 'token') {
+        if (sample) values.SAMPLE_ROWS = sampleNer(d.dataLang);
+        const peak = renderSnippet('train_peak', { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null }, { SIMULATE: d.simulate }, d.lang);
+        // The score comes after the peak: predicting is not part of what the estimate prices.
+        return [renderSnippet('train_ner', values, flags, d.lang), peak, renderSnippet('eval_ner', {}, { CPU_FP16: flags.CPU_FP16 }, d.lang)].join('\n');
+      } else if (d.head === 'qa') {
+        if (sample) values.SAMPLE_ROWS = sampleExtractiveQa(d.dataLang);
+        values.STRIDE = qaStride(s.seqLen);
+        train = renderSnippet('train_qa', values, flags, d.lang);
+      } else if (d.head === 'causal') {
         flags.QUANTIZE = method === 'qlora' && d.steps.includes('lora');
-        if (sample) Object.assign(values, { SAMPLE_CHAT: sampleGeneration().chat, SAMPLE_TEXT: sampleGeneration().text });
+        const rows = d.task === 'qa' ? sampleGenerativeQa(d.dataLang) : sampleGeneration();
+        if (sample) Object.assign(values, { SAMPLE_CHAT: rows.chat, SAMPLE_TEXT: rows.text });
         if (flags.DEFAULT_HUB) Object.assign(values, { HUB_CHAT: HUB_CHAT_DATASET, HUB_TEXT: HUB_TEXT_DATASET });
         train = renderSnippet('train_sft', values, flags, d.lang);
       } else if (d.head === 'seq2seq') {
-        if (sample) values.SAMPLE_ROWS = sampleTranslation(d.dataLang);
+        if (sample) values.SAMPLE_ROWS = d.task === 'qa' ? sampleSeq2seqQa(d.dataLang) : sampleTranslation(d.dataLang);
         if (flags.DEFAULT_HUB) throw new Error('translation always has sample rows');
         train = renderSnippet('train_seq2seq', values, flags, d.lang);
       } else {
@@ -377,15 +424,16 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         return renderSnippet('try_generate', { ...values, PROMPT: d.prompt, MAX_NEW_TOKENS: request.maxNewTokens ?? MAX_NEW_TOKENS }, { ...flags, SEQ2SEQ: d.head === 'seq2seq', THINKING: thinking }, d.lang);
       }
       if (d.head === 'classification') return renderSnippet('try_classify', { ...values, PROMPT: d.prompt }, flags, d.lang);
-      throw new CellRequestError(`no "try it" cell for ${d.head === 'token' ? 'ner' : 'qa'} yet; leave out the try step`);
+      if (d.head === 'token') return renderSnippet('try_ner', { ...values, PROMPT: d.prompt }, { ...flags, CHARACTERS: d.dataLang === 'zh' }, d.lang);
+      // A question of the user's (--prompt) is asked of the same sample context: edit both in the cell.
+      return renderSnippet('try_qa', { ...values, QUESTION: d.prompt, CONTEXT: QA_TRY[d.promptLang].context, SEQ_LEN: s.seqLen }, flags, d.lang);
     }
     case 'save': {
       const adapter = isAdapter(method) && d.steps.includes('lora');
-      const classifier = d.head === 'classification' || d.head === 'token';
-      Object.assign(flags, { ADAPTER: adapter, NUM_LABELS: adapter && classifier, REMOTE_CODE: adapter && model.trust_remote_code, GPU: adapter && d.gpuRuntime });
+      Object.assign(flags, { ADAPTER: adapter, NUM_LABELS: adapter && d.head === 'classification', LABEL_NAMES: adapter && d.head === 'token', REMOTE_CODE: adapter && model.trust_remote_code, GPU: adapter && d.gpuRuntime });
       values.SAVE_DIR = d.saveDir;
       if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute) });
-      if (adapter && classifier) values.NUM_LABELS = request.numLabels ?? 2;
+      if (adapter && d.head === 'classification') values.NUM_LABELS = request.numLabels ?? 2;
       return renderSnippet('save', values, flags, d.lang);
     }
   }
@@ -447,8 +495,11 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
           (figures === null
             ? tr('cells.train.noestimate')
             : tr('cells.train.estimate', { estimate: figures.tensorMib.toLocaleString('en-US'), context: (figures.totalMib - figures.tensorMib).toLocaleString('en-US') }));
+        if (d.head === 'token') text += '\n\n' + tr('cells.train.ner');
+        if (d.head === 'qa') text += '\n\n' + tr('cells.train.qa', { seq: s.seqLen, stride: qaStride(s.seqLen) });
+        if (generativeQa(d)) text += '\n\n' + tr(d.head === 'seq2seq' ? 'cells.train.qa.seq2seq' : 'cells.train.qa.generative');
         if (request.dataset === undefined) {
-          const sample = d.dataLang === 'zh' || d.head === 'seq2seq';
+          const sample = usesSampleRows(d);
           text += '\n\n' + (sample ? tr('cells.train.sample') : tr(d.head === 'classification' ? 'cells.train.hub.classify' : 'cells.train.hub', { chat: markdownValue(HUB_CHAT_DATASET), text: markdownValue(HUB_TEXT_DATASET) }));
         }
         return text;
@@ -456,7 +507,7 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
       case 'launch':
         throw new Error('the launch step renders its cells in launchCells');
       case 'try':
-        return tr(d.head === 'classification' ? 'cells.try.classify' : 'cells.try');
+        return tr(d.head === 'classification' ? 'cells.try.classify' : d.head === 'token' ? 'cells.try.ner' : d.head === 'qa' ? 'cells.try.qa' : 'cells.try');
       case 'save': {
         const adapter = isAdapter(request.method) && d.steps.includes('lora');
         return tr('cells.save', { dir: markdownValue(d.saveDir), adapter: adapter ? tr('cells.save.adapter') : '' });

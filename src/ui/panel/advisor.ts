@@ -147,8 +147,19 @@ export class AdvisorModel {
       // A batch set for one model or GPU need not fit another: back to the largest that fits.
       if (change.batch === undefined) next.batch = null;
     }
+    if (change.task !== undefined && change.seqLen === undefined) next.seqLen = this._lengthForTask(change.task, next.seqLen);
     this._choices = next;
     this._invalidate();
+  }
+
+  /**
+   * A new task keeps the length when some model of that task reads it; otherwise the longest any
+   * of them reads. BERT-family models (NER, QA, classification) read 512 tokens: the chat
+   * default of 1,024 would leave the list empty, with no word of why.
+   */
+  private _lengthForTask(task: Choices['task'], seqLen: number): number {
+    const longest = Math.max(0, ...this._models.filter(m => m.tasks.includes(task)).map(m => (m.context_length > 0 ? m.context_length : Infinity)));
+    return longest > 0 && seqLen > longest ? longest : seqLen;
   }
 
   get advice(): AdviceState {

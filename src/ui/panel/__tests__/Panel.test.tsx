@@ -193,3 +193,41 @@ describe('the panel, state by state', () => {
     expect(load).not.toContain('# Load the model');
   });
 });
+
+describe('the guide’s tasks, chosen in the sidebar (issue 18): NER and question answering', () => {
+  const words = {
+    en: { task: 'Task', ner: 'Named entities (NER)', qa: 'Question answering', nerCell: 'Named-entity recognition', qaCell: 'Extractive question answering' },
+    'zh-Hans': { task: '任务', ner: '命名实体识别（NER）', qa: '问答', nerCell: '命名实体识别', qaCell: '抽取式问答' },
+    'zh-Hant': { task: '任務', ner: '命名實體辨識（NER）', qa: '問答', nerCell: '命名實體辨識', qaCell: '擷取式問答' }
+  } as const;
+  for (const lang of ['en', 'zh-Hans', 'zh-Hant'] as const) {
+    it(`in ${lang}: NER lists the BERT models and inserts a tagger's cells; QA inserts extractive QA`, () => {
+      const w = words[lang];
+      const { host } = panel({ kind: 'ready', report: T4 }, lang);
+      const task = screen.getByLabelText(w.task) as HTMLSelectElement;
+      expect([...task.options].find(o => o.value === 'ner')!.textContent).toBe(w.ner);
+      expect([...task.options].find(o => o.value === 'qa')!.textContent).toBe(w.qa);
+
+      fireEvent.change(task, { target: { value: 'ner' } });
+      expect(chosenCard().textContent).toMatch(/bert|roberta/i);
+      fireEvent.click(screen.getByTestId('model-advisor-insert-cells'));
+      expect(host.inserted).toHaveLength(1);
+      const ner = host.inserted[0];
+      const code = (step: string, cells: readonly Cell[]) => cells.find(c => c.cell_type === 'code' && c.step === step)!.source;
+      const markdown = (step: string, cells: readonly Cell[]) => cells.find(c => c.cell_type === 'markdown' && c.step === step)!.source;
+      expect(code('load', ner)).toContain('AutoModelForTokenClassification.from_pretrained(');
+      expect(code('load', ner)).toContain('label_names = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]');
+      expect(code('train', ner)).toContain('data_collator=DataCollatorForTokenClassification(tokenizer)');
+      expect(code('try', ner)).toContain('print(f"Entity {kind}: {joiner.join(entity_words)}")');
+      expect(markdown('train', ner)).toContain(w.nerCell);
+
+      fireEvent.change(task, { target: { value: 'qa' } });
+      fireEvent.click(screen.getByTestId('model-advisor-insert-cells'));
+      const qa = host.inserted[1];
+      expect(code('load', qa)).toContain('AutoModelForQuestionAnswering.from_pretrained(');
+      expect(code('train', qa)).toContain('return_offsets_mapping=True');
+      expect(markdown('train', qa)).toContain(w.qaCell);
+      expect(code('try', qa)).toContain('print("Answer:", answer)');
+    });
+  }
+});
