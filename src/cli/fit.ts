@@ -27,7 +27,8 @@ import {
   StrategyEstimate,
   strategyName
 } from '../core/memory';
-import { GpuProfile, METHODS, ModelEntry, WeightDtype } from '../core/types';
+import { GpuProfile, METHODS, ModelEntry, Task, TASKS, WeightDtype } from '../core/types';
+import { modelForTask } from '../core/codegen';
 
 const DTYPES: readonly WeightDtype[] = ['fp32', 'bf16', 'fp16', 'int8', 'nf4'];
 
@@ -41,6 +42,7 @@ const FIT_OPTIONS: OptionTable = [
   ['--strategy <auto|ddp|fsdp|zero2|zero3|device-map|fsdp-offload|zero2-offload|zero3-offload>', 'several GPUs: how they share the work (default auto: the first that fits, fastest first)'],
   ['--report <probe.json>', "the kernel probe's report: this machine's GPU, free memory and transformers version (with --gpu, used only when it describes that GPU)"],
   ['--method <inference|full|lora|qlora>', 'how the model is used'],
+  ['--task <generation|chat|classification|ner|qa|translation|code>', "what the model is trained for: an encoder's ner and qa heads are priced as the cells load them (default: the model's first task)"],
   ['--hub', "fetch the model's config.json (and safetensors index or header) from the hub instead of the catalog"],
   ['--source <hf|mirror|modelscope>', 'where --hub fetches from (default: hf; mirror when HF_ENDPOINT is set)'],
   ['--endpoint <url>', 'the hub address for --hub (default: HF_ENDPOINT, else https://huggingface.co)'],
@@ -211,7 +213,8 @@ export const fitCommand: Command = {
   async run(argv, out) {
     const args = parseOptions(argv, FIT_OPTIONS);
     const spec = required(args.positional[0], 'a model id or config.json path');
-    const model = args.flags.has('hub') ? await hubModel(args, spec) : resolveModel(spec).model;
+    const named = args.flags.has('hub') ? await hubModel(args, spec) : resolveModel(spec).model;
+    const model = modelForTask(named, oneOf<Task>(args, 'task', TASKS));
     const { gpu, report } = resolveRuntime(args);
     const method = required(oneOf(args, 'method', METHODS), `--method <${METHODS.join('|')}>`);
     const asked: Strategy | 'auto' = resolveStrategy(args);

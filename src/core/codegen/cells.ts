@@ -25,7 +25,7 @@ import {
 } from './plan';
 import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
 import { launchCells } from './launch';
-import { NER_LABELS, NER_PROMPT, PromptLanguage, QA_TRY, qaPrompt, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
+import { modelForTask, NER_LABELS, NER_PROMPT, PromptLanguage, QA_TRY, qaPrompt, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
 import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
 /** Every step, in the order the cells run. */
@@ -136,7 +136,8 @@ export function planOf(request: CellRequest): Plan {
     return request.plan;
   }
   try {
-    return planTraining(model, gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
+    // Priced with the head these cells load for the task (an encoder's NER or QA head).
+    return planTraining(modelForTask(model, request.task), gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
   } catch (e) {
     // A strategy these GPUs or settings cannot use is the user's to change.
     if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);

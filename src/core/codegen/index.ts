@@ -18,5 +18,6 @@ export type { Step } from './cells';
 export { toPercentScript, toNotebook, markdownValue } from './formats';
 export type { Notebook, NotebookCell } from './formats';
 export { CellRequestError } from './request';
+export { modelForTask } from './tasks';
 export type { Cell, CellRequest, RuntimeFacts, WeightSource } from './request';
 export type { EstimateSettings, Head } from './plan';

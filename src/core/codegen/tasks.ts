@@ -10,6 +10,7 @@
  *   `question`, `context`, `answers` = {text, answer_start}); a decoder or an encoder–decoder has no
  *   such head and answers generatively, trained on the same questions written as prompt → answer.
  */
+import type { ModelEntry, Task } from '../types';
 import type { PythonValue } from './literal';
 import type { DataLanguage } from './samples';
 
@@ -148,4 +149,24 @@ export const QA_TRY = {
  */
 export function qaStride(seqLen: number): number {
   return Math.max(1, Math.min(128, Math.floor(seqLen / 3)));
+}
+
+/** The BERT-style families whose task heads the parameter counter knows (params/families/encoders.ts). */
+const ENCODER_CLASS_PREFIX: Record<string, string> = { bert: 'Bert', roberta: 'Roberta', 'xlm-roberta': 'XLMRoberta' };
+
+/**
+ * The model as the cells load it for this task, for the estimate: an encoder's catalog row names
+ * its pretraining class (BertForMaskedLM: a vocabulary-wide head and logits), but NER cells load
+ * <Family>ForTokenClassification with the MSRA tag set and extractive QA
+ * <Family>ForQuestionAnswering — so weights and logits are priced for the head that trains. A
+ * generative model keeps its language-model head, whatever the task (generative QA).
+ */
+export function modelForTask(model: ModelEntry, task: Task | undefined): ModelEntry {
+  const asked = task ?? model.tasks[0];
+  const prefix = ENCODER_CLASS_PREFIX[String(model.config.model_type ?? '')];
+  if (prefix === undefined || (asked !== 'ner' && asked !== 'qa')) return model;
+  const architecture = prefix + (asked === 'ner' ? 'ForTokenClassification' : 'ForQuestionAnswering');
+  // A fine-tuned checkpoint's id2label names its own tags; the cells build the head anew.
+  const { id2label: _labels, label2id: _ids, ...config } = model.config;
+  return { ...model, config: { ...config, architectures: [architecture], ...(asked === 'ner' ? { num_labels: NER_LABELS.length } : {}) } };
 }

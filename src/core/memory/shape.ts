@@ -3,6 +3,7 @@
  * under its own names (hidden_size / n_embd / d_model, …).
  */
 import { ModelConfig } from '../types';
+import { numLabels } from '../params';
 import { Attention, pricedAttention } from './recipe';
 
 export interface Shape {
@@ -30,6 +31,26 @@ export interface Shape {
    * value head dim, fp32) and the causal conv's last `kernel` inputs (conv_dim × kernel).
    */
   linearState: { recurrent: number; conv: number };
+  /**
+   * What the head writes, which the loss reads: `width` logits at every token, or once per
+   * sequence. A language-model head writes the vocabulary at every token; a task head far less
+   * (the architecture says which, as transformers builds it).
+   */
+  head: { width: number; perToken: boolean };
+}
+
+/**
+ * The head of the class `architectures[0]` names (transformers 5.24): token classification writes
+ * num_labels per token (bert/modeling_bert.py BertForTokenClassification, `classifier`),
+ * extractive QA a start and an end score per token (BertForQuestionAnswering, `qa_outputs`: 2),
+ * sequence classification num_labels once per sequence (from the pooled first token).
+ */
+function headOf(c: ModelConfig, vocab: number): Shape['head'] {
+  const architecture = String(c.architectures?.[0] ?? '');
+  if (architecture.endsWith('ForTokenClassification')) return { width: numLabels(c), perToken: true };
+  if (architecture.endsWith('ForQuestionAnswering')) return { width: 2, perToken: true };
+  if (architecture.endsWith('ForSequenceClassification')) return { width: numLabels(c), perToken: false };
+  return { width: vocab, perToken: true };
 }
 
 /**
@@ -86,6 +107,7 @@ export function modelShape(config: ModelConfig): Shape {
   const headDim = num(c, ['head_dim', 'kv_channels', 'd_kv']) ?? hidden / heads;
   const kvHeads = c.multi_query_attention === true ? num(c, ['multi_query_group_num']) ?? heads : num(c, ['num_key_value_heads']) ?? heads;
   const family = String(c.model_type ?? '');
+  const vocab = num(c, ['padded_vocab_size', 'vocab_size']) ?? 0;
   const layers = (num(c, ['num_hidden_layers', 'num_layers', 'n_layer', 'encoder_layers']) ?? 0) + (num(c, ['num_decoder_layers', 'decoder_layers']) ?? 0);
   const kinds = layerKinds(c, family, layers);
   const keyDim = (num(c, ['linear_num_key_heads']) ?? 16) * (num(c, ['linear_key_head_dim']) ?? 128);
@@ -96,7 +118,7 @@ export function modelShape(config: ModelConfig): Shape {
     // SwiGLU families name the width of one branch; ChatGLM's ffn_hidden_size likewise; GPT-2/BLOOM use 4h.
     intermediate: num(c, ['intermediate_size', 'ffn_hidden_size', 'd_ff', 'n_inner', 'encoder_ffn_dim']) ?? 4 * hidden,
     layers,
-    vocab: num(c, ['padded_vocab_size', 'vocab_size']) ?? 0,
+    vocab,
     heads,
     kvWidth: kvHeads * headDim,
     encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family),
@@ -106,6 +128,7 @@ export function modelShape(config: ModelConfig): Shape {
     linearState: {
       recurrent: kinds.linear > 0 ? valueHeads * (num(c, ['linear_key_head_dim']) ?? 128) * (num(c, ['linear_value_head_dim']) ?? 128) : 0,
       conv: kinds.linear > 0 ? (2 * keyDim + valueDim) * (num(c, ['linear_conv_kernel_dim']) ?? 4) : 0
-    }
+    },
+    head: headOf(c, vocab)
   };
 }

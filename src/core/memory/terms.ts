@@ -264,6 +264,13 @@ export function checkpointedInputBytes(shape: Shape, s: EstimateSettings, gpu: G
 export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
   const r = recipeOf(s.recipe);
   const compute = BYTES[computeDtype(gpu)];
+  const { width, perToken } = shape.head;
+  if (width !== shape.vocab || !perToken) {
+    // A task head (token classification, extractive QA, a classifier): `width` logits at each
+    // position it scores, through the same upcast cross-entropy — kilobytes to a few MiB.
+    const positions = perToken ? (s.method === 'inference' ? promptTokens(s) : s.seqLen) : 1;
+    return s.batch * positions * width * (s.method === 'inference' ? compute + 4 : Math.max(compute + 4 + 4, 4 + 4 + 4));
+  }
   if (s.method === 'inference') {
     return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * promptTokens(s) * shape.vocab * (compute + 4);
   }

@@ -4,5 +4,5 @@
  * weights, MoE experts), and the Linear layers LoRA adapts.
  */
 export { countParameters, modelParts, KNOWN_FAMILIES, REMOTE_CODE_FAMILIES } from './count';
-export { UnknownFamilyError } from './parts';
+export { UnknownFamilyError, numLabels } from './parts';
 export type { ParamCount, Part } from './parts';

@@ -8,6 +8,7 @@ import { MODELS } from '../catalog';
 import { estimateStrategy, planTraining, strategyLabel, EstimateSettings, KnownPlan, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
 import { countParameters } from '../params';
 import { reason } from './reasons';
+import { modelForTask } from '../codegen';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
@@ -129,8 +130,10 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     if (request.seqLen !== undefined && model.context_length > 0 && request.seqLen > model.context_length) continue;
     // A family we cannot count (a user's own config) has no estimate, so we cannot say it
     // fits: it is not recommended, and stays choosable by id where the caller offers that.
-    const method = methodFor(model, gpu, request.method, wanted);
-    const planned = planTraining(model, gpu, method, wanted, request.strategy ?? 'auto');
+    // Priced with the head the cells load for the task (an encoder's NER or QA head).
+    const loaded = modelForTask(model, task);
+    const method = methodFor(loaded, gpu, request.method, wanted);
+    const planned = planTraining(loaded, gpu, method, wanted, request.strategy ?? 'auto');
     if (!planned.known) continue;
     const { settings, estimate, spread, verdict } = planned;
     const multi = planned.strategy !== 'single';

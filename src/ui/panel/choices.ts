@@ -25,7 +25,7 @@ import {
   recommendModels,
   Task
 } from '../../core';
-import { defaultSteps, Step, STEPS } from '../../core/codegen';
+import { defaultSteps, modelForTask, Step, STEPS } from '../../core/codegen';
 import { DEFAULT_SEQ_LEN, Optimizer, Recipe } from '../../core/memory';
 import type { Language } from '../../core/i18n';
 import { isOtherTarget, PlanTarget, RUNTIME_TARGET, targetGpu } from '../targets';
@@ -200,14 +200,16 @@ export function advise(choices: Choices, report: GpuReport, models: readonly Mod
   if (!model) return { gpu, otherTarget, recommendations, seqLenMax: MIN_SEQ_LEN, batchMax: 1, chosen: null };
   const inList = recommendations.find(r => r.model.id === model.id);
   const chosenMethod = method ?? inList?.method ?? autoMethod(model, gpu, choices);
-  const { estimate, plan } = planFor(model, gpu, chosenMethod, choices);
+  // Priced with the head the cells load for this task (an encoder's NER or QA head, not its pretraining one).
+  const loaded = modelForTask(model, choices.task);
+  const { estimate, plan } = planFor(loaded, gpu, chosenMethod, choices);
   const quantized = plan ? plan.settings.dtype === 'nf4' || plan.settings.dtype === 'int8' : chosenMethod === 'qlora';
   // Several GPUs training through accelerate launch: the launch step replaces the in-notebook load and train.
   const launched = plan !== null && launches(plan);
   const defaults = defaultSteps(chosenMethod, model.gated, quantized, undefined, launched);
   const steps = choices.steps ?? defaults;
   const seqLenMax = estimate.ok ? Math.max(MIN_SEQ_LEN, Math.min(maxSeqLenFor(model), estimate.maxSeqLen ?? MIN_SEQ_LEN)) : maxSeqLenFor(model);
-  const batchMax = estimate.ok ? planMaxBatch(model, gpu, estimate.plan, MAX_BATCH) : 1;
+  const batchMax = estimate.ok ? planMaxBatch(loaded, gpu, estimate.plan, MAX_BATCH) : 1;
   return { gpu, otherTarget, recommendations, seqLenMax, batchMax, chosen: { model, method: chosenMethod, recommended: inList !== undefined, estimate, plan, steps, defaultSteps: defaults } };
 }
 

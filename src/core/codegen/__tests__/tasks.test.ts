@@ -6,7 +6,20 @@
 import { renderCells, CellRequest } from '..';
 import { findModel } from '../../catalog';
 import { findGpu } from '../../gpu';
-import { NER_LABELS, qaStride, sampleExtractiveQa, sampleNer } from '../tasks';
+import { modelForTask, NER_LABELS, qaStride, sampleExtractiveQa, sampleNer } from '../tasks';
+import { KnownPlan, Plan, planTraining } from '../../memory';
+import { countParameters } from '../../params';
+import { recommendModels } from '../../recommend';
+
+// transformers 5.24 on the meta device, bert-base-chinese's config.json with num_labels=7:
+// sum(p.numel() for p in BertForTokenClassification(config).parameters()), and for BertForQuestionAnswering.
+
+function known(plan: Plan): KnownPlan {
+  if (!plan.known) throw new Error(plan.reason);
+  return plan;
+}
+const BERT_BASE_CHINESE_TOKEN_CLASSIFICATION = 101_682_439;
+const BERT_BASE_CHINESE_QA = 101_678_594;
 
 const bert = findModel('bert-base-chinese')!;
 const qwen = findModel('Qwen/Qwen2.5-7B-Instruct')!;
@@ -99,5 +112,38 @@ describe('--task qa: extractive for an encoder, generative for a decoder', () =>
     expect(qa.code('load')).toContain('AutoModelForSeq2SeqLM');
     expect(qa.markdown('train')).toContain('encoder–decoder');
     expect(qa.code('train')).toContain('"source": "根据下面的内容回答问题。');
+  });
+});
+
+describe('the estimate prices the head the cells load (item 13: both heads)', () => {
+  const t4 = findGpu('t4');
+  const at = { seqLen: 512, batch: 8 };
+  it('an encoder asked for NER or QA: the task head’s few logits, not the pretraining head’s vocabulary', () => {
+    const mlm = known(planTraining(bert, t4, 'lora', at));
+    const ner = known(planTraining(modelForTask(bert, 'ner'), t4, 'lora', at));
+    const qa = known(planTraining(modelForTask(bert, 'qa'), t4, 'lora', at));
+    // BertForMaskedLM: 8 × 512 × 21,128 logits, 12 bytes each through the fp32 cross-entropy.
+    expect(mlm.breakdown.logits).toBe(Math.ceil((8 * 512 * 21128 * 12) / 2 ** 20));
+    // 7 MSRA tags, or a start and an end score, per token.
+    expect(ner.breakdown.logits).toBe(Math.ceil((8 * 512 * 7 * 12) / 2 ** 20));
+    expect(qa.breakdown.logits).toBe(Math.ceil((8 * 512 * 2 * 12) / 2 ** 20));
+    expect(ner.total_mib).toBeLessThan(mlm.total_mib - 900);
+    // The weights are the classes the cells load (counted as transformers builds them).
+    expect(countParameters(modelForTask(bert, 'ner').config).total).toBe(BERT_BASE_CHINESE_TOKEN_CLASSIFICATION);
+    expect(countParameters(modelForTask(bert, 'qa').config).total).toBe(BERT_BASE_CHINESE_QA);
+  });
+  it('the card, the cells and fit say the same number for NER', () => {
+    const card = recommendModels({ task: 'ner', language: 'zh', gpu: t4, method: 'lora', seqLen: 512 }).find(r => r.model.id === bert.id)!;
+    const planned = known(planTraining(modelForTask(bert, 'ner'), t4, 'lora', { seqLen: 512 }));
+    expect(card.plan.total_mib).toBe(planned.total_mib);
+    const train = cells({ model: bert, task: 'ner', settings: { seqLen: 512 } }).code('train');
+    expect(train).toContain(`estimate_mib = ${planned.total_mib - (planned.breakdown.cuda_context ?? 0)}`);
+  });
+  it('a decoder asked for QA keeps its language-model head: generative QA is priced as generation', () => {
+    expect(modelForTask(qwen, 'qa')).toBe(qwen);
+    const qa = known(planTraining(modelForTask(qwen, 'qa'), t4, 'qlora', { seqLen: 1024 }));
+    const chat = known(planTraining(qwen, t4, 'qlora', { seqLen: 1024 }));
+    expect(qa.total_mib).toBe(chat.total_mib);
+    expect(qa.breakdown.logits).toBeGreaterThan(1000);
   });
 });
