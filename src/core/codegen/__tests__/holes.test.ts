@@ -12,7 +12,7 @@ describe('the typed holes of the templates', () => {
   it('know every template and each one’s placeholders', () => {
     const holes: Record<keyof SnippetHoles, true> = Object.fromEntries(Object.keys(SNIPPETS).map(k => [k, true])) as Record<keyof SnippetHoles, true>;
     expect(Object.keys(holes).sort()).toEqual(Object.keys(SNIPPETS).sort());
-    expect(renderSnippet('lora', { LORA_R: 8, LORA_ALPHA: 16, TASK_TYPE: 'CAUSAL_LM' }, { QUANTIZE: false, CHECKPOINTING: true })).toContain('r=8');
+    expect(renderSnippet('lora', { LORA_R: 8, LORA_ALPHA: 16, TASK_TYPE: 'CAUSAL_LM' }, { QUANTIZE: false, CHECKPOINTING: true, HEAD_MODULES: false })).toContain('r=8');
   });
 
   it('refuse a placeholder or a flag the template does not have, at compile time and at run time', () => {
