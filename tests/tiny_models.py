@@ -38,7 +38,7 @@ GENERATIVE = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "phi3", "
 # (4B-27B: AutoModelForCausalLM builds Gemma3ForConditionalGeneration, vision tower and all),
 # Qwen3.5's text model (hybrid Gated DeltaNet + gated attention), SmolLM3, OLMo 3. Chat
 # variants only: the base-model path (no chat template) is the older families' to cover.
-CURRENT = ("gemma3_text", "gemma3", "qwen3_5_text", "smollm3", "olmo3")
+CURRENT = ("gemma3_text", "gemma3", "qwen3_5_text", "smollm3", "olmo3", "gpt_oss")
 ENCODERS = ("bert", "xlm-roberta")
 SEQ2SEQ = ("t5", "mt5", "marian")
 # Every family; an older generative one also as "<family>-base" (no chat template).
@@ -133,6 +133,11 @@ def _config(family, vocab_size):
         return tf.Qwen3_5TextConfig(**decoder, head_dim=16, tie_word_embeddings=True, linear_num_key_heads=2,
                                     linear_num_value_heads=32, linear_key_head_dim=8, linear_value_head_dim=8,
                                     layer_types=["linear_attention", "full_attention"])
+    if family == "gpt_oss":
+        # Random bf16 weights: the published MXFP4 experts (quantization_config quant_method mxfp4)
+        # are what transformers dequantizes without the MXFP4 kernels; this is the dequantized model.
+        return tf.GptOssConfig(**decoder, head_dim=16, pad_token_id=0, sliding_window=8, num_local_experts=4,
+                               num_experts_per_tok=2, layer_types=["sliding_attention", "full_attention"])
     if family == "smollm3":
         return tf.SmolLM3Config(**decoder, pad_token_id=0)
     if family == "olmo3":
