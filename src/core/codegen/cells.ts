@@ -151,6 +151,12 @@ function planFigures(plan: Plan): { totalMib: number; tensorMib: number } | null
   return { totalMib: plan.total_mib, tensorMib: plan.total_mib - (plan.breakdown.cuda_context ?? 0) };
 }
 
+/** gpt-oss: a config whose `quantization_config` says MXFP4 (its experts as published). */
+function publishedInMxfp4(config: Record<string, unknown>): boolean {
+  const q = config.quantization_config;
+  return q !== null && typeof q === 'object' && String((q as Record<string, unknown>).quant_method ?? '').toLowerCase() === 'mxfp4';
+}
+
 function decide(request: CellRequest): Decisions {
   const { model, gpu, method } = request;
   const lang = request.language ?? 'en';
@@ -162,6 +168,13 @@ function decide(request: CellRequest): Decisions {
   const bits = quantBits(method, plan.settings);
   if (bits !== null && !gpu.bnb_4bit) {
     throw new CellRequestError(`${gpu.name} cannot run bitsandbytes ${bits}-bit (needs CUDA compute capability 6.0+ or a CPU); choose --method lora or full`);
+  }
+  if (bits !== null && publishedInMxfp4(model.config)) {
+    // transformers raises when a BitsAndBytesConfig meets a checkpoint quantized otherwise
+    // (quantizers/auto.py `merge_quantization_configs`: "The model is quantized with Mxfp4Config
+    // but you are passing a BitsAndBytesConfig config"). Without the MXFP4 kernels it loads the
+    // experts dequantized to bf16 (quantizers/quantizer_mxfp4.py), which LoRA trains on.
+    throw new CellRequestError(`${model.id} is published with MXFP4 experts: transformers refuses a bitsandbytes ${bits}-bit config for it; choose --method lora (it loads the experts in bf16)`);
   }
   const name = (request.modelPath ?? model.id).split(/[\/]/).filter(Boolean).pop() ?? 'model';
   const onGpu = gpu.backend === 'cuda' || gpu.backend === 'rocm';
