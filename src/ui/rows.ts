@@ -2,42 +2,17 @@
  * The core's answers in the sidebar's words: a recommendation as a list row, an estimate as a
  * table, a reason or advice code as a sentence. Pure formatting — the views call these, jest checks them.
  */
-import type { FitVerdict, Method, Recommendation, Task } from '../core';
+import type { FitVerdict, Recommendation, Task } from '../core';
 import type { Step } from '../core/codegen';
-import type { Advice, LoadingWarning, Term } from '../core/memory';
+import type { Advice, Term } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
-import { formatCount, formatMiB } from './format';
+import { formatMiB } from './format';
 import { gpuName, languageName, methodName } from '../core/i18n/names';
 import { reasonText } from '../core/recommend/reasons';
+import { adviceText, warningText } from '../core/memory/advice';
 
-// The names and the reasons' words are the core's (the CLI prints the same sentences in English).
-export { gpuName, languageName, methodName, reasonText };
-
-const ADVICE_KEYS: Record<Advice['code'], MessageKey> = {
-  no_4bit: 'ui.advice.no_4bit',
-  no_4bit_capability: 'ui.advice.no_4bit_capability',
-  no_bf16: 'ui.advice.no_bf16',
-  needs_close: 'ui.advice.needs_close',
-  needs_more: 'ui.advice.needs_more',
-  checkpointing: 'ui.advice.checkpointing',
-  batch_one: 'ui.advice.batch_one',
-  shorten: 'ui.advice.shorten',
-  optimizer_8bit: 'ui.advice.optimizer_8bit',
-  lora_instead: 'ui.advice.lora_instead',
-  qlora_instead: 'ui.advice.qlora_instead',
-  load_4bit: 'ui.advice.load_4bit',
-  smaller_model: 'ui.advice.smaller_model'
-};
-
-const WARNING_KEYS: Record<LoadingWarning['code'], MessageKey> = { ram: 'ui.warning.ram', disk: 'ui.warning.disk' };
-
-/** The method inside an advice sentence ("full fine-tuning of …"), lower case in English as the estimator writes it. */
-const ADVICE_METHOD_KEYS: Record<Method, MessageKey> = {
-  inference: 'ui.advice.method_inference',
-  full: 'ui.advice.method_full',
-  lora: 'ui.advice.method_lora',
-  qlora: 'ui.advice.method_qlora'
-};
+// The names and the words of reasons, advice and warnings are the core's: the CLI prints the same sentences in English.
+export { adviceText, gpuName, languageName, methodName, reasonText, warningText };
 
 /** The estimate's terms (src/core/memory/estimate.ts `priceSettings`), in the order they are paid. */
 const TERM_KEYS: Record<Term, MessageKey> = {
@@ -91,23 +66,6 @@ export function stepName(lang: Language, step: Step): string {
 }
 
 /**
- * An advice or warning's raw values as its sentence shows them, the way src/core/memory writes
- * its English text: `x_mib` becomes slot `{x}` in GiB with one decimal (always GiB, as the
- * estimator does, unlike formatMiB), `seq_len` gets thousands separators, `method` its words.
- */
-function adviceValues(lang: Language, values: Record<string, string | number>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (name.endsWith('_mib') && typeof value === 'number') out[name.slice(0, -4)] = `${(value / 1024).toFixed(1)} GiB`;
-    else if (name === 'seq_len' && typeof value === 'number') out[name] = formatCount(value);
-    else if (name === 'gpu' && typeof value === 'string') out[name] = gpuName(lang, value);
-    else if (name === 'method' && typeof value === 'string' && value in ADVICE_METHOD_KEYS) out[name] = t(lang, ADVICE_METHOD_KEYS[value as Method]);
-    else out[name] = value;
-  }
-  return out;
-}
-
-/**
  * Advice that describes rather than asks for a change (the GPU computes in fp16; the total
  * against the free memory): shown beside the verdict, so "What to change" holds only changes
  * the user can make in this panel.
@@ -116,16 +74,6 @@ const NOTE_CODES: ReadonlySet<Advice['code']> = new Set(['no_bf16', 'needs_close
 
 export function isChange(advice: Advice): boolean {
   return !NOTE_CODES.has(advice.code);
-}
-
-/** One piece of the estimate's advice, translated from its code and values (never from its English text). */
-export function adviceText(lang: Language, advice: Advice): string {
-  return t(lang, ADVICE_KEYS[advice.code], adviceValues(lang, advice.values));
-}
-
-/** One loading warning (RAM, disk), translated from its code and values. */
-export function warningText(lang: Language, warning: LoadingWarning): string {
-  return t(lang, WARNING_KEYS[warning.code], adviceValues(lang, warning.values));
 }
 
 /** "Fits: 10.2 GiB of 15.0 GiB" — the verdict with the estimated total against what the GPU has. */

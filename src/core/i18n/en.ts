@@ -242,7 +242,7 @@ export const EN = {
   'ui.advice.lora_instead': 'Train LoRA adapters instead of all weights: about {total}.',
   'ui.advice.qlora_instead': 'Use QLoRA (4-bit base): about {total}.',
   'ui.advice.load_4bit': 'Load the weights in 4-bit (nf4): about {total}.',
-  'ui.advice.smaller_model': 'Or choose a smaller model in the list above.',
+  'ui.advice.smaller_model': 'Or choose a smaller model: the recommendations list the ones that fit this GPU.',
   'ui.advice.method_inference': 'inference',
   'ui.advice.method_full': 'full fine-tuning',
   'ui.advice.method_lora': 'LoRA',

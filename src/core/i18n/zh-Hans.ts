@@ -243,7 +243,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.advice.lora_instead': '只训练 LoRA 适配器，不训练全部权重：显存约 {total}。',
   'ui.advice.qlora_instead': '使用 QLoRA（4 位基础模型）：显存约 {total}。',
   'ui.advice.load_4bit': '以 4 位（nf4）加载权重：显存约 {total}。',
-  'ui.advice.smaller_model': '或者在上方列表中换一个较小的模型。',
+  'ui.advice.smaller_model': '或者换一个较小的模型：推荐列表列出的都放得进这块 GPU。',
   'ui.advice.method_inference': '推理',
   'ui.advice.method_full': '全参数微调',
   'ui.advice.method_lora': 'LoRA',

@@ -243,7 +243,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.advice.lora_instead': '只訓練 LoRA 配接器，不訓練全部權重：GPU 記憶體約 {total}。',
   'ui.advice.qlora_instead': '使用 QLoRA（4 位元基礎模型）：GPU 記憶體約 {total}。',
   'ui.advice.load_4bit': '以 4 位元（nf4）載入權重：GPU 記憶體約 {total}。',
-  'ui.advice.smaller_model': '或者在上方清單中換一個較小的模型。',
+  'ui.advice.smaller_model': '或者換一個較小的模型：推薦清單列出的都放得進這張 GPU。',
   'ui.advice.method_inference': '推論',
   'ui.advice.method_full': '全參數微調',
   'ui.advice.method_lora': 'LoRA',

@@ -2,7 +2,7 @@
  * `estimateMemory`: the breakdown, the verdict against the memory this runtime can give, the
  * longest sequence that fits, and what to change when it does not.
  */
-import { GpuProfile, Method, ModelEntry } from '../types';
+import { GpuProfile, ModelEntry } from '../types';
 import { countParameters, ParamCount } from '../params';
 import { estimateLoading } from './loading';
 import { modelShape, Shape } from './shape';
@@ -21,6 +21,7 @@ import {
   weightBytes
 } from './terms';
 import { pricedAttention, DEFAULT_RECIPE, preQuantizedFromConfig, recipeOf, recipeProblem, targetedLayers } from './recipe';
+import { advice } from './advice';
 import { Advice, EstimateSettings, FitVerdict, MemoryEstimate } from './types';
 
 interface Priced {
@@ -157,65 +158,49 @@ export function longestThatFits(fitsAt: (n: number) => boolean, limit: number): 
   return lo;
 }
 
-function gib(mib: number): string {
-  return (mib / 1024).toFixed(1) + ' GiB';
-}
-
-const METHOD_WORDS: Record<Method, string> = { inference: 'inference', full: 'full fine-tuning', lora: 'LoRA', qlora: 'QLoRA' };
-
 /** What to change, cheapest change first, each with the number it would reach. */
 function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings, total: number, verdict: FitVerdict, maxSeq: number | null): Advice[] {
-  const advice: Advice[] = [];
+  const out: Advice[] = [];
   const available = availableMib(gpu);
   if (qloraCannotRun(s, gpu)) {
     const capability = gpu.compute_capability;
-    advice.push(
-      capability
-        ? { code: 'no_4bit_capability', values: { gpu: gpu.name, capability }, text: `bitsandbytes 4-bit does not run on ${gpu.name} (compute capability ${capability}; 4-bit needs 6.0 or newer): use LoRA instead of QLoRA.` }
-        : { code: 'no_4bit', values: { gpu: gpu.name }, text: `bitsandbytes 4-bit does not run on ${gpu.name}: use LoRA instead of QLoRA.` }
-    );
+    out.push(capability ? advice('no_4bit_capability', { gpu: gpu.name, capability }) : advice('no_4bit', { gpu: gpu.name }));
   }
   // A GPU known by its size only (`--gpu 80GiB`) has unknown capabilities: nothing to claim.
   if (s.method !== 'inference' && s.method !== 'full' && gpu.backend === 'cuda' && !gpu.bf16 && gpu.compute_capability !== null) {
-    advice.push({ code: 'no_bf16', values: { gpu: gpu.name }, text: `${gpu.name} has no native bf16: the cells compute in fp16 (torch.cuda.is_bf16_supported() may say yes through emulation, but it is slow).` });
+    out.push(advice('no_bf16', { gpu: gpu.name }));
   }
-  if (verdict === 'fits') return advice;
+  if (verdict === 'fits') return out;
   const tryWith = (change: Partial<EstimateSettings>) => priceSettings(count, shape, gpu, { ...s, ...change }).total_mib;
-  const need = `needs about ${gib(total)}, ${verdict === 'tight' ? 'close to' : 'more than'} the ${gib(available)} available`;
-  advice.push({
-    code: verdict === 'tight' ? 'needs_close' : 'needs_more',
-    values: { method: s.method, model: model.id, seq_len: s.seqLen, batch: s.batch, total_mib: total, available_mib: available },
-    text: `${METHOD_WORDS[s.method]} of ${model.id} at ${s.seqLen.toLocaleString('en-US')} tokens × batch ${s.batch} ${need}.`
-  });
-  // Each alternative: its code, the MiB it would reach, and the sentence with that number.
-  const alternative = (code: Advice['code'], mib: number, text: (size: string) => string, values: Record<string, string | number> = {}) =>
-    advice.push({ code, values: { ...values, total_mib: mib }, text: text(gib(mib)) });
+  out.push(advice(verdict === 'tight' ? 'needs_close' : 'needs_more', { method: s.method, model: model.id, seq_len: s.seqLen, batch: s.batch, total_mib: total, available_mib: available }));
+  // Each alternative: its code, the MiB it would reach, and what else its sentence names.
+  const alternative = (code: Advice['code'], mib: number, values: Record<string, string | number> = {}) => out.push(advice(code, { ...values, total_mib: mib }));
   if (s.method !== 'inference' && !s.gradientCheckpointing) {
-    alternative('checkpointing', tryWith({ gradientCheckpointing: true }), size => `Turn on gradient checkpointing: about ${size}.`);
+    alternative('checkpointing', tryWith({ gradientCheckpointing: true }));
   }
   if (s.batch > 1) {
     const accum = s.batch * s.gradAccum;
-    alternative('batch_one', tryWith({ batch: 1, gradAccum: accum }), size => `Use batch 1 with gradient accumulation ${accum} (same effective batch): about ${size}.`, { accum });
+    alternative('batch_one', tryWith({ batch: 1, gradAccum: accum }), { accum });
   }
   if (maxSeq !== null && maxSeq < s.seqLen && maxSeq >= 64) {
-    advice.push({ code: 'shorten', values: { seq_len: maxSeq, batch: s.batch }, text: `Shorten samples to ${maxSeq.toLocaleString('en-US')} tokens or fewer (the longest that fits at batch ${s.batch}).` });
+    out.push(advice('shorten', { seq_len: maxSeq, batch: s.batch }));
   }
   if ((s.method === 'full' || s.method === 'lora') && s.optimizer === 'adamw_torch') {
-    alternative('optimizer_8bit', tryWith({ optimizer: 'paged_adamw_8bit' }), size => `Use the 8-bit optimizer (paged_adamw_8bit): about ${size}.`);
+    alternative('optimizer_8bit', tryWith({ optimizer: 'paged_adamw_8bit' }));
   }
   if (s.method === 'full') {
     const loraMib = tryWith({ method: 'lora', dtype: computeDtype(gpu) === 'fp32' ? 'fp32' : computeDtype(gpu), optimizer: 'adamw_torch' });
-    alternative('lora_instead', loraMib, size => `Train LoRA adapters instead of all weights: about ${size}.`);
+    alternative('lora_instead', loraMib);
   }
   if ((s.method === 'full' || s.method === 'lora') && gpu.bnb_4bit) {
     const qloraMib = tryWith({ method: 'qlora', dtype: 'nf4', optimizer: gpu.backend === 'cuda' ? 'paged_adamw_8bit' : 'adamw_torch', gradientCheckpointing: true });
-    alternative('qlora_instead', qloraMib, size => `Use QLoRA (4-bit base): about ${size}.`);
+    alternative('qlora_instead', qloraMib);
   }
   if (s.method === 'inference' && (s.dtype === 'fp32' || s.dtype === 'bf16' || s.dtype === 'fp16') && gpu.bnb_4bit) {
-    alternative('load_4bit', tryWith({ dtype: 'nf4' }), size => `Load the weights in 4-bit (nf4): about ${size}.`);
+    alternative('load_4bit', tryWith({ dtype: 'nf4' }));
   }
-  advice.push({ code: 'smaller_model', values: {}, text: 'Or pick a smaller model: `model-advisor recommend` lists the ones that fit this GPU.' });
-  return advice;
+  out.push(advice('smaller_model'));
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { GpuProfile, ModelEntry } from '../types';
 import { BYTES, MIB } from './terms';
+import { warning } from './advice';
 import { LoadingEstimate, LoadingWarning } from './types';
 
 /**
@@ -18,10 +19,6 @@ export const PROCESS_RAM_MIB = 1536;
  * the current default.
  */
 const DEFAULT_SHARD_BYTES = 5e9;
-
-function gib(mib: number): string {
-  return (mib / 1024).toFixed(1) + ' GiB';
-}
 
 export function estimateLoading(model: ModelEntry, params: number, gpu: GpuProfile): LoadingEstimate {
   const ckpt = model.checkpoint;
@@ -39,18 +36,10 @@ export function estimateLoading(model: ModelEntry, params: number, gpu: GpuProfi
   const warnings: LoadingWarning[] = [];
   if (gpu.ram_mib !== undefined && peak_ram_mib > gpu.ram_mib) {
     const shard_mib = shardBytes / MIB;
-    warnings.push({
-      code: 'ram',
-      values: { need_mib: peak_ram_mib, shard_mib, ram_mib: gpu.ram_mib },
-      text: `Loading needs about ${gib(peak_ram_mib)} of RAM (largest checkpoint shard ${gib(shard_mib)} plus the Python process); this runtime has ${gib(gpu.ram_mib)}, so loading may crash the kernel. Use a checkpoint with smaller shards or a runtime with more RAM.`
-    });
+    warnings.push(warning('ram', { need_mib: peak_ram_mib, shard_mib, ram_mib: gpu.ram_mib }));
   }
   if (gpu.disk_free_mib !== undefined && download_mib > gpu.disk_free_mib) {
-    warnings.push({
-      code: 'disk',
-      values: { download_mib, free_mib: gpu.disk_free_mib },
-      text: `The download is about ${gib(download_mib)} but only ${gib(gpu.disk_free_mib)} of disk is free.`
-    });
+    warnings.push(warning('disk', { download_mib, free_mib: gpu.disk_free_mib }));
   }
   return {
     download_mib,

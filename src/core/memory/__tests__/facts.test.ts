@@ -7,6 +7,7 @@ import { renderCells } from '../../codegen';
 import { findGpu } from '../../gpu';
 import { defaultSettings, estimateMemory, estimateStrategy, modelShape, pricedAttention } from '../index';
 import { checkpointedInputBytes, MIB } from '../terms';
+import { adviceText, warningText } from '../advice';
 
 describe('the checkpointed layer inputs', () => {
   it.each([false, true])('a layer split over two T4s keeps the same inputs one GPU would (kbit prep %s)', kbitPrep => {
@@ -45,5 +46,18 @@ describe('QLoRA without bitsandbytes 4-bit', () => {
     expect(estimateMemory(model, gpu, s).verdict).toBe('no');
     expect(estimateMemory(model, gpu, s).max_seq_len).toBeNull();
     expect(estimateStrategy(model, gpu, s, 'single').verdict).toBe('no');
+  });
+});
+
+describe('advice and warnings are said once', () => {
+  it('the English text fit prints is the panel’s English sentence for the same code and values', () => {
+    const small = { ...findGpu('t4'), ram_mib: 4000, disk_free_mib: 1000 };
+    for (const model of MODELS.filter(m => m.tasks.includes('chat')).slice(0, 12)) {
+      for (const method of ['full', 'lora', 'qlora', 'inference'] as const) {
+        const e = estimateMemory(model, small, defaultSettings(model, small, method, { seqLen: 4096 }));
+        for (const a of e.advice) expect(a.text).toBe(adviceText('en', a));
+        for (const w of e.loading.warnings) expect(w.text).toBe(warningText('en', w));
+      }
+    }
   });
 });
