@@ -529,7 +529,7 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
     }
   })();
   const by = d.added[step];
-  return by === undefined ? body : body + '\n\n' + tr('cells.added', { step: tr(`cells.step.${by}` as MessageKey) });
+  return by === undefined ? body : body + '\n\n' + tr('cells.added', { step: tr(`ui.step.${by}` as MessageKey) });
 }
 
 /** Read and order the steps a user asked for; an unknown name is an error that lists the known ones. */
