@@ -49,3 +49,17 @@ def test_errors_name_the_python_argument_not_the_flag(built_lib):
     assert "strategy" in str(e.value) and "--" not in str(e.value)
     with pytest.raises(TypeError, match="unknown option 'seqlen'"):
         model_advisor.cells("Qwen/Qwen2.5-0.5B-Instruct", gpu="t4", seqlen=2048)
+
+
+@pytest.mark.parametrize("gpu,method", [("t4", "qlora"), ("2xt4", "lora")])
+def test_check_says_what_the_cards_say(built_lib, gpu, method):
+    """check() (fit through the engine) gives each recommended model the card's verdict, total and settings."""
+    import json
+    proc = subprocess.run(["node", "lib/cli.js", "recommend", "--gpu", gpu, "--task", "chat", "--language", "zh",
+                           "--method", method, "--limit", "3", "--json"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    cards = json.loads(proc.stdout)
+    assert cards
+    for card in cards:
+        seen = model_advisor.check(card["model"], method=method, gpu=gpu, seq_len=card["settings"]["seqLen"], quiet=True)
+        assert (seen["verdict"], seen["total_mib"], seen["settings"]) == (card["verdict"], card["total_mib"], card["settings"]), card["model"]
