@@ -66,10 +66,14 @@ export function tasksFromArchitecture(architecture: string, modelType: string, i
 
 /** The context length a config publishes, under the names the families use for it. */
 function contextLength(config: ModelConfig): number | null {
-  for (const field of ['max_position_embeddings', 'seq_length', 'n_positions', 'max_sequence_length', 'n_ctx']) {
-    const v = config[field];
-    if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
-      return v;
+  // A vision-language config (Gemma 3, Qwen3.5) keeps its decoder's sizes under text_config.
+  const text = typeof config.text_config === 'object' && config.text_config !== null ? (config.text_config as ModelConfig) : null;
+  for (const source of text ? [config, text] : [config]) {
+    for (const field of ['max_position_embeddings', 'seq_length', 'n_positions', 'max_sequence_length', 'n_ctx']) {
+      const v = source[field];
+      if (typeof v === 'number' && Number.isInteger(v) && v > 0) {
+        return v;
+      }
     }
   }
   return null;

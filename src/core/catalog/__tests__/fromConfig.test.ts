@@ -30,6 +30,14 @@ describe('modelFromConfig on published configs', () => {
     expect(modelFromConfig(read('Qwen2.5-0.5B.json'), 'Qwen/Qwen2.5-0.5B').context_length).toBe(32768);
   });
 
+  it("reads a vision-language config's context from its text_config (Qwen3.5, Gemma 3), not the 2,048 assumed", () => {
+    const qwen35 = findModel('Qwen/Qwen3.5-9B');
+    expect(qwen35).toBeDefined();
+    const mine = modelFromConfig(qwen35!.config, './my-qwen3.5');
+    expect(mine.context_length).toBe(qwen35!.context_length);
+    expect(mine.notes).not.toMatch(/2048 tokens assumed/);
+  });
+
   it('gives an encoder the fine-tuning tasks an encoder is used for', () => {
     expect(modelFromConfig(read('bert-base-chinese.json'), 'bert-base-chinese').tasks).toEqual(['classification', 'ner', 'qa']);
   });
