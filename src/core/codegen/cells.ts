@@ -25,6 +25,7 @@ import {
 } from './plan';
 import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
 import { launchCells } from './launch';
+import { remoteTrainingProblem } from './remote';
 import { modelForTask, NER_LABELS, NER_PROMPT, PromptLanguage, QA_TRY, qaPrompt, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
 import { DataLanguage, HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation, toDataLanguage } from './samples';
 
@@ -367,6 +368,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       );
     case 'train': {
       if (!training) throw new CellRequestError('the train step needs a training method: --method lora, qlora or full');
+      const remote = d.head === 'causal' ? remoteTrainingProblem(model) : null;
+      if (remote !== null) throw new CellRequestError(t(d.lang, `cells.remote.${remote.family}`, { model: model.id, instead: remote.instead.join(', ') }));
       const format = d.dataset === null ? null : localDataFormat(d.dataset);
       // The built-in sample rows: Chinese data, and translation (no hub dataset has the
       // "source"/"target" columns the seq2seq cell reads).

@@ -19,5 +19,6 @@ export { toPercentScript, toNotebook, markdownValue } from './formats';
 export type { Notebook, NotebookCell } from './formats';
 export { CellRequestError } from './request';
 export { modelForTask } from './tasks';
+export { remoteTrainingProblem } from './remote';
 export type { Cell, CellRequest, RuntimeFacts, WeightSource } from './request';
 export type { EstimateSettings, Head } from './plan';

@@ -8,7 +8,7 @@ import { MODELS } from '../catalog';
 import { estimateStrategy, planTraining, strategyLabel, EstimateSettings, KnownPlan, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
 import { countParameters } from '../params';
 import { reason } from './reasons';
-import { modelForTask } from '../codegen';
+import { modelForTask, remoteTrainingProblem } from '../codegen';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
@@ -26,6 +26,7 @@ export interface Reason {
     | 'license'
     | 'gated'
     | 'remote_code'
+    | 'remote_no_train' // its own code does not train with our cells (ChatGLM, Baichuan2)
     // Several GPUs (values: gpus, gpu, strategy — a `strategyLabel` — method, seq_len, batch, per_gpu_gib):
     | 'spread_fits'
     | 'spread_tight'
@@ -185,6 +186,12 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     if (model.trust_remote_code) {
       score -= 1;
       reasons.push(reason('remote_code', {}));
+    }
+    // Its own code cannot be trained by our cells (codegen/remote.ts): not a first pick to fine-tune.
+    const untrainable = method !== 'inference' ? remoteTrainingProblem(model) : null;
+    if (untrainable !== null) {
+      score -= 4;
+      reasons.push(reason('remote_no_train', { instead: untrainable.instead[0] }));
     }
     if (!model.commercial) reasons.push(reason('license', { license: model.license }));
     ranked.push({ model, method, params, plan: planned, settings, estimate, spread, score, reasons });

@@ -32,7 +32,7 @@ describe('issue 8: labels, defaults and the steps that were broken', () => {
   });
 
   it('#7 the merge trusts remote code where loading did, and loads the base on the GPU after freeing the trained model', () => {
-    const glm = script({ model: model('THUDM/chatglm3-6b'), gpu: t4, method: 'qlora' });
+    const glm = script({ model: model('internlm/internlm2_5-7b-chat'), gpu: t4, method: 'qlora' });
     const merge = glm.slice(glm.indexOf('if merge_now:'));
     expect(merge).toContain('trust_remote_code=True');
     expect(merge).toContain('device_map="auto"');
@@ -57,7 +57,7 @@ describe('issue 8: labels, defaults and the steps that were broken', () => {
     expect(tryIt).toContain('enable_thinking=False');
     expect(tryIt).toContain('max_new_tokens=128');
     // Only Qwen3's template has the switch; a remote-code tokenizer may refuse an unknown keyword.
-    expect(cell({ model: model('THUDM/chatglm3-6b'), gpu: t4, method: 'qlora' }, 'try')).not.toContain('enable_thinking');
+    expect(cell({ model: model('internlm/internlm2_5-7b-chat'), gpu: t4, method: 'qlora' }, 'try')).not.toContain('enable_thinking');
   });
 
   it('#12 the labels say what is true: 4-bit weights, the method by name, one estimate that says what it counts', () => {
@@ -93,7 +93,7 @@ describe('issue 8: labels, defaults and the steps that were broken', () => {
       expect(cell(r, 'load')).toContain('attn_implementation="eager"');
       expect(cell(r, 'load', 'markdown')).toContain('sdpa');
     }
-    const glm: CellRequest = { model: model('THUDM/chatglm3-6b'), gpu: t4, method: 'qlora' };
+    const glm: CellRequest = { model: model('internlm/internlm2_5-7b-chat'), gpu: t4, method: 'qlora' };
     expect(cell(glm, 'load')).not.toContain('attn_implementation');
     expect(cell(glm, 'load', 'markdown')).toContain('cannot inspect');
   });
