@@ -104,7 +104,7 @@ export class RecipeError extends Error {}
  * A base published pre-quantized (GPTQ, AWQ, FP8 in `quantization_config`) is priced as stored
  * unless the recipe says otherwise; adapters on it are LoRA whatever the method was called.
  */
-function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSettings {
+export function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSettings {
   let settings = s;
   // What the cells do for this family, unless the user said otherwise.
   if (s.recipe?.attention === undefined && pricedAttention(model) !== DEFAULT_RECIPE.attention) {

@@ -15,6 +15,8 @@ export interface Shape {
   heads: number;
   /** Width of K (= of V) per token per layer: kv heads × head dim. */
   kvWidth: number;
+  /** Width of the queries per token per layer: heads × head dim (attention's FLOPs scale with it). */
+  attentionWidth: number;
   /** Encoder-only models (BERT family) keep no KV cache when generating. */
   encoderOnly: boolean;
   /** The attention our cells load this family with, when the recipe names none (recipe.ts). */
@@ -121,6 +123,7 @@ export function modelShape(config: ModelConfig): Shape {
     vocab,
     heads,
     kvWidth: kvHeads * headDim,
+    attentionWidth: heads * headDim,
     encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family),
     cellsAttention: pricedAttention({ config: c }),
     layerKinds: kinds,
