@@ -103,13 +103,15 @@ pytest: build dist
 ui-test: build $(VENV)/.stamp-test-kernel
 	cd ui-tests && npx playwright test
 
-# Not part of `make test`: the estimate against published measurements → docs/accuracy.md and
-# docs/accuracy.png. matplotlib is only needed here, so it is installed here (pinned in constraints.txt).
+# Not part of `make test`: the estimates against published measurements → docs/accuracy.md,
+# docs/accuracy.png, docs/accuracy-speed.md and docs/accuracy-speed.png. matplotlib is only needed here, so it is installed here (pinned in constraints.txt).
 bench: build
 	$(PIP) install -q -c constraints.txt matplotlib
 	npm run --silent build:lib
 	node bench/accuracy/run.js
 	$(PY) bench/accuracy/report.py
+	node bench/speed/run.js
+	$(PY) bench/speed/report.py
 
 clean:
 	npm run clean
