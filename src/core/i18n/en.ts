@@ -266,5 +266,23 @@ export const EN = {
   'widget.insertedExtension': 'Inserted {count} cells below this output (through the JupyterLab extension).',
   'widget.insertedColab': 'Opened {count} cells in a Colab scratch cell (Colab asks you to confirm): copy them into the notebook from there.',
   'widget.insertCopied': 'This notebook lets no widget insert cells: copied {count} cells instead — paste them into a cell, or use Download .ipynb.',
-  'widget.insertNone': 'This notebook lets no widget insert cells, and the clipboard is closed: use Download .ipynb.'
+  'widget.insertNone': 'This notebook lets no widget insert cells, and the clipboard is closed: use Download .ipynb.',
+  // The time estimate (src/core/speed).
+  'speed.card': 'about {time} for the first {steps} steps',
+  'ui.speed': 'Time',
+  'ui.speed.rate': 'About {tokens} tokens/s of training on {gpus}; one step of {step_tokens} tokens takes about {step}.',
+  'ui.speed.run': 'The first run, {steps} steps: about {time}.',
+  'ui.speed.epoch': 'One pass over your data ({tokens} tokens): about {time}.',
+  'ui.speed.link': 'Between the GPUs it assumes {link} (about {gbs} GB/s).',
+  'ui.speed.generate': 'Reading the prompt: about {prefill} tokens/s; writing: about {decode} tokens/s.',
+  'ui.speed.none': 'No time estimate: the advisor has no published figures for {gpu}.',
+  'ui.speed.basis': "From the model's FLOPs and {gpu}'s datasheet peak ({tflops} TFLOPS), checked against published runs (docs/accuracy-speed.md).",
+  'speed.session_run': '{steps} steps take about {time}, longer than a {platform} session (about {hours} h): the cells save a checkpoint every save_steps, so a new session can resume; or set max_steps to {fit} or fewer.',
+  'speed.session_epoch': 'One pass over your data takes about {time}, longer than a {platform} session (about {hours} h): train it over several sessions from the saved checkpoints, or cap it with max_steps={fit}.',
+  'speed.session_quota': "That is more than {platform}'s weekly GPU quota (about {quota} h): it spans more than a week of sessions.",
+  'cells.train.speed': 'Estimated time on this GPU: about **{time}** for these {steps} steps ({tokens} tokens/s).',
+  'time.s': '{n} s',
+  'time.min': '{n} min',
+  'time.h': '{h} h',
+  'time.hmin': '{h} h {m} min'
 } as const;

@@ -44,3 +44,13 @@ export function toLanguage(spec: string | undefined): Language {
   if (s.startsWith('zh')) return 'zh-Hans';
   return 'en';
 }
+
+/** "1 h 40 min", "25 分钟", "40 秒": a duration as the panel, the CLI and the cells write it, rounded to the minute past one. */
+export function formatDuration(lang: Language, seconds: number): string {
+  if (seconds < 60) return t(lang, 'time.s', { n: Math.max(1, Math.round(seconds)) });
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return t(lang, 'time.min', { n: minutes });
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? t(lang, 'time.h', { h }) : t(lang, 'time.hmin', { h, m });
+}

@@ -267,5 +267,23 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'widget.insertedExtension': '已通过 JupyterLab 扩展在此输出下方插入 {count} 个单元格。',
   'widget.insertedColab': '已在 Colab 草稿单元格中打开 {count} 个单元格（Colab 会请你确认）：请从那里复制到笔记本中。',
   'widget.insertCopied': '此笔记本不允许小部件插入单元格：已改为复制 {count} 个单元格——请粘贴到单元格中，或使用“下载 .ipynb”。',
-  'widget.insertNone': '此笔记本不允许小部件插入单元格，剪贴板也不可用：请使用“下载 .ipynb”。'
+  'widget.insertNone': '此笔记本不允许小部件插入单元格，剪贴板也不可用：请使用“下载 .ipynb”。',
+  // The time estimate (src/core/speed).
+  'speed.card': '前 {steps} 步约需 {time}',
+  'ui.speed': '训练时间',
+  'ui.speed.rate': '在 {gpus} 上训练约每秒 {tokens} 个 token；一步（{step_tokens} 个 token）约需 {step}。',
+  'ui.speed.run': '第一次运行 {steps} 步：约 {time}。',
+  'ui.speed.epoch': '完整遍历一遍你的数据（{tokens} 个 token）：约 {time}。',
+  'ui.speed.link': 'GPU 之间按 {link}（约 {gbs} GB/s）估算。',
+  'ui.speed.generate': '读入提示词约每秒 {prefill} 个 token；生成约每秒 {decode} 个 token。',
+  'ui.speed.none': '没有时间估算：顾问没有 {gpu} 的公开性能数据。',
+  'ui.speed.basis': '由模型的浮点运算量和 {gpu} 的标称峰值（{tflops} TFLOPS）估算，并与公开的实测结果对比过（docs/accuracy-speed.md）。',
+  'speed.session_run': '{steps} 步约需 {time}，超过一次 {platform} 会话（约 {hours} 小时）：单元格每 save_steps 步保存一次检查点，新会话可以接着训练；或把 max_steps 设为 {fit} 或更少。',
+  'speed.session_epoch': '完整遍历一遍你的数据约需 {time}，超过一次 {platform} 会话（约 {hours} 小时）：可以分几次会话从保存的检查点接着训练，或用 max_steps={fit} 限制步数。',
+  'speed.session_quota': '这超过了 {platform} 每周的 GPU 配额（约 {quota} 小时）：需要一周以上的会话。',
+  'cells.train.speed': '在这块 GPU 上的估计用时：这 {steps} 步约 **{time}**（每秒 {tokens} 个 token）。',
+  'time.s': '{n} 秒',
+  'time.min': '{n} 分钟',
+  'time.h': '{h} 小时',
+  'time.hmin': '{h} 小时 {m} 分钟'
 };

@@ -267,5 +267,23 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'widget.insertedExtension': '已透過 JupyterLab 擴充功能在此輸出下方插入 {count} 個儲存格。',
   'widget.insertedColab': '已在 Colab 暫存儲存格中開啟 {count} 個儲存格（Colab 會請你確認）：請從那裡複製到筆記本中。',
   'widget.insertCopied': '此筆記本不允許小工具插入儲存格：已改為複製 {count} 個儲存格——請貼到儲存格中，或使用「下載 .ipynb」。',
-  'widget.insertNone': '此筆記本不允許小工具插入儲存格，剪貼簿也無法使用：請使用「下載 .ipynb」。'
+  'widget.insertNone': '此筆記本不允許小工具插入儲存格，剪貼簿也無法使用：請使用「下載 .ipynb」。',
+  // The time estimate (src/core/speed).
+  'speed.card': '前 {steps} 步約需 {time}',
+  'ui.speed': '訓練時間',
+  'ui.speed.rate': '在 {gpus} 上訓練約每秒 {tokens} 個 token；一步（{step_tokens} 個 token）約需 {step}。',
+  'ui.speed.run': '第一次執行 {steps} 步：約 {time}。',
+  'ui.speed.epoch': '完整走過一遍你的資料（{tokens} 個 token）：約 {time}。',
+  'ui.speed.link': 'GPU 之間以 {link}（約 {gbs} GB/s）估算。',
+  'ui.speed.generate': '讀入提示詞約每秒 {prefill} 個 token；生成約每秒 {decode} 個 token。',
+  'ui.speed.none': '沒有時間估算：顧問沒有 {gpu} 的公開效能資料。',
+  'ui.speed.basis': '由模型的浮點運算量和 {gpu} 的標稱峰值（{tflops} TFLOPS）估算，並與公開的實測結果比較過（docs/accuracy-speed.md）。',
+  'speed.session_run': '{steps} 步約需 {time}，超過一次 {platform} 工作階段（約 {hours} 小時）：儲存格每 save_steps 步儲存一次檢查點，新的工作階段可以接著訓練；或把 max_steps 設為 {fit} 或更少。',
+  'speed.session_epoch': '完整走過一遍你的資料約需 {time}，超過一次 {platform} 工作階段（約 {hours} 小時）：可以分幾次工作階段從儲存的檢查點接著訓練，或用 max_steps={fit} 限制步數。',
+  'speed.session_quota': '這超過了 {platform} 每週的 GPU 配額（約 {quota} 小時）：需要一週以上的工作階段。',
+  'cells.train.speed': '在這張 GPU 上的估計時間：這 {steps} 步約 **{time}**（每秒 {tokens} 個 token）。',
+  'time.s': '{n} 秒',
+  'time.min': '{n} 分鐘',
+  'time.h': '{h} 小時',
+  'time.hmin': '{h} 小時 {m} 分鐘'
 };

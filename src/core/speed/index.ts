@@ -9,3 +9,5 @@ export { peakFor } from './peaks';
 export type { GpuPeak, Interconnect } from './peaks';
 export { trainingFlopsPerToken, prefillFlopsPerToken, decodeFlopsPerToken, layerMatmulParams, headMatmulParams } from './flops';
 export type { StepFlops } from './flops';
+export { SESSION_LIMITS, platformOf, sessionWarnings, durationText } from './sessions';
+export type { Platform, SessionLimit, SessionWarning } from './sessions';

@@ -8,7 +8,8 @@ import { findGpu, GPU_PROFILES } from '../../gpu';
 import { defaultSettings, modelShape, planTraining, recipeOf } from '../../memory';
 import { countParameters } from '../../params';
 import { METHODS, ModelEntry } from '../../types';
-import { epochSeconds, estimateSpeed, InferenceSpeed, peakFor, runSeconds, trainingFlopsPerToken, TrainingSpeed } from '../index';
+import { formatDuration, t } from '../../i18n';
+import { durationText, epochSeconds, estimateSpeed, InferenceSpeed, peakFor, platformOf, runSeconds, SESSION_LIMITS, sessionWarnings, trainingFlopsPerToken, TrainingSpeed } from '../index';
 
 const model = (id: string): ModelEntry => MODELS.find(m => m.id === id)!;
 const QWEN7 = model('Qwen/Qwen2.5-7B-Instruct');
@@ -154,5 +155,38 @@ describe('never faster than the hardware allows', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('session limits', () => {
+  it('a 60-step first run of Qwen2.5-7B on Colab’s T4 fits a session; 2,000 steps do not, and the warning names max_steps that fit', () => {
+    const gpu = findGpu('t4');
+    const { settings } = planTraining(QWEN7, gpu, 'qlora');
+    const speed = estimateSpeed(QWEN7, gpu, settings) as TrainingSpeed;
+    expect(platformOf(gpu)).toBe('colab');
+    expect(sessionWarnings('colab', runSeconds(speed, 60), null, 60, speed.seconds_per_step)).toEqual([]);
+    const [warning] = sessionWarnings('colab', runSeconds(speed, 2000), null, 2000, speed.seconds_per_step);
+    expect(warning.code).toBe('session_run');
+    expect(warning.text).toMatch(/longer than a Colab session \(about 12 h\)/);
+    expect(Number(warning.values.fit) * speed.seconds_per_step).toBeLessThanOrEqual(12 * 3600);
+  });
+
+  it('Kaggle: an epoch past the weekly GPU quota says so; a laptop has no session limit', () => {
+    const w = sessionWarnings('kaggle', 600, 40 * 3600, 10, 60);
+    expect(w.map(x => x.code)).toEqual(['session_epoch', 'session_quota']);
+    expect(platformOf(findGpu('kaggle-2xt4'))).toBe('kaggle');
+    expect(platformOf(findGpu('rtx-4090'))).toBeNull();
+    expect(platformOf(findGpu('rtx-4090'), 'colab')).toBe('colab');
+    expect(sessionWarnings(null, 1e9, 1e9, 1, 1)).toEqual([]);
+    expect(SESSION_LIMITS.kaggle.checked).toBe('2026-12-02');
+  });
+
+  it('writes durations a learner reads at a glance, in every language', () => {
+    expect(durationText(40)).toBe('40 s');
+    expect(durationText(25 * 60)).toBe('25 min');
+    expect(durationText(100 * 60)).toBe('1 h 40 min');
+    expect(formatDuration('zh-Hans', 100 * 60)).toBe('1 小时 40 分钟');
+    expect(formatDuration('zh-Hant', 25 * 60)).toBe('25 分鐘');
+    expect(t('en', 'speed.card', { time: formatDuration('en', 25 * 60), steps: 60 })).toBe('about 25 min for the first 60 steps');
   });
 });
