@@ -28,7 +28,9 @@ import {
   strategyName
 } from '../core/memory';
 import { GpuProfile, METHODS, ModelEntry, Task, TASKS, WeightDtype } from '../core/types';
-import { modelForTask } from '../core/codegen';
+import { DEFAULT_MAX_STEPS, modelForTask } from '../core/codegen';
+import { linkName, planSpeed, platformOf, runSeconds, SessionWarning, sessionWarnings, SpeedEstimate } from '../core/speed';
+import { formatDuration } from '../core/i18n';
 
 const DTYPES: readonly WeightDtype[] = ['fp32', 'bf16', 'fp16', 'int8', 'nf4'];
 
@@ -150,6 +152,40 @@ const PLACES: Record<Placement, string> = {
 
 const verdictWords = (v: string) => (v === 'no' ? 'does not fit' : v);
 
+/** The speed part of `fit --json` (all GPUs together), with the first run of the cells' steps; null without figures for the card. */
+function speedJson(speed: SpeedEstimate | null, warnings: SessionWarning[]) {
+  if (speed === null) return null;
+  if (speed.kind === 'inference') {
+    return { prefill_tokens_per_second: speed.prefill_tokens_per_second, decode_tokens_per_second: speed.decode_tokens_per_second, peak_tflops: speed.peak_tflops, bandwidth_gbs: speed.bandwidth_gbs, peak_source: speed.peak_source };
+  }
+  return {
+    tokens_per_second: speed.tokens_per_second,
+    seconds_per_step: speed.seconds_per_step,
+    tokens_per_step: speed.tokens_per_step,
+    first_run: { steps: DEFAULT_MAX_STEPS, seconds: runSeconds(speed, DEFAULT_MAX_STEPS) },
+    step_seconds: speed.step,
+    achieved_tflops_per_gpu: speed.achieved_tflops,
+    peak_tflops: speed.peak_tflops,
+    peak_source: speed.peak_source,
+    interconnect: speed.interconnect === null ? null : { link: linkName(speed.interconnect), gb_per_second: speed.interconnect.gbs },
+    session_warnings: warnings.map(w => w.text),
+    session_warning_codes: warnings.map(w => w.code)
+  };
+}
+
+/** The human output's time lines: tokens/s, a step, the cells' first run, the link assumed, the sessions. */
+function speedLines(gpu: GpuProfile, speed: SpeedEstimate | null, warnings: SessionWarning[]): string[] {
+  if (speed === null) return [`Time: no estimate (no published figures for ${gpu.name}).`];
+  if (speed.kind === 'inference') {
+    return [`Speed: reading the prompt about ${n(Math.round(speed.prefill_tokens_per_second))} tokens/s, generating about ${n(Math.round(speed.decode_tokens_per_second))} tokens/s.`];
+  }
+  const link = speed.interconnect === null ? '' : ` Between the GPUs: ${linkName(speed.interconnect)}, about ${speed.interconnect.gbs} GB/s assumed.`;
+  return [
+    `Time: about ${n(Math.round(speed.tokens_per_second))} tokens/s; a step of ${n(speed.tokens_per_step)} tokens about ${formatDuration('en', speed.seconds_per_step)}; the cells' first ${DEFAULT_MAX_STEPS} steps about ${formatDuration('en', runSeconds(speed, DEFAULT_MAX_STEPS))}.${link}`,
+    ...warnings.map(w => `! ${w.text}`)
+  ];
+}
+
 /** `fit` on several GPUs: each GPU's terms and where they live, the RAM, the other strategies. */
 function spreadLines(plan: KnownPlan, tried: StrategyEstimate[]): string[] {
   const s = plan.spread;
@@ -175,7 +211,7 @@ function spreadLines(plan: KnownPlan, tried: StrategyEstimate[]): string[] {
 }
 
 /** The human output: the plan's settings, its terms (per GPU on several), the longest length, loading, advice. */
-function fitText(model: ModelEntry, gpu: GpuProfile, plan: KnownPlan, tried: StrategyEstimate[], maxSeq: number | null, preamble: string[]): string {
+function fitText(model: ModelEntry, gpu: GpuProfile, plan: KnownPlan, tried: StrategyEstimate[], maxSeq: number | null, preamble: string[], time: string[]): string {
   const { settings, estimate: e } = plan;
   const multi = plan.strategy !== 'single';
   const lines: string[] = [];
@@ -198,6 +234,7 @@ function fitText(model: ModelEntry, gpu: GpuProfile, plan: KnownPlan, tried: Str
   lines.push('', maxSeq === null ? `No sequence length fits at batch ${settings.batch}.` : `Longest sequence that fits at batch ${settings.batch}: ${n(maxSeq)} tokens.`);
   lines.push(`Loading: download ${e.loading.download_mib === null ? 'unknown' : gib(e.loading.download_mib)}, peak RAM ${gib(e.loading.peak_ram_mib)}, disk ${gib(e.loading.disk_mib)}.`);
   for (const w of e.loading.warnings) lines.push(`! ${w.text}`);
+  lines.push(...time);
   if (plan.ram_short && plan.ram_short.cpu.available_mib !== null) {
     lines.push(`! ${strategyName(plan.ram_short.strategy, settings.method)} needs ${gib(plan.ram_short.cpu.total_mib)} of RAM; this runtime has ${gib(plan.ram_short.cpu.available_mib)}.`);
   }
@@ -226,6 +263,8 @@ export const fitCommand: Command = {
     const maxSeq = planMaxSeqLen(model, gpu, plan);
     const e = plan.estimate;
     const unknownCaps = gpu.backend === 'cuda' && gpu.compute_capability === null;
+    const speed = planSpeed(model, gpu, plan);
+    const warnings = speed?.kind === 'training' ? sessionWarnings(platformOf(gpu, report?.platform), runSeconds(speed, DEFAULT_MAX_STEPS), null, DEFAULT_MAX_STEPS, speed.seconds_per_step) : [];
     if (args.flags.has('json')) {
       const body = {
         model: model.id,
@@ -243,7 +282,8 @@ export const fitCommand: Command = {
         settings: plan.settings,
         recipe: e.recipe,
         loading: { ...e.loading, warnings: e.loading.warnings.map(w => w.text), warning_codes: e.loading.warnings.map(w => w.code) },
-        ...spreadJson(plan, tried)
+        ...spreadJson(plan, tried),
+        speed: speedJson(speed, warnings)
       };
       out(JSON.stringify(body) + '\n');
       return 0;
@@ -258,7 +298,7 @@ export const fitCommand: Command = {
       preamble.push(`Shortened to ${n(plan.settings.seqLen)} tokens: the cells' default length does not fit (give --seq-len to fix one).`);
     }
     if (unknownCaps) preamble.push(`Capabilities unknown: a GPU given by its size alone may or may not have bf16, bitsandbytes 4-bit or FlashAttention; priced as fp16 compute. Give a profile (\`model-advisor gpus\`) or --report to know.`);
-    out(fitText(model, gpu, plan, tried, maxSeq, preamble));
+    out(fitText(model, gpu, plan, tried, maxSeq, preamble, speedLines(gpu, speed, warnings)));
     return 0;
   }
 };

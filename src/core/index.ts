@@ -11,8 +11,8 @@ export { GPU_PROFILES, findGpu, gpuFromReport, parseMemorySize, capabilities } f
 export type { GpuReportLike } from './gpu';
 export { estimateMemory, planTraining, planMaxSeqLen, planMaxBatch, launches, defaultSettings, availableMib, OPTIMIZERS } from './memory';
 export type { EstimateSettings, MemoryEstimate, FitVerdict, LoadingEstimate, Optimizer, Plan, KnownPlan, UnknownPlan } from './memory';
-export { estimateSpeed, runSeconds, epochSeconds, peakFor } from './speed';
-export type { SpeedEstimate, TrainingSpeed, InferenceSpeed } from './speed';
+export { estimateSpeed, planSpeed, runSeconds, epochSeconds, peakFor, linkName, sessionWarnings, sessionWarningText, platformOf, SESSION_LIMITS } from './speed';
+export type { SpeedEstimate, TrainingSpeed, InferenceSpeed, SessionWarning, Platform } from './speed';
 export { recommendModels, describeRecommendation, sizeBand } from './recommend';
 export type { Recommendation, RecommendRequest, Reason } from './recommend';
 export { parseGpuReport } from './report';

@@ -37,6 +37,31 @@ describe('model-advisor fit', () => {
     expect(Object.values(j.breakdown as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(j.total_mib);
   });
 
+  it('says how long the first run takes: --json "speed" for training, all GPUs together, and a Time line in words', async () => {
+    const j = JSON.parse((await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'qlora', '--json')).out);
+    const s = j.speed;
+    expect(s.tokens_per_step).toBe(j.settings.batch * j.settings.gradAccum * j.settings.seqLen);
+    expect(s.tokens_per_second * s.seconds_per_step).toBeCloseTo(s.tokens_per_step, 3);
+    expect(s.first_run).toEqual({ steps: 60, seconds: 60 * s.seconds_per_step });
+    expect(s.achieved_tflops_per_gpu).toBeLessThan(s.peak_tflops);
+    expect(s.interconnect).toBeNull();
+    const two = JSON.parse((await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 'kaggle-2xt4', '--method', 'qlora', '--json')).out);
+    expect(two.speed.interconnect).toEqual({ link: 'PCIe 3.0 x16', gb_per_second: 10 });
+    expect(two.speed.tokens_per_step).toBe(2 * two.settings.batch * two.settings.gradAccum * two.settings.seqLen);
+    const text = (await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'qlora')).out;
+    expect(text).toMatch(/^Time: about [\d,]+ tokens\/s; a step of [\d,]+ tokens about \d+ s; the cells' first 60 steps about \d+ min\.$/m);
+  });
+
+  it('inference gets prefill and decode speeds; a GPU known by its size alone gets no time', async () => {
+    const j = JSON.parse((await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 'a100-80gb', '--method', 'inference', '--batch', '1', '--seq-len', '2048', '--prompt-len', '1024', '--json')).out);
+    expect(Object.keys(j.speed)).toEqual(expect.arrayContaining(['prefill_tokens_per_second', 'decode_tokens_per_second']));
+    // One sequence reads the 15 GB of bf16 weights per token: fewer than 2,039 GB/s ÷ 15.2 GB per second.
+    expect(j.speed.decode_tokens_per_second).toBeLessThan(134);
+    expect(j.speed.prefill_tokens_per_second).toBeGreaterThan(1000);
+    const sized = await cli('fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', '24GB', '--method', 'lora', '--json');
+    expect(JSON.parse(sized.out).speed).toBeNull();
+  });
+
   it('takes a size for --gpu and a config.json for the model, and prints the verdict in words', async () => {
     const r = await cli('fit', path.join(FIXTURES, 'configs/chatglm3-6b.json'), '--gpu', '12GiB', '--method', 'lora');
     expect(r.code).toBe(0);

@@ -11,7 +11,7 @@ export { pythonLiteral, pythonCode } from './literal';
 export type { PythonValue, PythonCode } from './literal';
 export { renderSnippet, selectBlocks } from './render';
 export { SNIPPETS } from './snippets.generated';
-export { renderCells, defaultSteps, parseSteps, STEPS } from './cells';
+export { renderCells, defaultSteps, parseSteps, STEPS, DEFAULT_MAX_STEPS } from './cells';
 export { launchCells, ACCELERATE_FILE, DEEPSPEED_FILE, SCRIPT_FILE } from './launch';
 export { planOf } from './cells';
 export type { Step } from './cells';

@@ -11,7 +11,7 @@
  */
 import { countParameters } from '../params';
 import { GpuProfile, ModelEntry } from '../types';
-import { EstimateSettings, loraParams, modelShape, recipeOf, Strategy, weightBytes, withConfigRecipe, BYTES, computeDtype } from '../memory';
+import { EstimateSettings, loraParams, Plan, modelShape, recipeOf, Strategy, weightBytes, withConfigRecipe, BYTES, computeDtype } from '../memory';
 import { decodeFlopsPerToken, prefillFlopsPerToken, trainingFlopsPerToken } from './flops';
 import { GpuPeak, Interconnect, peakFor } from './peaks';
 import {
@@ -232,6 +232,15 @@ export function estimateSpeed(model: ModelEntry, gpu: GpuProfile, asked: Estimat
   const settings = withConfigRecipe(model, asked);
   if (settings.method === 'inference') return inferenceSpeed(model, gpu, settings, peak);
   return trainingSpeed(model, gpu, settings, strategy, peak);
+}
+
+/**
+ * The time of the plan: its settings under its strategy. Null for a plan without an estimate (a
+ * family the counter does not know) and for a runtime without figures.
+ */
+export function planSpeed(model: ModelEntry, gpu: GpuProfile, plan: Plan): SpeedEstimate | null {
+  if (!plan.known) return null;
+  return estimateSpeed(model, gpu, plan.settings, plan.strategy);
 }
 
 /** Seconds for `steps` optimizer steps. */

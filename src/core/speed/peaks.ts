@@ -33,6 +33,11 @@ const NVLINK2: Interconnect = { kind: 'nvlink2', gbs: 100 }; // V100 SXM2: 300 G
 const NVLINK3: Interconnect = { kind: 'nvlink3', gbs: 200 }; // A100 SXM: 600 GB/s both ways
 const NVLINK4: Interconnect = { kind: 'nvlink4', gbs: 300 }; // H100/H200 SXM: 900 GB/s both ways
 
+/** The link as a person names it ("PCIe 3.0 x16", "NVLink 3"). */
+export function linkName(link: Interconnect): string {
+  return { pcie3: 'PCIe 3.0 x16', pcie4: 'PCIe 4.0 x16', pcie5: 'PCIe 5.0 x16', nvlink2: 'NVLink 2', nvlink3: 'NVLink 3', nvlink4: 'NVLink 4' }[link.kind];
+}
+
 /** Matched against the name nvidia-smi prints, first match wins (so "A100 80GB" before "A100"). */
 const PEAKS: ReadonlyArray<{ match: RegExp; peak: GpuPeak }> = [
   { match: /\bT4\b/i, peak: { tflops16: 65, bandwidth_gbs: 320, link: PCIE3, source: 'NVIDIA T4 datasheet: 65 TFLOPS mixed-precision FP16/FP32, 320 GB/s, PCIe Gen3 x16' } },

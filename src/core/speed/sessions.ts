@@ -4,6 +4,7 @@
  * services say the limits "may vary", so the warning says "about" and points at what the cells
  * already do about it (a checkpoint every `save_steps`, `max_steps`).
  */
+import { formatDuration, Language, MessageKey, t } from '../i18n';
 import { GpuProfile } from '../types';
 
 export type Platform = 'colab' | 'kaggle';
@@ -50,21 +51,20 @@ export function platformOf(gpu: GpuProfile, reported?: string | null): Platform 
   return null;
 }
 
-/** A warning in the shape of the estimate's advice: a code to translate, its values, the English text. */
+/** A warning in the shape of the estimate's advice: a code to translate, its values (and its duration), the English text. */
 export interface SessionWarning {
   code: 'session_run' | 'session_epoch' | 'session_quota';
   values: Record<string, string | number>;
+  /** The duration the warning is about, in seconds (its `time`, for other languages to write). */
+  seconds: number;
   text: string;
 }
 
-/** "1 h 40 min", "25 min", "40 s": how the warnings and the CLI write a duration. */
-export function durationText(seconds: number): string {
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+/** The warning in the interface's language. */
+export function sessionWarningText(lang: Language, w: SessionWarning): string {
+  const count = (v: string | number) => (typeof v === 'number' ? v.toLocaleString('en-US') : v);
+  const values = Object.fromEntries(Object.entries(w.values).map(([k, v]) => [k, count(v)]));
+  return t(lang, `speed.${w.code}` as MessageKey, { ...values, time: formatDuration(lang, w.seconds) });
 }
 
 /**
@@ -79,27 +79,13 @@ export function sessionWarnings(platform: Platform | null, runSeconds: number, e
   // The steps one session holds, leaving a tenth for loading, evaluation and saving.
   const fit = Math.max(1, Math.floor((0.9 * limit.session_seconds) / secondsPerStep));
   const out: SessionWarning[] = [];
-  if (runSeconds > 0.9 * limit.session_seconds) {
-    out.push({
-      code: 'session_run',
-      values: { platform: name, hours, time: durationText(runSeconds), steps, fit },
-      text: `${steps.toLocaleString('en-US')} steps take about ${durationText(runSeconds)}, longer than a ${name} session (about ${hours} h): the cells save a checkpoint every save_steps, so a new session can resume; or set max_steps to ${fit.toLocaleString('en-US')} or fewer.`
-    });
-  }
-  if (epochSeconds !== null && epochSeconds > 0.9 * limit.session_seconds) {
-    out.push({
-      code: 'session_epoch',
-      values: { platform: name, hours, time: durationText(epochSeconds), fit },
-      text: `One pass over your data takes about ${durationText(epochSeconds)}, longer than a ${name} session (about ${hours} h): train it over several sessions from the saved checkpoints, or cap it with max_steps=${fit.toLocaleString('en-US')}.`
-    });
-  }
+  const warn = (code: SessionWarning['code'], values: Record<string, string | number>, seconds: number) => {
+    const w = { code, values, seconds, text: '' };
+    out.push({ ...w, text: sessionWarningText('en', w) });
+  };
+  if (runSeconds > 0.9 * limit.session_seconds) warn('session_run', { platform: name, hours, steps, fit }, runSeconds);
+  if (epochSeconds !== null && epochSeconds > 0.9 * limit.session_seconds) warn('session_epoch', { platform: name, hours, fit }, epochSeconds);
   const longest = Math.max(runSeconds, epochSeconds ?? 0);
-  if (limit.weekly_gpu_hours !== null && longest > limit.weekly_gpu_hours * 3600) {
-    out.push({
-      code: 'session_quota',
-      values: { platform: name, quota: limit.weekly_gpu_hours, time: durationText(longest) },
-      text: `That is more than ${name}'s weekly GPU quota (about ${limit.weekly_gpu_hours} h): it spans more than a week of sessions.`
-    });
-  }
+  if (limit.weekly_gpu_hours !== null && longest > limit.weekly_gpu_hours * 3600) warn('session_quota', { platform: name, quota: limit.weekly_gpu_hours }, longest);
   return out;
 }

@@ -39,6 +39,16 @@ describe('renderCells', () => {
     expect(cells.find(c => c.step === 'train' && c.cell_type === 'markdown')!.source).toContain('## 訓練');
     expect(t('zh-Hans', 'cells.on')).toBe('开启');
   });
+  it('the train cell says how long its steps take on this GPU, and what a Colab session holds; not on a CPU or in a simulation', () => {
+    const markdown = (request: Parameters<typeof renderCells>[0]) => renderCells(request).filter(c => c.cell_type === 'markdown').map(c => c.source).join('\n');
+    expect(markdown({ model: qwen, gpu: findGpu('t4'), method: 'qlora' })).toMatch(/Estimated time on this GPU: about \*\*\d+ min\*\* for these 60 steps \([\d,]+ tokens\/s\)\./);
+    const long = markdown({ model: qwen, gpu: findGpu('t4'), method: 'qlora', maxSteps: 3000, language: 'zh-Hant' });
+    expect(long).toMatch(/這 3,000 步約 \*\*\d+ 小時( \d+ 分鐘)?\*\*/);
+    expect(long).toMatch(/超過一次 Colab 工作階段（約 12 小時）/);
+    expect(markdown({ model: qwen, gpu: findGpu('cpu'), method: 'lora' })).not.toMatch(/Estimated time/);
+    expect(markdown({ model: qwen, gpu: findGpu('t4'), method: 'qlora', simulateOnCpu: true })).not.toMatch(/Estimated time/);
+  });
+
   it('refuses what it cannot honour, in words the user can act on', () => {
     expect(() => renderCells({ model: qwen, gpu: findGpu('t4'), method: 'full', steps: ['lora'] })).toThrow(CellRequestError);
     expect(() => renderCells({ model: qwen, gpu: findGpu('t4'), method: 'lora', steps: ['fly'] })).toThrow('unknown step "fly"');

@@ -9,7 +9,7 @@ import { defaultSettings, modelShape, planTraining, recipeOf } from '../../memor
 import { countParameters } from '../../params';
 import { METHODS, ModelEntry } from '../../types';
 import { formatDuration, t } from '../../i18n';
-import { durationText, epochSeconds, estimateSpeed, InferenceSpeed, peakFor, platformOf, runSeconds, SESSION_LIMITS, sessionWarnings, trainingFlopsPerToken, TrainingSpeed } from '../index';
+import { epochSeconds, estimateSpeed, InferenceSpeed, peakFor, platformOf, runSeconds, SESSION_LIMITS, sessionWarnings, sessionWarningText, trainingFlopsPerToken, TrainingSpeed } from '../index';
 
 const model = (id: string): ModelEntry => MODELS.find(m => m.id === id)!;
 const QWEN7 = model('Qwen/Qwen2.5-7B-Instruct');
@@ -167,7 +167,8 @@ describe('session limits', () => {
     expect(sessionWarnings('colab', runSeconds(speed, 60), null, 60, speed.seconds_per_step)).toEqual([]);
     const [warning] = sessionWarnings('colab', runSeconds(speed, 2000), null, 2000, speed.seconds_per_step);
     expect(warning.code).toBe('session_run');
-    expect(warning.text).toMatch(/longer than a Colab session \(about 12 h\)/);
+    expect(warning.text).toMatch(/longer than a Colab session \(about 12 h\).*resume_from_checkpoint=True/);
+    expect(sessionWarningText('zh-Hant', warning)).toMatch(/超過一次 Colab 工作階段（約 12 小時）/);
     expect(Number(warning.values.fit) * speed.seconds_per_step).toBeLessThanOrEqual(12 * 3600);
   });
 
@@ -182,9 +183,9 @@ describe('session limits', () => {
   });
 
   it('writes durations a learner reads at a glance, in every language', () => {
-    expect(durationText(40)).toBe('40 s');
-    expect(durationText(25 * 60)).toBe('25 min');
-    expect(durationText(100 * 60)).toBe('1 h 40 min');
+    expect(formatDuration('en', 40)).toBe('40 s');
+    expect(formatDuration('en', 25 * 60)).toBe('25 min');
+    expect(formatDuration('en', 100 * 60)).toBe('1 h 40 min');
     expect(formatDuration('zh-Hans', 100 * 60)).toBe('1 小时 40 分钟');
     expect(formatDuration('zh-Hant', 25 * 60)).toBe('25 分鐘');
     expect(t('en', 'speed.card', { time: formatDuration('en', 25 * 60), steps: 60 })).toBe('about 25 min for the first 60 steps');
