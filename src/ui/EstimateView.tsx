@@ -5,7 +5,7 @@ import { strategyLabel } from '../core/memory';
 import { Language, MessageKey, t } from '../core/i18n';
 import { formatCount, formatMiB } from './format';
 import { MemoryBar } from './MemoryBar';
-import { adviceText, breakdownRows, isChange, methodName, verdictText, warningText } from './rows';
+import { adviceText, breakdownRows, isChange, methodName, TimeView, verdictText, warningText } from './rows';
 
 /** The estimate for the chosen model, or why there is none. */
 export type EstimateViewState =
@@ -17,7 +17,7 @@ export type EstimateViewState =
  * Verdict, breakdown, longest length, advice and loading for one model × method × length,
  * every sentence in the sidebar's language (advice and warnings from their codes).
  */
-export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState }): JSX.Element {
+export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState; /** How long it takes (rows.ts timeView); absent: not shown. */ time?: TimeView | null }): JSX.Element {
   const pid = usePanelId();
   const { lang, state } = props;
   let body: JSX.Element;
@@ -75,6 +75,16 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
             <h3>{t(lang, 'ui.advice')}</h3>
             <SentenceList items={changes.map(a => adviceText(lang, a))} />
           </>
+        )}
+        {props.time && (
+          <div data-testid="model-advisor-time">
+            <h3>{t(lang, 'ui.speed')}</h3>
+            {props.time.lines.map(line => (
+              <div key={line}>{line}</div>
+            ))}
+            {props.time.warnings.length > 0 && <SentenceList items={props.time.warnings} warning />}
+            {props.time.basis && <div className="jp-ModelAdvisor-muted">{props.time.basis}</div>}
+          </div>
         )}
         <h3>{t(lang, 'ui.loading')}</h3>
         <div>

@@ -49,6 +49,11 @@ export function ModelsView(props: { lang: Language; state: ModelsViewState; onCh
                     <div className={`jp-ModelAdvisor-verdict-${row.verdict}`} data-testid="model-advisor-card-verdict">
                       {row.verdictText}
                     </div>
+                    {row.timeText && (
+                      <div className="jp-ModelAdvisor-muted" data-testid="model-advisor-card-time">
+                        {row.timeText}
+                      </div>
+                    )}
                     {row === state.extra && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.notRecommended')}</div>}
                   </div>
                   {row.totalMib !== undefined && row.availableMib !== undefined && (

@@ -2,11 +2,13 @@
  * The core's answers in the sidebar's words: a recommendation as a list row, an estimate as a
  * table, a reason or advice code as a sentence. Pure formatting — the views call these, jest checks them.
  */
-import type { FitVerdict, Recommendation, Task } from '../core';
+import type { FitVerdict, GpuProfile, KnownPlan, ModelEntry, Recommendation, Task } from '../core';
+import { DEFAULT_MAX_STEPS } from '../core/codegen';
 import type { Step } from '../core/codegen';
 import type { Advice, Term } from '../core/memory';
-import { Language, MessageKey, t } from '../core/i18n';
-import { formatMiB } from './format';
+import { linkName, planSpeed, Platform, runSeconds, sessionWarnings, sessionWarningText } from '../core/speed';
+import { formatDuration, Language, MessageKey, t } from '../core/i18n';
+import { formatCount, formatMiB } from './format';
 import { gpuName, languageName, methodName } from '../core/i18n/names';
 import { reasonText } from '../core/recommend/reasons';
 import { adviceText, warningText } from '../core/memory/advice';
@@ -89,9 +91,19 @@ export interface ModelRow {
   /** For the card's small bar; absent when there is no estimate. */
   totalMib?: number;
   availableMib?: number;
+  /** "about 25 min for the first 60 steps": absent without a time estimate (inference, no figures for the GPU). */
+  timeText?: string;
 }
 
-export function modelRow(lang: Language, r: Recommendation): ModelRow {
+/** The time of the cells' first run on the card, or undefined. */
+function cardTime(lang: Language, model: ModelEntry, gpu: GpuProfile, plan: KnownPlan): string | undefined {
+  const speed = planSpeed(model, gpu, plan);
+  if (speed === null || speed.kind !== 'training') return undefined;
+  return t(lang, 'speed.card', { time: formatDuration(lang, runSeconds(speed, DEFAULT_MAX_STEPS)), steps: DEFAULT_MAX_STEPS });
+}
+
+/** A recommendation as its card; with the GPU, the card also says how long the first run takes. */
+export function modelRow(lang: Language, r: Recommendation, gpu?: GpuProfile): ModelRow {
   // Several GPUs: the verdict is the busiest GPU's under the strategy the reasons name.
   // The card says what the plan says (the busiest GPU's on several), as the Estimate section does.
   const { plan } = r;
@@ -102,8 +114,35 @@ export function modelRow(lang: Language, r: Recommendation): ModelRow {
     totalMib: plan.total_mib,
     availableMib: plan.available_mib,
     // The fit reason repeats the verdict line with the batch and length behind it; keep it.
-    reasons: r.reasons.map(reason => reasonText(lang, reason))
+    reasons: r.reasons.map(reason => reasonText(lang, reason)),
+    ...(gpu ? { timeText: cardTime(lang, r.model, gpu, plan) } : {})
   };
+}
+
+/** The Estimate section's "Time": how fast, the first run, the link assumed, the sessions, where the figures come from. */
+export interface TimeView {
+  lines: string[];
+  warnings: string[];
+  basis: string | null;
+}
+
+export function timeView(lang: Language, model: ModelEntry, gpu: GpuProfile, plan: KnownPlan, platform: Platform | null): TimeView {
+  const speed = planSpeed(model, gpu, plan);
+  if (speed === null) return { lines: [t(lang, 'ui.speed.none', { gpu: gpu.name })], warnings: [], basis: null };
+  const basis = t(lang, 'ui.speed.basis', { gpu: gpu.name, tflops: formatCount(speed.peak_tflops) });
+  if (speed.kind === 'inference') {
+    const rate = (x: number) => formatCount(Math.round(x));
+    return { lines: [t(lang, 'ui.speed.generate', { prefill: rate(speed.prefill_tokens_per_second), decode: rate(speed.decode_tokens_per_second) })], warnings: [], basis };
+  }
+  const gpus = gpu.count > 1 ? `${gpu.count} × ${gpu.name}` : gpu.name;
+  const run = runSeconds(speed, DEFAULT_MAX_STEPS);
+  const lines = [
+    t(lang, 'ui.speed.rate', { tokens: formatCount(Math.round(speed.tokens_per_second)), gpus, step_tokens: formatCount(speed.tokens_per_step), step: formatDuration(lang, speed.seconds_per_step) }),
+    t(lang, 'ui.speed.run', { steps: DEFAULT_MAX_STEPS, time: formatDuration(lang, run) })
+  ];
+  if (speed.interconnect !== null) lines.push(t(lang, 'ui.speed.link', { link: linkName(speed.interconnect), gbs: speed.interconnect.gbs }));
+  const warnings = sessionWarnings(platform, run, null, DEFAULT_MAX_STEPS, speed.seconds_per_step).map(w => sessionWarningText(lang, w));
+  return { lines, warnings, basis };
 }
 
 export interface TermRow {

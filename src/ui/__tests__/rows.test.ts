@@ -2,7 +2,7 @@ import { defaultSettings, estimateMemory, findGpu, gpuFromReport, GPU_PROFILES, 
 import type { MemoryEstimate } from '../../core';
 import { Language, LANGUAGES } from '../../core/i18n';
 import type { Advice, LoadingWarning } from '../../core/memory';
-import { adviceText, breakdownRows, languageName, modelRow, reasonText, warningText, gpuName } from '../rows';
+import { adviceText, breakdownRows, languageName, modelRow, reasonText, timeView, warningText, gpuName } from '../rows';
 
 describe('a recommendation as the sidebar lists it', () => {
   const t4 = findGpu('t4');
@@ -17,6 +17,30 @@ describe('a recommendation as the sidebar lists it', () => {
     const zh = modelRow('zh-Hans', r);
     expect(zh.verdictText).toMatch(/^放得下：需要 \d+\.\d GiB，可用 15\.0 GiB$/);
     expect(zh.reasons).toContain('中文能力强（5/5）');
+  });
+
+  it('the card says how long the first run takes, in each language; without the GPU, no time', () => {
+    const r = recommendModels({ task: 'chat', language: 'zh', gpu: t4, method: 'qlora' }).find(x => x.model.id === 'Qwen/Qwen2.5-7B-Instruct')!;
+    expect(modelRow('en', r, t4).timeText).toMatch(/^about \d+ min for the first 60 steps$/);
+    expect(modelRow('zh-Hans', r, t4).timeText).toMatch(/^前 60 步约需 \d+ 分钟$/);
+    expect(modelRow('zh-Hant', r, t4).timeText).toMatch(/^前 60 步約需 \d+ 分鐘$/);
+    expect(modelRow('en', r).timeText).toBeUndefined();
+  });
+
+  it('the Estimate section’s time: tokens/s, a step, the first run, the link on two T4s, and a session warning where a run outlasts Colab', () => {
+    const m = findModel('Qwen/Qwen2.5-7B-Instruct')!;
+    const plan = planTraining(m, t4, 'qlora');
+    if (!plan.known) throw new Error('no plan');
+    const view = timeView('en', m, t4, plan, 'colab');
+    expect(view.lines[0]).toMatch(/^About [\d,]+ tokens\/s of training on Tesla T4; one step of [\d,]+ tokens takes about \d+ s\.$/);
+    expect(view.lines[1]).toMatch(/^The first run, 60 steps: about \d+ min\.$/);
+    expect(view.warnings).toEqual([]);
+    expect(view.basis).toMatch(/datasheet peak \(65 TFLOPS\)/);
+    const two = findGpu('kaggle-2xt4');
+    const spread = planTraining(m, two, 'qlora');
+    if (!spread.known) throw new Error('no plan');
+    expect(timeView('zh-Hant', m, two, spread, 'kaggle').lines).toContain('GPU 之間以 PCIe 3.0 x16（約 10 GB/s）估算。');
+    expect(timeView('en', m, findGpu('cpu'), planTraining(m, findGpu('cpu'), 'lora') as never, null).lines).toEqual(['No time estimate: the advisor has no published figures for CPU only.']);
   });
 
   // Every reason any GPU profile can produce, for every task and a few data languages, reads

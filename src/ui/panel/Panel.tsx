@@ -11,7 +11,8 @@ import { PlanForView, profileText } from '../PlanForView';
 import { RecipeView } from '../RecipeView';
 import { RuntimeView } from '../RuntimeView';
 import { newPanelPrefix, PanelIds } from '../ids';
-import { modelRow, ModelRow, verdictText } from '../rows';
+import { modelRow, ModelRow, timeView, verdictText } from '../rows';
+import { platformOf, Platform } from '../../core/speed';
 import { AdvisorModel } from './advisor';
 import { DATA_LANGUAGES, MAX_SEQ_LEN, MIN_SEQ_LEN, toggleStep, validSeqLen } from './choices';
 
@@ -95,7 +96,15 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
         />
         <ModelsView lang={lang} state={this._modelsState()} stale={advisor.previewing} onChoose={id => advisor.update({ modelId: id })} />
         <HubModelView lang={lang} available={host.fetchHubModel !== undefined} onFetch={id => advisor.useHubModel(id)} />
-        {chosen && <EstimateView lang={lang} modelId={chosen.model.id} method={chosen.method} state={chosen.estimate} />}
+        {chosen && (
+          <EstimateView
+            lang={lang}
+            modelId={chosen.model.id}
+            method={chosen.method}
+            state={chosen.estimate}
+            time={chosen.estimate.ok && advice ? timeView(lang, chosen.model, advice.gpu, chosen.estimate.plan, this._platform()) : null}
+          />
+        )}
         <CellsView
           lang={lang}
           allSteps={STEPS}
@@ -116,7 +125,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
     const lang = this.props.advisor.lang;
     if (state.kind !== 'ready') return state;
     const { recommendations, chosen } = state.advice;
-    const rows = recommendations.map(r => modelRow(lang, r));
+    const rows = recommendations.map(r => modelRow(lang, r, state.advice.gpu));
     let extra: ModelRow | null = null;
     if (chosen && !chosen.recommended) {
       // The user's pick left the list (another method or task): keep it visible with its own verdict.
@@ -131,6 +140,15 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
       };
     }
     return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };
+  }
+
+  /** The service whose session limits apply: this runtime's, as the probe saw it, or the profile planned for. */
+  private _platform(): Platform | null {
+    const state = this.props.advisor.advice;
+    if (state.kind !== 'ready') return null;
+    const runtime = this.props.advisor.host.runtime;
+    const reported = !state.advice.otherTarget && runtime.kind === 'ready' ? runtime.report.platform : null;
+    return platformOf(state.advice.gpu, reported);
   }
 
   private _disconnect: (() => void) | null = null;
