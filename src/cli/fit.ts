@@ -163,6 +163,7 @@ function speedJson(speed: SpeedEstimate | null, warnings: SessionWarning[]) {
     seconds_per_step: speed.seconds_per_step,
     tokens_per_step: speed.tokens_per_step,
     first_run: { steps: DEFAULT_MAX_STEPS, seconds: runSeconds(speed, DEFAULT_MAX_STEPS) },
+    flops_per_token: speed.flops_per_token,
     step_seconds: speed.step,
     achieved_tflops_per_gpu: speed.achieved_tflops,
     peak_tflops: speed.peak_tflops,

@@ -7,7 +7,11 @@
  * - a frozen base (LoRA, QLoRA) skips the weight gradients: 2n + 2n, while the adapters A (r × in)
  *   and B (out × r) pay the full 6 per weight;
  * - gradient checkpointing runs every decoder layer's forward again during backward
- *   (torch.utils.checkpoint), +2n; the head and the loss are not inside a checkpointed layer;
+ *   (torch.utils.checkpoint), +2n — except the layer's last product: non-reentrant checkpointing
+ *   stops recomputing once every tensor backward needs is back (`set_checkpoint_early_stop`,
+ *   on by default), and the MLP's output projection saves its input, not its output (unless a
+ *   LoRA adapter sits on it); the head
+ *   and the loss are not inside a checkpointed layer;
  * - attention's own products, QKᵀ and (softmax)V, cost 4 × seq × width per token per layer
  *   forward; causal kernels (FlashAttention 2, SDPA's flash and memory-efficient backends with
  *   is_causal) skip the masked half, eager attention computes it all. FlashAttention 2's
@@ -41,6 +45,22 @@ export function layerMatmulParams(count: ParamCount): number {
   return count.linear + activeExperts + (count.other - experts);
 }
 
+/**
+ * The weights of each layer's last product (the MLP's down/output projection, last in the
+ * family's list of Linear layers), which recomputation skips; 0 for MoE layers, whose experts
+ * are not Linear layers of their own.
+ */
+function lastProductParams(count: ParamCount, shape: Shape, s: EstimateSettings, recipe: Recipe): number {
+  if (count.moe) return 0;
+  const perLayer = count.linear_layers.filter(l => l.count === shape.layers);
+  const last = perLayer[perLayer.length - 1];
+  if (!last) return 0;
+  // With an adapter on it, its LoRA A runs after the frozen product and B needs A's output back:
+  // the recomputation reaches past the frozen product, which is recomputed after all.
+  const adapted = (s.method === 'lora' || s.method === 'qlora') && targetedLayers(count, recipe.loraTargets).some(l => l.name === last.name);
+  return adapted ? 0 : last.in_features * last.out_features * last.count;
+}
+
 /** The head's weights as a matrix product: its own, or the embedding table it is tied to. */
 export function headMatmulParams(count: ParamCount, shape: Shape): number {
   if (count.lm_head > 0) return count.lm_head;
@@ -65,7 +85,7 @@ export function trainingFlopsPerToken(count: ParamCount, shape: Shape, s: Estima
   const full = s.method === 'full';
   const recompute = s.gradientCheckpointing ? 1 : 0;
   // forward 2, input gradient 2, weight gradient 2 (full only), recomputation 2.
-  const layers = n * (2 + 2 + (full ? 2 : 0) + 2 * recompute);
+  const layers = n * (2 + 2 + (full ? 2 : 0)) + 2 * recompute * (n - lastProductParams(count, shape, s, recipe));
   const head = h * (2 + 2 + (full ? 2 : 0));
   const fwd = attentionForward(shape, attended(s.seqLen, recipe, shape.encoderOnly));
   const backward = recipe.attention === 'eager' ? 2 : 2.5;

@@ -65,11 +65,17 @@ describe('FLOPs per token from the exact counts', () => {
     const lora = trainingFlopsPerToken(count, shape, base('lora', false), recipeOf({}));
     const ckpt = trainingFlopsPerToken(count, shape, base('lora', true), recipeOf({}));
     expect(lora.layers).toBe(4 * layers);
+    // Every layer's forward again: its last product too, with an adapter on it (tests/test_speed_flops.py referees this).
     expect(ckpt.layers).toBe(6 * layers);
     expect(ckpt.head).toBe(lora.head);
     expect(lora.head).toBe(4 * head);
     expect(lora.adapters).toBeGreaterThan(0);
     expect(lora.adapters).toBeLessThan(0.01 * lora.layers);
+  });
+
+  it('full fine-tuning with checkpointing recomputes all but each layer’s down projection (non-reentrant early stop)', () => {
+    const ckpt = trainingFlopsPerToken(count, shape, base('full', true), recipeOf({}));
+    expect(ckpt.layers).toBe(8 * layers - 2 * 18944 * 3584 * 28);
   });
 
   it('eager attention computes the whole square, flash only the causal half', () => {
