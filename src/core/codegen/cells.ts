@@ -3,7 +3,7 @@
  * explaining each step, then the step's code, filled from python_snippets/ by `renderSnippet`.
  */
 import type { Method, Task } from '../types';
-import { formatDuration, t, Language, MessageKey } from '../i18n';
+import { t, Language, MessageKey } from '../i18n';
 import { renderSnippet } from './render';
 import { pythonCode, PythonValue } from './literal';
 import { markdownValue } from './formats';
@@ -24,7 +24,7 @@ import {
   TorchDtype
 } from './plan';
 import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
-import { planSpeed, platformOf, runSeconds, sessionWarnings, sessionWarningText } from '../speed';
+import { trainTime } from './time';
 import { launchCells } from './launch';
 import { remoteTrainingProblem } from './remote';
 import { modelForTask, NER_LABELS, NER_PROMPT, PromptLanguage, QA_TRY, qaPrompt, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
@@ -51,7 +51,8 @@ const DEFAULT_CLASSIFY_PROMPT = {
  * not the ~1,000 of a whole pass — with a checkpoint every 20 steps, so a disconnected Colab
  * keeps its work. The markdown says how to train longer.
  */
-export const DEFAULT_MAX_STEPS = 60;
+export { DEFAULT_MAX_STEPS } from './time';
+import { DEFAULT_MAX_STEPS } from './time';
 const SAVE_STEPS = 20;
 const MAX_NEW_TOKENS = 128;
 
@@ -145,22 +146,6 @@ export function planOf(request: CellRequest): Plan {
     if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);
     throw e;
   }
-}
-
-/**
- * The plan's time for the first run, and what the runtime's sessions allow (src/core/speed): a
- * paragraph of the train cell's markdown, or nothing where there is no estimate or the cells
- * run on the CPU.
- */
-function trainTime(request: CellRequest, plan: Plan, lang: Language, simulate: boolean): string {
-  const speed = simulate || request.gpu.backend !== 'cuda' ? null : planSpeed(request.model, request.gpu, plan);
-  if (speed === null || speed.kind !== 'training') return '';
-  const steps = request.maxSteps ?? DEFAULT_MAX_STEPS;
-  const seconds = runSeconds(speed, steps);
-  let text = '\n\n' + t(lang, 'cells.train.speed', { time: formatDuration(lang, seconds), steps: steps.toLocaleString('en-US'), tokens: Math.round(speed.tokens_per_second).toLocaleString('en-US') });
-  // Chinese sentences follow each other without a space.
-  for (const w of sessionWarnings(platformOf(request.gpu), seconds, null, steps, speed.seconds_per_step)) text += (lang === 'en' ? ' ' : '') + sessionWarningText(lang, w);
-  return text;
 }
 
 /** The plan's figures the cells print: the total (what nvidia-smi would show) and without the CUDA context (torch.cuda.max_memory_allocated()). */

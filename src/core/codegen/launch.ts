@@ -11,6 +11,7 @@ import { computeDtype as computeFormat, launches, Plan, Strategy, strategyLabel,
 import { renderSnippet } from './render';
 import { pythonCode, pythonTextBlock, PythonValue } from './literal';
 import { markdownValue } from './formats';
+import { launchTime } from './time';
 import { Cell, CellRequest, CellRequestError } from './request';
 import { computeDtype, learningRate, loadDtype, optimizerFor } from './plan';
 
@@ -108,7 +109,7 @@ export function launchCells(request: CellRequest, plan: Plan, lang: Language, da
   });
   const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir, lang);
   return [
-    { cell_type: 'markdown', source: intro, step: 'launch' },
+    { cell_type: 'markdown', source: intro + launchTime(request, plan, lang, rehearsal(request)), step: 'launch' },
     { cell_type: 'code', source: configCode(gpu, strategy, rehearsal(request), lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }, {}, lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }, {}, lang), step: 'launch' }

@@ -23,6 +23,14 @@ describe('the launch step', () => {
     expect(source).not.toContain('device_map="auto"');
   });
 
+  it('its markdown gives the speed over both T4s and the PCIe link assumed; a CPU rehearsal gives none', () => {
+    const request: CellRequest = { model: model('Qwen/Qwen2.5-14B-Instruct'), gpu: findGpu('2xt4'), method: 'qlora' };
+    const markdown = renderCells(request).filter(c => c.cell_type === 'markdown' && c.step === 'launch').map(c => c.source).join('\n');
+    expect(markdown).toMatch(/Estimated speed: about \*\*[\d,]+ tokens\/s\*\* over the 2 GPUs, a step of [\d,]+ tokens about \d+ (s|min), with PCIe 3\.0 x16 between them/);
+    const rehearsed = renderCells({ ...request, simulateOnCpu: true }).filter(c => c.cell_type === 'markdown').map(c => c.source).join('\n');
+    expect(rehearsed).not.toMatch(/Estimated speed/);
+  });
+
   it.each([
     ['en', 'DDP (a full copy per GPU)'],
     ['zh-Hans', 'DDP（每张 GPU 一份完整副本）'],
