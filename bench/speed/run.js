@@ -26,8 +26,8 @@ function model(id) {
 
 /** A card the profiles lack (L40S, H20): its nvidia-smi name, memory and capability. */
 function gpuOf(series, point) {
-  if (point.gpu || series.gpu) return findGpu(point.gpu || series.gpu);
-  const p = series.gpu_profile;
+  if (point.gpu || (series.gpu && !point.gpu_profile)) return findGpu(point.gpu || series.gpu);
+  const p = point.gpu_profile || series.gpu_profile;
   return { id: p.name, name: p.name, backend: 'cuda', count: 1, memory_mib: p.memory_mib, compute_capability: p.compute_capability, ...capabilities('cuda', p.compute_capability) };
 }
 
@@ -69,6 +69,7 @@ for (const series of data.series) {
       series: series.id,
       method: series.method,
       tuned: series.tuned,
+      fully_stated: series.fully_stated !== false,
       model: point.model,
       gpu: gpu.name,
       gpus: gpu.count,

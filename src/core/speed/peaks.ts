@@ -56,6 +56,7 @@ const PEAKS: ReadonlyArray<{ match: RegExp; peak: GpuPeak }> = [
   { match: /V100/i, peak: { tflops16: 125, bandwidth_gbs: 900, link: NVLINK2, source: 'NVIDIA V100 datasheet: SXM2 125 TFLOPS tensor, 900 GB/s, NVLink 300 GB/s' } },
   { match: /A10G/i, peak: { tflops16: 125, bandwidth_gbs: 600, link: PCIE4, source: 'NVIDIA A10 datasheet (AWS publishes no A10G sheet; its FP32 figure matches the A10): 125 TFLOPS BF16 dense, 600 GB/s' } },
   { match: /\bA10\b/i, peak: { tflops16: 125, bandwidth_gbs: 600, link: PCIE4, source: 'NVIDIA A10 datasheet: 250 TFLOPS BF16 with sparsity (125 dense), 600 GB/s' } },
+  { match: /RTX 2080 Ti/i, peak: { tflops16: 53.8, bandwidth_gbs: 616, link: PCIE3, source: 'NVIDIA Turing whitepaper, RTX 2080 Ti: 53.8 TFLOPS FP16 tensor with FP32 accumulate (reference clocks), 616 GB/s' } },
   { match: /RTX 3060/i, peak: { tflops16: 25.5, bandwidth_gbs: 360, link: PCIE4, source: 'NVIDIA Ampere GA102 whitepaper rates (GeForce: FP32-accumulate tensor at half the FP16-accumulate 1,024 FLOPs/SM/clock) × 28 SMs × 1.78 GHz; 360 GB/s (RTX 3060 12GB spec)' } },
   { match: /RTX 3090/i, peak: { tflops16: 71, bandwidth_gbs: 936, link: PCIE4, source: 'NVIDIA Ampere GA102 whitepaper, RTX 3090: 71 TFLOPS FP16 tensor with FP32 accumulate (dense), 936 GB/s' } },
   { match: /RTX 4060 Ti/i, peak: { tflops16: 44, bandwidth_gbs: 288, link: PCIE4, source: 'NVIDIA Ada whitepaper rates (RTX 4090: 165.2 TFLOPS FP16 with FP32 accumulate over 128 SMs) × 34 SMs × 2.54 GHz; 288 GB/s (RTX 4060 Ti spec)' } },
