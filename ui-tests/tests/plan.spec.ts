@@ -102,6 +102,12 @@ test.describe('Planning for another GPU', () => {
     // The model an English learner is offered first on a T4 (a current one, issue 19).
     await sidebar.getByRole('radio', { name: 'Qwen/Qwen3.5-9B', exact: true }).check();
     await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(/^Fits: [\d.]+ GiB of 15\.0 GiB$/);
+    // How long: on the card, in the Estimate section and in the train cell's markdown (issue 20).
+    const card = sidebar.locator('.jp-ModelAdvisor-model').filter({ has: page.getByRole('radio', { name: 'Qwen/Qwen3.5-9B', exact: true }) });
+    await expect(card.getByTestId('model-advisor-card-time')).toHaveText(/^about (\d+ h )?\d+ min for the first 60 steps$/);
+    const time = sidebar.getByTestId('model-advisor-time');
+    await expect(time).toContainText(/About [\d,]+ tokens\/s of training on Tesla T4/);
+    await expect(time).toContainText(/The first run, 60 steps: about (\d+ h )?\d+ min\./);
 
     const before = await page.notebook.getCellCount();
     const { added, sources } = await insertBelowFirstCell(page, 'model-advisor-insert-cells');
@@ -111,6 +117,7 @@ test.describe('Planning for another GPU', () => {
     expect(sources).toContain('fp16=True');
     expect(sources).toContain('"paged_adamw_8bit"');
     expect(sources).not.toContain('use_cpu=True');
+    expect(sources).toMatch(/Estimated time on this GPU: about \*\*(\d+ h )?\d+ min\*\* for these 60 steps/);
 
     // A second insert lands below the first batch, not inside it.
     await sidebar.getByTestId('model-advisor-insert-loading').click();
