@@ -1,6 +1,7 @@
 /**
  * How long a free notebook session lasts, as Colab and Kaggle publish it, and a warning when
- * the planned run (or one pass over the user's data) would outlast it. Checked 2026-12-02; both
+ * the planned run (or one pass over the user's data) would outlast it. Checked 2026-12-02 in
+ * stored copies that quote the two pages (the live pages cannot be reached from here); both
  * services say the limits "may vary", so the warning says "about" and points at what the cells
  * already do about it (a checkpoint every `save_steps`, `max_steps`).
  */
