@@ -23,37 +23,56 @@ export interface CellsViewProps {
   extraActions?: React.ReactNode;
 }
 
+/** The sidebar's cells section: the steps, then the insert bar that sticks to the panel's bottom edge. */
 export function CellsView(props: CellsViewProps): JSX.Element {
+  return (
+    <>
+      <StepsView {...props} />
+      <InsertBar {...props} />
+    </>
+  );
+}
+
+/** The steps to tick, one checkbox each. */
+export function StepsView(props: Pick<CellsViewProps, 'lang' | 'allSteps' | 'steps' | 'onToggle'>): JSX.Element {
   const pid = usePanelId();
   const { lang } = props;
   return (
-    <>
-      <section className="jp-ModelAdvisor-section" aria-labelledby={pid('stepsTitle')}>
-        <h2 id={pid('stepsTitle')}>{t(lang, 'ui.steps')}</h2>
-        <div className="jp-ModelAdvisor-steps" data-testid="model-advisor-steps">
-          {props.allSteps.map(step => (
-            <label key={step} className="jp-ModelAdvisor-choice">
-              <input type="checkbox" value={step} checked={props.steps.includes(step)} onChange={e => props.onToggle(step, e.currentTarget.checked)} />
-              {stepName(lang, step)}
-            </label>
-          ))}
-        </div>
-      </section>
-      {/* The insert bar stays at the panel's bottom edge (sticky), with the last outcome beside it: no scrolling 2.5 screens down. */}
-      <div className="jp-ModelAdvisor-insertBar" role="group" aria-label={t(lang, 'ui.insertBar')} data-testid="model-advisor-insert-bar">
-        <div className="jp-ModelAdvisor-row">
-          <button type="button" data-testid="model-advisor-insert-cells" disabled={!props.canInsert} onClick={props.onInsertCells}>
-            {t(lang, 'ui.insertCells')}
-          </button>
-          <button type="button" data-testid="model-advisor-insert-loading" disabled={!props.canInsert} onClick={props.onInsertLoading}>
-            {t(lang, 'ui.insertLoading')}
-          </button>
-        </div>
-        {props.extraActions && <div className="jp-ModelAdvisor-row">{props.extraActions}</div>}
-        <p role="status" className="jp-ModelAdvisor-muted jp-ModelAdvisor-notice">
-          {props.notice}
-        </p>
+    <section className="jp-ModelAdvisor-section" aria-labelledby={pid('stepsTitle')}>
+      <h2 id={pid('stepsTitle')}>{t(lang, 'ui.steps')}</h2>
+      <div className="jp-ModelAdvisor-steps" data-testid="model-advisor-steps">
+        {props.allSteps.map(step => (
+          <label key={step} className="jp-ModelAdvisor-choice">
+            <input type="checkbox" value={step} checked={props.steps.includes(step)} onChange={e => props.onToggle(step, e.currentTarget.checked)} />
+            {stepName(lang, step)}
+          </label>
+        ))}
       </div>
-    </>
+    </section>
+  );
+}
+
+/**
+ * The insert buttons, a host's own actions and the last outcome (role=status). In the sidebar
+ * it sticks to the panel's bottom edge; in a notebook's output it is the panel's second line,
+ * since a sticky bar inside an output that scrolls with the notebook never sticks.
+ */
+export function InsertBar(props: Omit<CellsViewProps, 'allSteps' | 'steps' | 'onToggle'>): JSX.Element {
+  const { lang } = props;
+  return (
+    <div className="jp-ModelAdvisor-insertBar" role="group" aria-label={t(lang, 'ui.insertBar')} data-testid="model-advisor-insert-bar">
+      <div className="jp-ModelAdvisor-row jp-ModelAdvisor-actions">
+        <button type="button" data-testid="model-advisor-insert-cells" disabled={!props.canInsert} onClick={props.onInsertCells}>
+          {t(lang, 'ui.insertCells')}
+        </button>
+        <button type="button" data-testid="model-advisor-insert-loading" disabled={!props.canInsert} onClick={props.onInsertLoading}>
+          {t(lang, 'ui.insertLoading')}
+        </button>
+        {props.extraActions}
+      </div>
+      <p role="status" className="jp-ModelAdvisor-muted jp-ModelAdvisor-notice">
+        {props.notice}
+      </p>
+    </div>
   );
 }

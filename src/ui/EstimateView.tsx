@@ -17,7 +17,7 @@ export type EstimateViewState =
  * Verdict, breakdown, longest length, advice and loading for one model × method × length,
  * every sentence in the sidebar's language (advice and warnings from their codes).
  */
-export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState; /** How long it takes (rows.ts timeView); absent: not shown. */ time?: TimeView | null }): JSX.Element {
+export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState; /** How long it takes (rows.ts timeView); absent: not shown. */ time?: TimeView | null; /** In a notebook's output the term-by-term table folds under the bar (the bar's legend names the terms). */ compact?: boolean }): JSX.Element {
   const pid = usePanelId();
   const { lang, state } = props;
   let body: JSX.Element;
@@ -32,6 +32,30 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
     const rows = breakdownRows(lang, plan.breakdown);
     const notes = plan.advice.filter(a => !isChange(a));
     const changes = plan.advice.filter(isChange);
+    const breakdown = (
+      <table className="jp-ModelAdvisor-breakdown" data-testid="model-advisor-breakdown">
+        <thead>
+          <tr>
+            <th scope="col">{t(lang, 'ui.term')}</th>
+            <th scope="col">MiB</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(row => (
+            <tr key={row.term}>
+              <th scope="row">{row.label}</th>
+              <td>{formatCount(row.mib)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t(lang, 'ui.total')}</th>
+            <td>{formatCount(plan.total_mib)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    );
     body = (
       <>
         <div className="jp-ModelAdvisor-muted">
@@ -47,28 +71,14 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
         </div>
         {notes.length > 0 && <SentenceList items={notes.map(a => adviceText(lang, a))} />}
         <MemoryBar lang={lang} verdict={plan.verdict} totalMib={plan.total_mib} availableMib={plan.available_mib} rows={rows} />
-        <table className="jp-ModelAdvisor-breakdown" data-testid="model-advisor-breakdown">
-          <thead>
-            <tr>
-              <th scope="col">{t(lang, 'ui.term')}</th>
-              <th scope="col">MiB</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map(row => (
-              <tr key={row.term}>
-                <th scope="row">{row.label}</th>
-                <td>{formatCount(row.mib)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">{t(lang, 'ui.total')}</th>
-              <td>{formatCount(plan.total_mib)}</td>
-            </tr>
-          </tfoot>
-        </table>
+        {props.compact ? (
+          <details className="jp-ModelAdvisor-details">
+            <summary>{t(lang, 'ui.breakdown')}</summary>
+            {breakdown}
+          </details>
+        ) : (
+          breakdown
+        )}
         <div>{maxSeqLen === null ? t(lang, 'ui.maxSeqLenNone') : t(lang, 'ui.maxSeqLen', { tokens: formatCount(maxSeqLen) })}</div>
         {changes.length > 0 && (
           <>

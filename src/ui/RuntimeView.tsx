@@ -41,7 +41,12 @@ export function describeGpus(lang: Language, report: GpuReport): string {
   return gpus.map(g => t(lang, 'ui.gpuLine', { name: g.name ?? '?', memory: g.memory_total_mib === null ? '?' : formatMiB(g.memory_total_mib) })).join(' + ');
 }
 
-export function RuntimeView(props: { lang: Language; state: RuntimeState; onRefresh: () => void }): JSX.Element {
+/**
+ * The runtime section. `compact` (a notebook's output): the GPU, its free memory, RAM, disk and
+ * platform on one line beside the button, so the panel fits one screen; warnings keep lines of
+ * their own. `offline`: the kernel is gone, so "Check again" cannot ask it.
+ */
+export function RuntimeView(props: { lang: Language; state: RuntimeState; onRefresh: () => void; compact?: boolean; offline?: boolean }): JSX.Element {
   const { lang, state } = props;
   let body: JSX.Element;
   switch (state.kind) {
@@ -66,12 +71,19 @@ export function RuntimeView(props: { lang: Language; state: RuntimeState; onRefr
       const used = usedMib(r);
       // What the probe could not learn, in its own words (a broken driver must not read as "no GPU").
       const problems = r.errors.filter(e => !(e.source === 'nvidia-smi' && ABSENT.test(e.message)));
-      body = (
+      const facts = [
+        free !== undefined && free !== null ? t(lang, 'ui.freeMemory', { free: formatMiB(free) }) : null,
+        r.ram_total_mib !== null && r.ram_available_mib !== null ? t(lang, 'ui.ram', { available: formatMiB(r.ram_available_mib), total: formatMiB(r.ram_total_mib) }) : null,
+        r.disk_free_mib !== null ? t(lang, 'ui.disk', { free: formatMiB(r.disk_free_mib) }) : null,
+        t(lang, 'ui.platform', { platform: t(lang, `ui.platform.${r.platform}`) })
+      ].filter((f): f is string => f !== null);
+      const gpu = (
+        <div className="jp-ModelAdvisor-gpu" data-testid="model-advisor-gpu">
+          {describeGpus(lang, r)}
+        </div>
+      );
+      const notes = (
         <>
-          <div className="jp-ModelAdvisor-gpu" data-testid="model-advisor-gpu">
-            {describeGpus(lang, r)}
-          </div>
-          {free !== undefined && free !== null && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.freeMemory', { free: formatMiB(free) })}</div>}
           {used !== null && used >= BUSY_MIB && (
             <div className="jp-ModelAdvisor-warning" data-testid="model-advisor-busy">
               {t(lang, 'ui.gpuInUse', { used: formatMiB(used) })}
@@ -82,6 +94,23 @@ export function RuntimeView(props: { lang: Language; state: RuntimeState; onRefr
               {e.source}: {e.message}
             </div>
           ))}
+        </>
+      );
+      body = props.compact ? (
+        <>
+          <div className="jp-ModelAdvisor-runtimeLine">
+            {gpu}
+            <span className="jp-ModelAdvisor-muted" data-testid="model-advisor-runtime-facts">
+              {facts.join(' · ')}
+            </span>
+          </div>
+          {notes}
+        </>
+      ) : (
+        <>
+          {gpu}
+          {free !== undefined && free !== null && <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.freeMemory', { free: formatMiB(free) })}</div>}
+          {notes}
           <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.platform', { platform: t(lang, `ui.platform.${r.platform}`) })}</div>
           {r.ram_total_mib !== null && r.ram_available_mib !== null && (
             <div className="jp-ModelAdvisor-muted">{t(lang, 'ui.ram', { available: formatMiB(r.ram_available_mib), total: formatMiB(r.ram_total_mib) })}</div>
@@ -93,10 +122,10 @@ export function RuntimeView(props: { lang: Language; state: RuntimeState; onRefr
     }
   }
   return (
-    <section className="jp-ModelAdvisor-section" aria-label={t(lang, 'ui.runtime')} aria-live="polite">
+    <section className={`jp-ModelAdvisor-section${props.compact ? ' jp-ModelAdvisor-runtime-compact' : ''}`} aria-label={t(lang, 'ui.runtime')} aria-live="polite">
       <div className="jp-ModelAdvisor-row">
         <h2>{t(lang, 'ui.runtime')}</h2>
-        <button type="button" onClick={props.onRefresh} disabled={state.kind === 'no-notebook' || state.kind === 'probing'}>
+        <button type="button" onClick={props.onRefresh} disabled={props.offline || state.kind === 'no-notebook' || state.kind === 'probing'}>
           {t(lang, 'ui.refresh')}
         </button>
       </div>

@@ -35,6 +35,17 @@ interface Reply {
   answer?: unknown;
 }
 
+/**
+ * The model events that say the kernel side is gone. JupyterLab's and Notebook 7's widget
+ * manager (@jupyter-widgets/jupyterlab-manager 3.0, `_handleKernelStatusChange`) calls
+ * `disconnect()` when the kernel reports "restarting", which sets every model's `comm_live` to
+ * false and so triggers "comm_live_update" (@jupyter-widgets/base WidgetModel's `comm_live`
+ * setter); the services then dispose the comm (KernelConnection.restart → _clearKernelState),
+ * and any later `send` throws "Cannot send". "comm:close" and "destroy" follow a closed comm
+ * (`w.close()`, the kernel shut down). anywidget's model proxy passes any event name through.
+ */
+const GONE_EVENTS = ['comm_live_update', 'comm:close', 'destroy'];
+
 export class WidgetHost implements PanelHost {
   readonly changed = new Emitter();
   readonly canInsert = true; // there is always a way out: the extension, Colab, or the clipboard
@@ -47,15 +58,26 @@ export class WidgetHost implements PanelHost {
       this.changed.emit();
     };
     this._onMessage = (msg: unknown) => this._reply(msg);
+    this._onGone = () => this._lost();
     for (const name of ['report', 'probe_error', 'probing']) model.on(`change:${name}`, this._onChange);
     model.on('msg:custom', this._onMessage);
+    for (const name of GONE_EVENTS) model.on(name, this._onGone);
   }
 
   dispose(): void {
     for (const name of ['report', 'probe_error', 'probing']) this.model.off(`change:${name}`, this._onChange);
     this.model.off('msg:custom', this._onMessage);
-    for (const [, pending] of this._pending) pending({ type: 'gone', ok: false, message: 'the widget was closed' });
-    this._pending.clear();
+    for (const name of GONE_EVENTS) this.model.off(name, this._onGone);
+    this._answerPending('the widget was closed');
+  }
+
+  /**
+   * True once the kernel this widget lives in is gone (restarted, shut down, the comm closed):
+   * the panel says so in its first lines, and keeps the last runtime and plan, so copying and
+   * downloading the cells still work. Only running the cell again makes a live widget.
+   */
+  get kernelGone(): boolean {
+    return this._gone;
   }
 
   get runtime(): RuntimeState {
@@ -73,13 +95,16 @@ export class WidgetHost implements PanelHost {
     return this._runtime;
   }
 
+  /** "Check again": the kernel measures anew and its traits change; nothing to send once it is gone. */
   refreshRuntime(): void {
-    this.model.send({ type: 'probe' });
+    if (this._gone) return this.changed.emit();
+    this._send({ type: 'probe' });
   }
 
   /** Any Hub id: the kernel runs the shipped hub_config.py with the id and source as values (a "hub" message). */
   async fetchHubModel(id: string, source: HubSource): Promise<HubResult> {
     const model = id.trim();
+    if (this._gone) return { ok: false, code: 'offline', message: t(this.lang(), 'ui.kernelGone') };
     const problem = idProblem(model);
     if (problem !== null || /^[./~]/.test(model)) {
       return { ok: false, code: 'bad_id', message: problem ?? `"${id}" is a local path; give a Hub id such as "Qwen/Qwen2.5-7B-Instruct"` };
@@ -118,6 +143,7 @@ export class WidgetHost implements PanelHost {
   /** Ask the Python side; resolves with its answer, or a failed one after `timeoutMs`. */
   request(content: Record<string, unknown>, timeoutMs = 30_000): Promise<Reply> {
     const id = ++this._lastId;
+    if (this._gone) return Promise.resolve({ type: 'gone', ok: false, message: t(this.lang(), 'ui.kernelGone') });
     return new Promise(resolve => {
       const timer = setTimeout(() => {
         this._pending.delete(id);
@@ -127,8 +153,32 @@ export class WidgetHost implements PanelHost {
         clearTimeout(timer);
         resolve(reply);
       });
-      this.model.send({ ...content, id });
+      this._send({ ...content, id });
     });
+  }
+
+  /** Send to the kernel side; a comm that is gone throws ("Cannot send"), and that is how the panel learns it. */
+  private _send(content: Record<string, unknown>): void {
+    try {
+      this.model.send(content);
+    } catch {
+      this._lost();
+    }
+  }
+
+  /** The kernel side is gone: say so once, and answer every question still waiting. */
+  private _lost(): void {
+    if (this._gone) return;
+    this._gone = true;
+    this.el.dataset.kernel = 'gone';
+    this._answerPending(t(this.lang(), 'ui.kernelGone'));
+    this.changed.emit();
+  }
+
+  private _answerPending(message: string): void {
+    const pending = [...this._pending.values()];
+    this._pending.clear();
+    for (const answer of pending) answer({ type: 'gone', ok: false, message });
   }
 
   private _took(path: InsertPath, outcome: InsertOutcome): InsertOutcome {
@@ -147,10 +197,12 @@ export class WidgetHost implements PanelHost {
   }
 
   private _runtime: RuntimeState | null = null;
+  private _gone = false;
   private _lastId = 0;
   private _pending = new Map<number, (reply: Reply) => void>();
   private readonly _onChange: () => void;
   private readonly _onMessage: (msg: unknown) => void;
+  private readonly _onGone: () => void;
 }
 
 /**

@@ -65,7 +65,7 @@ export function render({ model, el }: { model: WidgetModel; el: HTMLElement }): 
   const onLanguage = () => advisor!.setLanguage(languageOf(model));
   model.on('change:language', onLanguage);
   const root = createRoot(el);
-  root.render(<AdvisorPanel advisor={advisor} extraActions={<WidgetActions advisor={advisor} host={host} />} />);
+  root.render(<AdvisorPanel advisor={advisor} layout="output" extraActions={<WidgetActions advisor={advisor} host={host} />} />);
   return () => {
     model.off('change:language', onLanguage);
     host.dispose();

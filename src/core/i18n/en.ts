@@ -244,6 +244,7 @@ export const EN = {
   'ui.advice.method_qlora': 'QLoRA',
   'ui.warning.ram': 'Loading needs about {need} of RAM (largest checkpoint shard {shard} plus the Python process); this runtime has {ram}, so loading may crash the kernel. Use a checkpoint with smaller shards or a runtime with more RAM.',
   'ui.warning.disk': 'The download is about {download} but only {free} of disk is free.',
+  'ui.breakdown': 'Term by term',
   'ui.loading': 'Loading',
   'ui.download': 'Download about {size}; RAM at the peak of loading about {ram}.',
   'ui.steps': 'Cells to insert',
@@ -266,6 +267,7 @@ export const EN = {
   'widget.insertedExtension': 'Inserted {count} cells below this output (through the JupyterLab extension).',
   'widget.insertedColab': 'Opened {count} cells in a Colab scratch cell (Colab asks you to confirm): copy them into the notebook from there.',
   'widget.insertCopied': 'This notebook lets no widget insert cells: copied {count} cells instead — paste them into a cell, or use Download .ipynb.',
+  'ui.kernelGone': 'This panel has lost its kernel (it restarted or stopped): run this cell again for a live panel. Copy all and Download .ipynb still give the cells planned below.',
   'widget.insertNone': 'This notebook lets no widget insert cells, and the clipboard is closed: use Download .ipynb.',
   // The time estimate (src/core/speed).
   'speed.card': 'about {time} for the first {steps} steps',

@@ -245,6 +245,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'ui.advice.method_qlora': 'QLoRA',
   'ui.warning.ram': '加载大约需要 {need} 内存（最大的权重分片 {shard}，加上 Python 进程本身），而此运行环境只有 {ram}：加载时内核可能崩溃。请使用分片更小的权重，或换用内存更大的运行环境。',
   'ui.warning.disk': '需要下载约 {download}，但磁盘只有 {free} 可用空间。',
+  'ui.breakdown': '逐项明细',
   'ui.loading': '加载',
   'ui.download': '下载约 {size}；加载时内存峰值约 {ram}。',
   'ui.steps': '要插入的单元格',
@@ -267,6 +268,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'widget.insertedExtension': '已通过 JupyterLab 扩展在此输出下方插入 {count} 个单元格。',
   'widget.insertedColab': '已在 Colab 草稿单元格中打开 {count} 个单元格（Colab 会请你确认）：请从那里复制到笔记本中。',
   'widget.insertCopied': '此笔记本不允许小部件插入单元格：已改为复制 {count} 个单元格——请粘贴到单元格中，或使用“下载 .ipynb”。',
+  'ui.kernelGone': '此面板已失去它的内核（内核已重启或停止）：请重新运行这个单元格。“全部复制”和“下载 .ipynb”仍可取得下方规划的单元格。',
   'widget.insertNone': '此笔记本不允许小部件插入单元格，剪贴板也不可用：请使用“下载 .ipynb”。',
   // The time estimate (src/core/speed).
   'speed.card': '前 {steps} 步约需 {time}',

@@ -245,6 +245,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'ui.advice.method_qlora': 'QLoRA',
   'ui.warning.ram': '載入大約需要 {need} 系統記憶體（最大的權重分片 {shard}，加上 Python 行程本身），而此執行環境只有 {ram} 系統記憶體：載入時核心可能當機。請使用分片較小的權重，或改用系統記憶體較大的執行環境。',
   'ui.warning.disk': '需要下載約 {download}，但磁碟只有 {free} 可用空間。',
+  'ui.breakdown': '逐項明細',
   'ui.loading': '載入',
   'ui.download': '下載約 {size}；載入時系統記憶體峰值約 {ram}。',
   'ui.steps': '要插入的儲存格',
@@ -267,6 +268,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'widget.insertedExtension': '已透過 JupyterLab 擴充功能在此輸出下方插入 {count} 個儲存格。',
   'widget.insertedColab': '已在 Colab 暫存儲存格中開啟 {count} 個儲存格（Colab 會請你確認）：請從那裡複製到筆記本中。',
   'widget.insertCopied': '此筆記本不允許小工具插入儲存格：已改為複製 {count} 個儲存格——請貼到儲存格中，或使用「下載 .ipynb」。',
+  'ui.kernelGone': '此面板已失去它的核心（核心已重新啟動或停止）：請重新執行這個儲存格。「全部複製」與「下載 .ipynb」仍可取得下方規劃的儲存格。',
   'widget.insertNone': '此筆記本不允許小工具插入儲存格，剪貼簿也無法使用：請使用「下載 .ipynb」。',
   // The time estimate (src/core/speed).
   'speed.card': '前 {steps} 步約需 {time}',

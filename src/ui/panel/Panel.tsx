@@ -1,8 +1,9 @@
 import * as React from 'react';
 import { gpuFromReport, METHODS, TASKS } from '../../core';
 import { STEPS } from '../../core/codegen';
+import type { Step } from '../../core/codegen';
 import { t } from '../../core/i18n';
-import { CellsView } from '../CellsView';
+import { CellsView, InsertBar, StepsView } from '../CellsView';
 import { ChoicesView } from '../ChoicesView';
 import { EstimateView } from '../EstimateView';
 import { HubModelView } from '../HubModelView';
@@ -20,8 +21,15 @@ const METHOD_CHOICES = ['auto', ...METHODS] as const;
 
 export interface AdvisorPanelProps {
   advisor: AdvisorModel;
-  /** What a host adds below the insert buttons (the widget's "Copy all", "Download .ipynb"). */
+  /** What a host adds beside the insert buttons (the widget's "Copy all", "Download .ipynb"). */
   extraActions?: React.ReactNode;
+  /**
+   * "sidebar" (the default): one column, the insert bar sticky at the bottom edge. "output" (a
+   * notebook widget): laid out for a cell's output, which scrolls with the notebook — the
+   * runtime in one line, the actions second, then what-for, the models and the estimate side by
+   * side where the width allows, the breakdown folded: one screen tall at 1400×1000.
+   */
+  layout?: 'sidebar' | 'output';
 }
 
 /**
@@ -54,68 +62,115 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
     const seqLenError = validSeqLen(chosen?.model, choices.seqLen)
       ? null
       : t(lang, 'ui.seqLenInvalid', { min: MIN_SEQ_LEN, max: chosen && !chosen.estimate.ok && chosen.estimate.reason === 'seq-len' ? chosen.estimate.max : MAX_SEQ_LEN });
+    const output = this.props.layout === 'output';
+    const gone = host.kernelGone ? (
+      <p className="jp-ModelAdvisor-gone" role="alert" data-testid="model-advisor-kernel-gone">
+        {t(lang, 'ui.kernelGone')}
+      </p>
+    ) : null;
+    const planFor = (
+      <PlanForView
+        lang={lang}
+        target={choices.target}
+        runtimeGpu={runtimeGpu}
+        otherGpu={advice?.otherTarget ? advice.gpu : null}
+        memoryText={this.state.memoryText}
+        onChange={change => {
+          if (change.memoryText !== undefined) this.setState({ memoryText: change.memoryText });
+          if (change.target) advisor.update({ target: change.target });
+        }}
+      />
+    );
+    const runtimeView = <RuntimeView lang={lang} state={runtime} compact={output} offline={host.kernelGone} onRefresh={() => host.refreshRuntime()} />;
+    const choicesView = (
+      <ChoicesView
+        lang={lang}
+        tasks={TASKS}
+        languages={DATA_LANGUAGES}
+        methods={METHOD_CHOICES}
+        task={choices.task}
+        dataLanguage={choices.dataLanguage}
+        method={choices.method}
+        seqLen={choices.seqLen}
+        seqLenError={seqLenError}
+        seqLenMax={chosen?.estimate.ok ? advice!.seqLenMax : undefined}
+        batch={chosen?.estimate.ok ? chosen.estimate.plan.settings.batch : undefined}
+        batchMax={chosen?.estimate.ok ? advice!.batchMax : undefined}
+        onChange={(change, preview) => advisor.update(change, preview)}
+        onCommit={() => advisor.commit()}
+      />
+    );
+    const recipeView = (
+      <RecipeView
+        lang={lang}
+        method={chosen?.method ?? (choices.method === 'auto' ? null : choices.method)}
+        recipe={choices.recipe}
+        priced={chosen?.estimate.ok ? chosen.estimate.plan.estimate.recipe : undefined}
+        optimizer={choices.optimizer}
+        loraR={choices.loraR}
+        onChange={change => advisor.update(change)}
+      />
+    );
+    const modelsView = <ModelsView lang={lang} state={this._modelsState()} stale={advisor.previewing} onChoose={id => advisor.update({ modelId: id })} />;
+    const hubView = <HubModelView lang={lang} available={host.fetchHubModel !== undefined && !host.kernelGone} onFetch={id => advisor.useHubModel(id)} />;
+    const estimateView = chosen && (
+      <EstimateView
+        lang={lang}
+        modelId={chosen.model.id}
+        method={chosen.method}
+        state={chosen.estimate}
+        time={chosen.estimate.ok && advice ? timeView(lang, chosen.model, advice.gpu, chosen.estimate.plan, this._platform()) : null}
+        compact={output}
+      />
+    );
+    const cells = {
+      lang,
+      allSteps: STEPS,
+      steps: chosen?.steps ?? [],
+      canInsert: host.canInsert,
+      notice: advisor.notice,
+      onToggle: (step: Step, on: boolean) => chosen && advisor.update({ steps: toggleStep(chosen.steps, step, on) }),
+      onInsertCells: () => advisor.insertCells(),
+      onInsertLoading: () => advisor.insertLoadingCell(),
+      extraActions: this.props.extraActions
+    };
+    if (output) {
+      return (
+        <PanelIds value={this._ids}>
+          {gone}
+          <div className="jp-ModelAdvisor-head">
+            <h2>{t(lang, 'ui.title')}</h2>
+            {planFor}
+          </div>
+          {runtimeView}
+          <InsertBar {...cells} />
+          <div className="jp-ModelAdvisor-columns">
+            <div className="jp-ModelAdvisor-column">
+              {choicesView}
+              {recipeView}
+              {hubView}
+            </div>
+            <div className="jp-ModelAdvisor-column">{modelsView}</div>
+            <div className="jp-ModelAdvisor-column">
+              {estimateView}
+              <StepsView {...cells} />
+            </div>
+          </div>
+        </PanelIds>
+      );
+    }
     return (
       <PanelIds value={this._ids}>
+        {gone}
         <h2>{t(lang, 'ui.title')}</h2>
-        <PlanForView
-          lang={lang}
-          target={choices.target}
-          runtimeGpu={runtimeGpu}
-          otherGpu={advice?.otherTarget ? advice.gpu : null}
-          memoryText={this.state.memoryText}
-          onChange={change => {
-            if (change.memoryText !== undefined) this.setState({ memoryText: change.memoryText });
-            if (change.target) advisor.update({ target: change.target });
-          }}
-        />
-        <RuntimeView lang={lang} state={runtime} onRefresh={() => host.refreshRuntime()} />
-        <ChoicesView
-          lang={lang}
-          tasks={TASKS}
-          languages={DATA_LANGUAGES}
-          methods={METHOD_CHOICES}
-          task={choices.task}
-          dataLanguage={choices.dataLanguage}
-          method={choices.method}
-          seqLen={choices.seqLen}
-          seqLenError={seqLenError}
-          seqLenMax={chosen?.estimate.ok ? advice!.seqLenMax : undefined}
-          batch={chosen?.estimate.ok ? chosen.estimate.plan.settings.batch : undefined}
-          batchMax={chosen?.estimate.ok ? advice!.batchMax : undefined}
-          onChange={(change, preview) => advisor.update(change, preview)}
-          onCommit={() => advisor.commit()}
-        />
-        <RecipeView
-          lang={lang}
-          method={chosen?.method ?? (choices.method === 'auto' ? null : choices.method)}
-          recipe={choices.recipe}
-          priced={chosen?.estimate.ok ? chosen.estimate.plan.estimate.recipe : undefined}
-          optimizer={choices.optimizer}
-          loraR={choices.loraR}
-          onChange={change => advisor.update(change)}
-        />
-        <ModelsView lang={lang} state={this._modelsState()} stale={advisor.previewing} onChoose={id => advisor.update({ modelId: id })} />
-        <HubModelView lang={lang} available={host.fetchHubModel !== undefined} onFetch={id => advisor.useHubModel(id)} />
-        {chosen && (
-          <EstimateView
-            lang={lang}
-            modelId={chosen.model.id}
-            method={chosen.method}
-            state={chosen.estimate}
-            time={chosen.estimate.ok && advice ? timeView(lang, chosen.model, advice.gpu, chosen.estimate.plan, this._platform()) : null}
-          />
-        )}
-        <CellsView
-          lang={lang}
-          allSteps={STEPS}
-          steps={chosen?.steps ?? []}
-          canInsert={host.canInsert}
-          notice={advisor.notice}
-          onToggle={(step, on) => chosen && advisor.update({ steps: toggleStep(chosen.steps, step, on) })}
-          onInsertCells={() => advisor.insertCells()}
-          onInsertLoading={() => advisor.insertLoadingCell()}
-          extraActions={this.props.extraActions}
-        />
+        {planFor}
+        {runtimeView}
+        {choicesView}
+        {recipeView}
+        {modelsView}
+        {hubView}
+        {estimateView}
+        <CellsView {...cells} />
       </PanelIds>
     );
   }

@@ -61,7 +61,13 @@ export interface PanelHost {
    * cannot; the panel shows it as "Nothing was inserted: …".
    */
   insertCells(cells: readonly Cell[]): InsertOutcome | Promise<InsertOutcome>;
-  /** Fires when `runtime`, `canInsert` or `notebookPath` change. */
+  /**
+   * True when the kernel the panel lives in can no longer be reached (a widget whose kernel
+   * restarted): the panel says first that its cell must run again, and keeps its last plan, so
+   * what needs no kernel (copying, downloading, the extension's insert) still works.
+   */
+  readonly kernelGone?: boolean;
+  /** Fires when `runtime`, `canInsert`, `notebookPath` or `kernelGone` change. */
   readonly changed: Emitter;
   /**
    * Read a Hub id's config.json (and safetensors index or header) through the runtime, from
