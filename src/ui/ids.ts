@@ -10,12 +10,19 @@ const PanelPrefix = React.createContext('jp-ModelAdvisor');
 
 export const PanelIds = PanelPrefix.Provider;
 
-let panels = 0;
+/**
+ * The count lives on the page, not in this module: every widget output evaluates its own copy
+ * of the bundle (anywidget imports each view's ESM anew), and the sidebar's extension bundle is
+ * another copy again, so a module-level counter gave two widgets the same "p1" (Galata,
+ * widget_hosts.spec.ts: two panels on one page).
+ */
+const COUNTER = Symbol.for('jupyterlab-model-advisor.panels');
 
 /** A prefix no other panel on this page has: jp-ModelAdvisor-p1, -p2, … */
 export function newPanelPrefix(): string {
-  panels += 1;
-  return `jp-ModelAdvisor-p${panels}`;
+  const page = globalThis as unknown as Record<symbol, number | undefined>;
+  page[COUNTER] = (page[COUNTER] ?? 0) + 1;
+  return `jp-ModelAdvisor-p${page[COUNTER]}`;
 }
 
 /** `id('seqLen')` → this panel's id for that control. */

@@ -54,6 +54,17 @@ const DEFAULT_CLASSIFY_PROMPT = {
 export { DEFAULT_MAX_STEPS } from './time';
 import { DEFAULT_MAX_STEPS } from './time';
 const SAVE_STEPS = 20;
+/**
+ * Without a GPU the training cell is a smoke test (batch 1, 10 steps): it shows every cell runs,
+ * in minutes, not a run of hours. Decided here, so the panel, the CLI and `model_advisor.cells()`
+ * write the same cells for the same machine (issue 21).
+ */
+const CPU_SMOKE_STEPS = 10;
+
+/** The steps of a first run when the user set none. */
+function firstRunSteps(request: CellRequest): number {
+  return request.maxSteps ?? (request.gpu.backend === 'cpu' ? CPU_SMOKE_STEPS : DEFAULT_MAX_STEPS);
+}
 const MAX_NEW_TOKENS = 128;
 
 /**
@@ -393,7 +404,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         BATCH: s.batch,
         GRAD_ACCUM: s.gradAccum,
         SEQ_LEN: s.seqLen,
-        MAX_STEPS: request.maxSteps ?? DEFAULT_MAX_STEPS,
+        MAX_STEPS: firstRunSteps(request),
         SAVE_STEPS: SAVE_STEPS,
         LEARNING_RATE: learningRate(method),
         OPTIMIZER: optimizer,
@@ -503,14 +514,15 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
         return tr('cells.lora', { r: s.loraR, alpha: s.loraAlpha });
       case 'train': {
         const figures = planFigures(d.plan);
+        const steps = firstRunSteps(request);
         let text = tr(request.method === 'full' ? 'cells.train.full' : 'cells.train', {
           batch: s.batch,
           accum: s.gradAccum,
           seq: s.seqLen,
           optim: optimizerFor(request.gpu, s),
           checkpointing: onOff(s.gradientCheckpointing),
-          steps: request.maxSteps ?? DEFAULT_MAX_STEPS,
-          save_steps: SAVE_STEPS
+          // A run shorter than the checkpoint interval writes none: the sentence says so, not "a checkpoint every 20".
+          run: steps < SAVE_STEPS ? tr('cells.train.short', { steps, save_steps: SAVE_STEPS }) : tr('cells.train.run', { steps, save_steps: SAVE_STEPS })
         });
         text +=
           '\n\n' +

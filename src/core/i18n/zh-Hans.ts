@@ -2,7 +2,7 @@
 import type { EN } from './en';
 
 export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
-  'cells.title': '# 在 {gpu} 上微调 {model}（{method}）\n以下单元格由模型顾问按当前运行环境生成，请从上到下依次运行。',
+  'cells.title': '# 在 {gpu} 上微调 {model}（{method}）\n以下单元格由模型顾问为 {gpu} 生成，请从上到下依次运行。',
   'cells.install': '## 安装依赖库\n只安装当前环境缺少或版本过旧的库，版本范围经过共同测试。',
   'cells.login': '## 登录 Hugging Face\n{model} 是受限模型：请先在模型页面接受许可协议，再用你自己的令牌登录。令牌不会保存在笔记本中。',
   'cells.source': '## 模型文件来源\n{source_line}',
@@ -15,8 +15,10 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'cells.load.gpu': '，放在 GPU 上',
   'cells.load.cpu': '，在 CPU 上',
   'cells.lora': '## 添加 LoRA 适配器\n秩 {r}，alpha {alpha}，作用于所有线性层；只训练适配器。',
-  'cells.train': '## 训练\n批大小 {batch} × 梯度累积 {accum}，样本截断到 {seq} 个 token，优化器 {optim}，梯度检查点 {checkpointing}。先短跑 {steps} 步，每 {save_steps} 步保存一次检查点；跑通后再调大 `max_steps`（设为 -1 则完整遍历一遍数据）。',
-  'cells.train.full': '## 训练全部权重\n批大小 {batch} × 梯度累积 {accum}，样本截断到 {seq} 个 token，优化器 {optim}，梯度检查点 {checkpointing}。先短跑 {steps} 步，每 {save_steps} 步保存一次检查点；跑通后再调大 `max_steps`（设为 -1 则完整遍历一遍数据）。',
+  'cells.train': '## 训练\n批大小 {batch} × 梯度累积 {accum}，样本截断到 {seq} 个 token，优化器 {optim}，梯度检查点 {checkpointing}。{run}；跑通后再调大 `max_steps`（设为 -1 则完整遍历一遍数据）。',
+  'cells.train.full': '## 训练全部权重\n批大小 {batch} × 梯度累积 {accum}，样本截断到 {seq} 个 token，优化器 {optim}，梯度检查点 {checkpointing}。{run}；跑通后再调大 `max_steps`（设为 -1 则完整遍历一遍数据）。',
+  'cells.train.run': '先短跑 {steps} 步，每 {save_steps} 步保存一次检查点',
+  'cells.train.short': '先做 {steps} 步的冒烟测试，确认每个单元格都能运行（太短，不会保存检查点：每 {save_steps} 步才保存一次）',
   'cells.launch': "## 在 {gpus} 张 GPU 上训练\n{gpus} × {gpu} 用 {strategy} 分担训练（按估算每张 GPU 约 {per_gpu} GiB）。第一个单元格写入 accelerate 的配置（{config}），第二个写入训练脚本（{script}），第三个运行 `accelerate launch`：每张 GPU 一个进程。笔记本本身不把模型加载到 GPU 上，让显存留给训练进程。",
   'cells.on': '开启',
   'cells.off': '关闭',

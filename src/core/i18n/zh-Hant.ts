@@ -2,7 +2,7 @@
 import type { EN } from './en';
 
 export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
-  'cells.title': '# 在 {gpu} 上微調 {model}（{method}）\n以下儲存格由模型顧問依目前執行環境產生，請由上而下依序執行。',
+  'cells.title': '# 在 {gpu} 上微調 {model}（{method}）\n以下儲存格由模型顧問為 {gpu} 產生，請由上而下依序執行。',
   'cells.install': '## 安裝相依套件\n只安裝目前環境缺少或版本過舊的套件，版本範圍經過共同測試。',
   'cells.login': '## 登入 Hugging Face\n{model} 是受限模型：請先在模型頁面接受授權條款，再用你自己的權杖登入。權杖不會儲存在筆記本中。',
   'cells.source': '## 模型檔案來源\n{source_line}',
@@ -15,8 +15,10 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'cells.load.gpu': '，放在 GPU 上',
   'cells.load.cpu': '，在 CPU 上',
   'cells.lora': '## 加入 LoRA 配接器\n秩 {r}，alpha {alpha}，作用於所有線性層；只訓練配接器。',
-  'cells.train': '## 訓練\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷到 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。先短跑 {steps} 步，每 {save_steps} 步儲存一次檢查點；跑通後再調大 `max_steps`（設為 -1 則完整走過一遍資料）。',
-  'cells.train.full': '## 訓練全部權重\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷到 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。先短跑 {steps} 步，每 {save_steps} 步儲存一次檢查點；跑通後再調大 `max_steps`（設為 -1 則完整走過一遍資料）。',
+  'cells.train': '## 訓練\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷到 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。{run}；跑通後再調大 `max_steps`（設為 -1 則完整走過一遍資料）。',
+  'cells.train.full': '## 訓練全部權重\n批次大小 {batch} × 梯度累積 {accum}，樣本截斷到 {seq} 個 token，最佳化器 {optim}，梯度檢查點 {checkpointing}。{run}；跑通後再調大 `max_steps`（設為 -1 則完整走過一遍資料）。',
+  'cells.train.run': '先短跑 {steps} 步，每 {save_steps} 步儲存一次檢查點',
+  'cells.train.short': '先做 {steps} 步的冒煙測試，確認每個儲存格都能執行（太短，不會儲存檢查點：每 {save_steps} 步才儲存一次）',
   'cells.launch': "## 在 {gpus} 張 GPU 上訓練\n{gpus} × {gpu} 用 {strategy} 分擔訓練（按估算每張 GPU 約 {per_gpu} GiB）。第一個儲存格寫入 accelerate 的設定（{config}），第二個寫入訓練腳本（{script}），第三個執行 `accelerate launch`：每張 GPU 一個行程。筆記本本身不把模型載入到 GPU 上，讓 GPU 記憶體留給訓練行程。",
   'cells.on': '開啟',
   'cells.off': '關閉',
