@@ -4,6 +4,7 @@ Each builds the arguments of one `model-advisor` command and runs it in the core
 (engine.py): the same answers as the sidebar, the widget and the CLI, never a second estimator.
 Without `gpu=`, the GPU is this runtime's, measured by the same gpu_probe.py the sidebar uses.
 """
+import html
 import json
 import os
 import re
@@ -82,18 +83,64 @@ def estimate(model, method="qlora", seq_len=None, gpu=None):
     return data, table
 
 
+class Estimate(dict):
+    """The estimate as a dict (the CLI's `fit --json`) that a notebook displays as its table.
+
+    As a cell's last line IPython shows `_repr_pretty_` / `_repr_html_`: the table the CLI prints,
+    not 83 lines of dict. For code it is the dict (`e["verdict"]`, `json.dumps(e)`); `table`
+    holds the text.
+    """
+
+    def __init__(self, data, table):
+        super().__init__(data)
+        self.table = table
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(self.table.rstrip("\n"))
+
+    def _repr_html_(self):
+        return f"<pre>{html.escape(self.table.rstrip())}</pre>"
+
+
+class Cells(str):
+    """The cells as one percent-format script (a `str` for code) that a notebook displays as code.
+
+    A plain `str` as a cell's last line is its repr: one 11,000-character line of escapes.
+    """
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self).rstrip("\n"))
+
+    def _repr_markdown_(self):
+        # A fence longer than any run of backticks in the script, so nothing inside closes it.
+        longest = max((len(run) for run in str(self).split("\n") if set(run) == {"`"}), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"{fence}python\n{str(self).rstrip()}\n{fence}"
+
+
+def _in_ipython():
+    """True where IPython displays a cell's last value (a notebook, a console): the table is shown there, not printed."""
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
 def check(model, method="qlora", seq_len=None, gpu=None, quiet=False):
-    """Print whether `model` fits this runtime's GPU (or `gpu`), term by term; return the estimate.
+    """Whether `model` fits this runtime's GPU (or `gpu`), term by term: the estimate, shown as its table.
 
         model_advisor.check("Qwen/Qwen2.5-7B-Instruct", method="qlora", seq_len=1024)
 
     `model`: a catalog id or a config.json (or its folder); `method`: inference, full, lora or
-    qlora; `gpu`: a profile ("t4") or a size ("24GB") instead of this runtime's.
+    qlora; `gpu`: a profile ("t4") or a size ("24GB") instead of this runtime's. Returns an
+    `Estimate` (a dict); a notebook displays it as the table, a script prints the table
+    (not with `quiet`).
     """
     data, table = estimate(model, method=method, seq_len=seq_len, gpu=gpu)
-    if not quiet:
+    if not quiet and not _in_ipython():
         print(table, end="" if table.endswith("\n") else "\n")
-    return data
+    return Estimate(data, table)
 
 
 def _cell_args(model, method, gpu, options, files):
@@ -136,7 +183,7 @@ def cells(model, method="qlora", gpu=None, **options):
     grad_accum, strategy, simulate_on_cpu=True, report (a probe report file).
     """
     files = {}
-    return _answer(run(["cells", *_cell_args(model, method, gpu, options, files)], files))["out"]
+    return Cells(_answer(run(["cells", *_cell_args(model, method, gpu, options, files)], files))["out"])
 
 
 def notebook(model, path, method="qlora", gpu=None, **options):

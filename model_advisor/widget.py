@@ -270,11 +270,16 @@ class AdvisorWidget(anywidget.AnyWidget):
 def show(language="auto"):
     """Display the advisor in this cell's output once, and return the widget (not displayed again as Out[N]).
 
+    Outside a notebook (a script, a terminal) it prints one line saying so and returns None.
     In Colab this first turns on Colab's custom widget manager (guarded), which anywidget needs.
     `language`: "auto" (the browser's), "en", "zh-Hans" or "zh-Hant".
     """
     if language not in ("auto", "en", "zh-Hans", "zh-Hant"):
         raise ValueError(f'language must be "auto", "en", "zh-Hans" or "zh-Hant", not {language!r}')
+    if not _in_kernel():
+        # A script or a terminal has no output to draw a panel in: say so, not an object's repr.
+        print(NEEDS_A_NOTEBOOK)
+        return None
     enable_colab_widgets()
     widget = AdvisorWidget(language=language)
     try:
@@ -285,6 +290,20 @@ def show(language="auto"):
         pass
     widget._shown_in_cell = _execution_count()
     return widget
+
+
+NEEDS_A_NOTEBOOK = ("model_advisor.show() draws its panel in a notebook's output (Jupyter, Colab, VS Code); "
+                    "here, use model_advisor.check(\"Qwen/Qwen2.5-7B-Instruct\") or model_advisor.cells(...).")
+
+
+def _in_kernel():
+    """True in a Jupyter kernel (ipykernel, Colab's subclass of it): where a widget can display."""
+    try:
+        from IPython import get_ipython  # noqa: PLC0415
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _execution_count():

@@ -295,3 +295,53 @@ def test_a_random_comm_id_is_not_the_widget(wk):
     # Messages for another comm never reach the widget (the kernel's comm manager routes by id).
     answers, _ = wk.send(uuid.uuid4().hex, {"type": "probe"})
     assert answers == []
+
+
+def _results(messages):
+    return [m["content"] for m in messages if m["msg_type"] == "execute_result"]
+
+
+def _printed(messages):
+    return "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+
+
+def test_check_as_a_cell_s_last_line_shows_its_table_once_and_is_still_the_dict(wk):
+    messages = wk.run('import model_advisor\nmodel_advisor.check("Qwen/Qwen2.5-7B-Instruct", method="qlora", seq_len=1024, gpu="t4")')
+    # The table once, as Out[N] — not printed, then an 83-line dict.
+    assert _printed(messages) == ""
+    [result] = _results(messages)
+    text = result["data"]["text/plain"]
+    assert text.startswith("Qwen/Qwen2.5-7B-Instruct (7,615,616,512 parameters) · qlora · Tesla T4")
+    assert "→ fits" in text and "{'" not in text
+    assert result["data"]["text/html"].startswith("<pre>Qwen/Qwen2.5-7B-Instruct")
+    wk.run('e = model_advisor.check("Qwen/Qwen2.5-7B-Instruct", method="qlora", seq_len=1024, gpu="t4")')
+    assert wk.value('isinstance(e, dict) and e["verdict"]') == "fits"
+    assert wk.value('__import__("json").loads(__import__("json").dumps(e))["verdict"]') == "fits"
+
+
+def test_cells_as_a_cell_s_last_line_displays_as_code_and_is_still_a_str(wk):
+    messages = wk.run('import model_advisor\nmodel_advisor.cells("Qwen/Qwen2.5-0.5B-Instruct", method="qlora", gpu="t4")')
+    [result] = _results(messages)
+    text = result["data"]["text/plain"]
+    # The script as it reads, line by line: not one repr line of "\n" escapes.
+    assert text.startswith("# %% [markdown]\n# # Fine-tune `Qwen/Qwen2.5-0.5B-Instruct` on `Tesla T4`")
+    assert "\\n" not in text.splitlines()[0]
+    assert result["data"]["text/markdown"].startswith("```python\n# %% [markdown]\n")
+    assert result["data"]["text/markdown"].endswith("\n```")
+    wk.run('c = model_advisor.cells("Qwen/Qwen2.5-0.5B-Instruct", method="qlora", gpu="t4")')
+    assert wk.value('isinstance(c, str) and "trainer.train()" in c') is True
+
+
+def test_show_outside_a_notebook_says_so_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    script = "import model_advisor\nr = model_advisor.show()\nprint('RETURNED', r)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "model_advisor.show() draws its panel in a notebook's output (Jupyter, Colab, VS Code); "
+        'here, use model_advisor.check("Qwen/Qwen2.5-7B-Instruct") or model_advisor.cells(...).',
+        "RETURNED None",
+    ]
