@@ -8,7 +8,10 @@ import * as React from 'react';
 import { createRoot } from 'react-dom/client';
 import { toNotebook, toPercentScript } from '../core/codegen';
 import { Language, t, toLanguage } from '../core/i18n';
+import type { HubSource } from '../core/catalog';
+import { HUB_SOURCES } from '../ui/HubModelView';
 import { AdvisorModel } from '../ui/panel/advisor';
+import { DEFAULT_PREFERENCES } from '../ui/panel/choices';
 import { AdvisorPanel } from '../ui/panel/Panel';
 import { copyText, downloadText, WidgetHost, WidgetModel } from './host';
 
@@ -48,6 +51,43 @@ function WidgetActions(props: { advisor: AdvisorModel; host: WidgetHost }): JSX.
   );
 }
 
+/**
+ * The download source, kept in the browser as the sidebar keeps it in JupyterLab's settings: a
+ * widget has no settings editor, so it offers the choice beside the Hub box and remembers it
+ * for the next widget (on this page's origin). A storage that refuses (a sandboxed frame) keeps
+ * the choice for this panel only.
+ */
+const SOURCE_KEY = 'jupyterlab-model-advisor:source';
+
+export function savedSource(): HubSource {
+  try {
+    const saved = window.localStorage.getItem(SOURCE_KEY);
+    return (HUB_SOURCES as readonly string[]).includes(saved ?? '') ? (saved as HubSource) : DEFAULT_PREFERENCES.source;
+  } catch {
+    return DEFAULT_PREFERENCES.source;
+  }
+}
+
+function saveSource(source: HubSource): void {
+  try {
+    window.localStorage.setItem(SOURCE_KEY, source);
+  } catch {
+    // kept for this panel only
+  }
+}
+
+/** The panel as the widget shows it: laid out for an output, with the source choice and the widget's own actions. */
+function WidgetPanel(props: { advisor: AdvisorModel; host: WidgetHost }): JSX.Element {
+  const { advisor, host } = props;
+  const [source, setSource] = React.useState<HubSource>(savedSource);
+  const choose = (next: HubSource) => {
+    setSource(next);
+    saveSource(next);
+    advisor.setPreferences({ ...DEFAULT_PREFERENCES, source: next }, []);
+  };
+  return <AdvisorPanel advisor={advisor} layout="output" sourceChoice={{ value: source, onChange: choose }} extraActions={<WidgetActions advisor={advisor} host={host} />} />;
+}
+
 function languageOf(model: WidgetModel): Language {
   const chosen = String(model.get('language') ?? '');
   return toLanguage(chosen && chosen !== 'auto' ? chosen : navigator.language);
@@ -62,10 +102,11 @@ export function render({ model, el }: { model: WidgetModel; el: HTMLElement }): 
   let advisor: AdvisorModel | null = null;
   const host = new WidgetHost(model, el, () => advisor?.lang ?? languageOf(model));
   advisor = new AdvisorModel(host, languageOf(model));
+  advisor.setPreferences({ ...DEFAULT_PREFERENCES, source: savedSource() }, []);
   const onLanguage = () => advisor!.setLanguage(languageOf(model));
   model.on('change:language', onLanguage);
   const root = createRoot(el);
-  root.render(<AdvisorPanel advisor={advisor} layout="output" extraActions={<WidgetActions advisor={advisor} host={host} />} />);
+  root.render(<WidgetPanel advisor={advisor} host={host} />);
   return () => {
     model.off('change:language', onLanguage);
     host.dispose();

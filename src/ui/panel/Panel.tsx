@@ -2,6 +2,7 @@ import * as React from 'react';
 import { gpuFromReport, METHODS, TASKS } from '../../core';
 import { STEPS } from '../../core/codegen';
 import type { Step } from '../../core/codegen';
+import type { HubSource } from '../../core/catalog';
 import { t } from '../../core/i18n';
 import { CellsView, InsertBar, StepsView } from '../CellsView';
 import { ChoicesView } from '../ChoicesView';
@@ -30,6 +31,8 @@ export interface AdvisorPanelProps {
    * side where the width allows, the breakdown folded: one screen tall at 1400×1000.
    */
   layout?: 'sidebar' | 'output';
+  /** A host without settings (the widget) offers the download source beside the Hub box. */
+  sourceChoice?: { value: HubSource; onChange(source: HubSource): void };
 }
 
 /**
@@ -112,7 +115,15 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
       />
     );
     const modelsView = <ModelsView lang={lang} state={this._modelsState()} stale={advisor.previewing} onChoose={id => advisor.update({ modelId: id })} />;
-    const hubView = <HubModelView lang={lang} available={host.fetchHubModel !== undefined && !host.kernelGone} onFetch={id => advisor.useHubModel(id)} />;
+    const hubView = (
+      <HubModelView
+        lang={lang}
+        available={host.fetchHubModel !== undefined && !host.kernelGone}
+        notice={advisor.notice}
+        source={this.props.sourceChoice}
+        onFetch={id => advisor.useHubModel(id)}
+      />
+    );
     const estimateView = chosen && (
       <EstimateView
         lang={lang}
