@@ -230,4 +230,26 @@ describe('the guide’s tasks, chosen in the sidebar (issue 18): NER and questio
       expect(code('try', qa)).toContain('print("Answer:", answer)');
     });
   }
+describe('in a notebook output (layout="output")', () => {
+  it('puts the actions before the lists, folds the breakdown, and says first when the kernel is gone, keeping the plan', () => {
+    const host = new RecordedHost({ kind: 'ready', report: T4 });
+    const advisor = new AdvisorModel(host, 'en');
+    const { container } = render(<div data-testid="out"><AdvisorPanel advisor={advisor} layout="output" /></div>);
+    const bar = screen.getByTestId('model-advisor-insert-bar');
+    const models = screen.getByTestId('model-advisor-models');
+    expect(bar.compareDocumentPosition(models) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.getByTestId('model-advisor-breakdown').closest('details')).toBeTruthy();
+    expect(screen.queryByTestId('model-advisor-kernel-gone')).toBeNull();
+
+    (host as { kernelGone?: boolean }).kernelGone = true;
+    act(() => host.changed.emit());
+    const gone = screen.getByRole('alert');
+    expect(gone.textContent).toBe('This panel has lost its kernel (it restarted or stopped): run this cell again for a live panel. Copy all and Download .ipynb still give the cells planned below.');
+    expect(screen.getByTestId('out').firstElementChild).toBe(gone);
+    expect((screen.getByRole('button', { name: 'Check again' }) as HTMLButtonElement).disabled).toBe(true);
+    // The plan is still there to copy: the chosen model, its verdict, its cells.
+    expect(verdict().textContent).toMatch(/^Fits/);
+    expect(advisor.renderChosen().ok).toBe(true);
+    expect(container.querySelectorAll('[role="status"]')).toHaveLength(1);
+  });
 });
