@@ -138,6 +138,14 @@ describe('the estimate’s advice and loading warnings', () => {
     expect(wrong.slice(0, 3)).toEqual([]);
   });
 
+  it('writes a huge need as every number is written: grouped, one decimal ("2,374,511.9 GiB", not "2374511.9 GiB")', () => {
+    const qwen = findModel('Qwen/Qwen2.5-7B-Instruct')!;
+    const t4 = findGpu('t4');
+    const e = estimateMemory(qwen, t4, defaultSettings(qwen, t4, 'qlora', { seqLen: 1_000_000_000 }));
+    const needs = e.advice.find(a => a.code === 'needs_more')!;
+    expect(adviceText('en', needs)).toMatch(/ needs about \d{1,3}(,\d{3})+\.\d GiB, more than the 15\.0 GiB available\.$/);
+  });
+
   it('a 7B fully fine-tuned on a T4, in Simplified and Traditional Chinese', () => {
     const qwen = findModel('Qwen/Qwen2.5-7B-Instruct')!;
     const t4 = findGpu('t4');
