@@ -1,71 +1,32 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { expect, test } from '@playwright/test';
+import { JupyterServer, startJupyter } from './servers';
 
 /**
  * The same widget in Jupyter Notebook 7 (`jupyter notebook`), started here beside the Galata
- * JupyterLab, with our JupyterLab extension turned off (page config in a config dir of its own):
- * a Notebook 7 or a JupyterLab that has not loaded it. The widget then has no way to insert
- * cells, says so, and copies them; "Copy all" and "Download .ipynb" always work.
+ * JupyterLab, with our JupyterLab extension turned off (servers.ts): a Notebook 7 or a
+ * JupyterLab that has not loaded it. The widget then has no way to insert cells, says so, and
+ * copies them; "Copy all" and "Download .ipynb" always work.
  */
-const repo = path.resolve(__dirname, '..', '..');
 const port = Number(process.env.UI_TEST_NB_PORT ?? '8990');
-const base = `http://127.0.0.1:${port}`;
-let server: ChildProcess | null = null;
-let root = '';
-
-async function waitForServer(deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/api/status`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(`jupyter notebook did not answer on ${base}`);
-}
+let server: JupyterServer | null = null;
+let base = '';
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'model-advisor-nb7-'));
-  const bin = path.join(root, 'bin');
-  const config = path.join(root, 'config');
-  const notebooks = path.join(root, 'notebooks');
-  fs.mkdirSync(path.join(config, 'labconfig'), { recursive: true });
-  fs.mkdirSync(notebooks);
-  // The fake nvidia-smi answers like a Colab T4, as for the Galata JupyterLab.
-  execFileSync(path.join(repo, '.venv', 'bin', 'python'), [path.join(repo, 'tests', 'fake_nvidia_smi.py'), '--install', bin, '--case', 'colab-t4']);
-  fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { 'jupyterlab-model-advisor': true } }));
-  const notebook = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
-    cells: [{ cell_type: 'code', id: 'show', source: 'import model_advisor\nw = model_advisor.show()', metadata: {}, outputs: [], execution_count: null }]
-  };
-  fs.writeFileSync(path.join(notebooks, 'widget.ipynb'), JSON.stringify(notebook));
-  const args = ['notebook', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--ServerApp.root_dir=${notebooks}`, '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True'];
-  if (process.getuid?.() === 0) args.push('--allow-root');
-  server = spawn(path.join(repo, '.venv', 'bin', 'jupyter'), args, {
-    env: { ...process.env, PATH: `${bin}:${path.join(repo, '.venv', 'bin')}:${process.env.PATH}`, JUPYTER_CONFIG_DIR: config },
-    stdio: 'ignore',
-    detached: true
-  });
-  await waitForServer(Date.now() + 90_000);
+  server = await startJupyter('notebook', port);
+  base = server.base;
 });
 
-test.afterAll(async () => {
-  if (server?.pid) process.kill(-server.pid, 'SIGTERM');
+test.afterAll(() => {
+  server?.stop();
   server = null;
-  if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
 test('the widget renders in Notebook 7; without the extension it copies, and Copy all and Download .ipynb work', async ({ page, context }) => {
   test.setTimeout(300_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-  await page.goto(`${base}/notebooks/widget.ipynb`);
+  await page.goto(server!.notebook('widget.ipynb', ['import model_advisor\nw = model_advisor.show()']));
   const cell = page.locator('.jp-Cell').first();
   const widget = cell.locator('.jp-ModelAdvisor-widget');
   await expect(cell.locator('.jp-InputArea-editor')).toBeVisible({ timeout: 120_000 });

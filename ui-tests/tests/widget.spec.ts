@@ -71,6 +71,8 @@ test.describe('The advisor as a notebook widget', () => {
       await widget.getByTestId('model-advisor-hub-id').fill('nobody/missing');
       await widget.getByTestId('model-advisor-hub-fetch').click();
       await expect(widget.getByRole('status')).toHaveText('There is no model nobody/missing at this source: check the spelling (owner/name).');
+      // Said under the box too, where the user typed the id.
+      await expect(widget.getByTestId('model-advisor-hub-message')).toHaveText('There is no model nobody/missing at this source: check the spelling (owner/name).');
     });
   });
 });
