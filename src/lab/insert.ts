@@ -22,7 +22,9 @@ export function insertCellsBelowActive(panel: NotebookPanel, cells: readonly Pic
     if (blank) shared.deleteCell(active);
     shared.insertCells(
       index,
-      cells.map(c => ({ cell_type: c.cell_type, source: c.source, metadata: {} }))
+      // A code cell the user asked for is trusted, as NotebookActions.insertBelow marks its new cells
+      // (@jupyterlab/notebook 4, actions.js: `metadata: { trusted: true }`): else Notebook 7 turns "Not Trusted".
+      cells.map(c => ({ cell_type: c.cell_type, source: c.source, metadata: c.cell_type === 'code' ? { trusted: true } : {} }))
     );
   });
   notebook.activeCellIndex = index + cells.length - 1;

@@ -1,4 +1,4 @@
-import { INotebookTracker } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { INSERT_EVENT, InsertEventDetail, validCells } from '../ui/panel/bridge';
 import { insertCellsBelowActive } from './insert';
 
@@ -9,6 +9,15 @@ import { insertCellsBelowActive } from './insert';
  * the listener.
  */
 export function listenForWidgetInserts(tracker: INotebookTracker, root: Document = document): () => void {
+  /** Per widget cell (its id), the last cell of the batch it inserted last. */
+  const lastBatch = new Map<string, string>();
+  /** Below the widget's cell, or below its last batch when that batch's last cell is still below it. */
+  const afterLastBatch = (panel: NotebookPanel, owner: number): number => {
+    const shared = panel.content.model!.sharedModel;
+    const last = lastBatch.get(shared.cells[owner].getId());
+    const at = last === undefined ? -1 : shared.cells.findIndex(c => c.getId() === last);
+    return at > owner ? at + 1 : owner + 1;
+  };
   const onInsert = (event: Event) => {
     const detail = (event as CustomEvent<InsertEventDetail>).detail;
     const target = event.target;
@@ -20,9 +29,15 @@ export function listenForWidgetInserts(tracker: INotebookTracker, root: Document
       detail.answer = { ok: false, message: 'the widget sent cells the extension does not accept' };
       return;
     }
-    const below = panel.content.widgets.findIndex(cell => cell.node.contains(target));
+    const widgets = panel.content.widgets;
+    const below = widgets.findIndex(cell => cell.node.contains(target));
     try {
-      insertCellsBelowActive(panel, cells, below >= 0 ? below + 1 : undefined);
+      const at = below >= 0 ? afterLastBatch(panel, below) : undefined;
+      const index = insertCellsBelowActive(panel, cells, at);
+      // The batch's last cell, so this widget's next insert goes below it (README: "a second insert goes below the first batch").
+      const last = panel.content.model?.sharedModel.cells[index + cells.length - 1];
+      const owner = below >= 0 ? panel.content.model?.sharedModel.cells[below] : undefined;
+      if (last && owner) lastBatch.set(owner.getId(), last.getId());
       detail.answer = { ok: true, count: cells.length };
     } catch (e) {
       detail.answer = { ok: false, message: e instanceof Error ? e.message : String(e) };

@@ -32,7 +32,8 @@ async function waitForServer(base: string, deadline: number): Promise<void> {
   throw new Error(`jupyter did not answer on ${base}`);
 }
 
-export async function startJupyter(app: 'notebook' | 'lab', port: number): Promise<JupyterServer> {
+/** `extension`: leave our JupyterLab extension on (Notebook 7 with it: the widget inserts through it). */
+export async function startJupyter(app: 'notebook' | 'lab', port: number, options: { extension?: boolean } = {}): Promise<JupyterServer> {
   const base = `http://127.0.0.1:${port}`;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `model-advisor-${app}-`));
   const bin = path.join(root, 'bin');
@@ -41,7 +42,7 @@ export async function startJupyter(app: 'notebook' | 'lab', port: number): Promi
   fs.mkdirSync(path.join(config, 'labconfig'), { recursive: true });
   fs.mkdirSync(notebooks);
   execFileSync(path.join(repo, '.venv', 'bin', 'python'), [path.join(repo, 'tests', 'fake_nvidia_smi.py'), '--install', bin, '--case', 'colab-t4']);
-  fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { 'jupyterlab-model-advisor': true } }));
+  if (!options.extension) fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { 'jupyterlab-model-advisor': true } }));
   const args = [app, '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--ServerApp.root_dir=${notebooks}`, '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True', '--ServerApp.port_retries=0'];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const server: ChildProcess = spawn(path.join(repo, '.venv', 'bin', 'jupyter'), args, {

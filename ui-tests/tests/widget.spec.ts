@@ -22,7 +22,7 @@ test.describe('The advisor as a notebook widget', () => {
     const widget = page.locator('.jp-Cell').nth(0).locator('.jp-OutputArea-output .jp-ModelAdvisor-widget');
     await expect(widget.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
     await expect(widget.getByTestId('model-advisor-models').getByRole('radio').first()).toBeChecked();
-    // The whole widget in the light theme (docs/widget.png is this picture): a viewport as tall as the widget.
+    // The whole widget in the light theme, with the extension loaded (widget_hosts.spec.ts draws the README's pictures).
     await page.setViewportSize({ width: 1000, height: 2400 });
     await widget.screenshot({ path: test.info().outputPath('widget-lab.png') });
     await page.setViewportSize({ width: 1280, height: 720 });

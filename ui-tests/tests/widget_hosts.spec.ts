@@ -16,6 +16,8 @@ const HOSTS = [
 ];
 const README = 'import model_advisor\nmodel_advisor.show()';
 const docs = path.resolve(__dirname, '..', '..', 'docs');
+/** The pictures the README shows (every combination is in the test's output). */
+const DOC_SHOTS = new Set(['widget-notebook7-en-light.png', 'widget-notebook7-en-dark.png', 'widget-notebook7-zh-Hant-light.png', 'widget-lab-en-light.png', 'widget-lab-zh-Hant-dark.png']);
 
 /** Run a cell once its kernel takes it (a run asked before the kernel is up is dropped), until `ready` holds. */
 async function runCell(page: Page, cell: Locator, ready: () => Promise<void>): Promise<void> {
@@ -68,7 +70,7 @@ for (const host of HOSTS) {
         const name = `widget-${host.app === 'notebook' ? 'notebook7' : 'lab'}-${lang}-${dark ? 'dark' : 'light'}.png`;
         const file = test.info().outputPath(name);
         await page.screenshot({ path: file });
-        if (process.env.UPDATE_DOCS === '1') fs.copyFileSync(file, path.join(docs, name));
+        if (process.env.UPDATE_DOCS === '1' && DOC_SHOTS.has(name)) fs.copyFileSync(file, path.join(docs, name));
       }
       await setTheme(server.base, false);
     });
@@ -198,3 +200,42 @@ for (const host of HOSTS) {
     });
   });
 }
+
+test.describe('the widget in Notebook 7 with the extension', () => {
+  let server: JupyterServer;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    server = await startJupyter('notebook', first + 2, { extension: true });
+  });
+  test.afterAll(() => server?.stop());
+
+  test('a second insert goes below the first batch, and the notebook stays trusted', async ({ page }) => {
+    test.setTimeout(300_000);
+    await page.goto(server.notebook('inserts.ipynb', [README, 'after = 1']));
+    const cell = page.locator('.jp-Cell').first();
+    const widget = cell.locator('.jp-ModelAdvisor-widget');
+    await runCell(page, cell, () => expect(widget.getByTestId('model-advisor-gpu')).toHaveText(T4, { timeout: 20_000 }));
+    const trusted = page.getByRole('button', { name: /Trusted/ }).or(page.getByText(/^(Not )?Trusted$/)).first();
+    await expect(trusted).toHaveText('Trusted');
+    const count = () => page.locator('.jp-Cell').count();
+    const before = await count();
+    await widget.getByTestId('model-advisor-insert-loading').click();
+    await expect(widget.getByRole('status')).toContainText('through the JupyterLab extension');
+    const loading = (await count()) - before;
+    expect(loading).toBeGreaterThan(1);
+    await widget.getByTestId('model-advisor-insert-cells').click();
+    await expect.poll(count).toBeGreaterThan(before + loading);
+    await expect(trusted).toHaveText('Trusted');
+    // The order as saved: the widget's cell, the loading batch, then the second batch, then the cell that followed.
+    await page.keyboard.press('Control+s');
+    await expect.poll(async () => (await (await fetch(`${server.base}/api/contents/inserts.ipynb`)).json()).content.cells.length).toBe(await count());
+    const saved = (await (await fetch(`${server.base}/api/contents/inserts.ipynb`)).json()).content.cells as { cell_type: string; source: string }[];
+    expect(saved[0].source).toContain('model_advisor.show()');
+    expect(saved[1].cell_type).toBe('markdown');
+    expect(saved[loading].source).toContain('from_pretrained(');
+    expect(saved[loading + 1].cell_type).toBe('markdown');
+    expect(saved[loading + 1].source).toMatch(/^# /);
+    expect(saved.map(c => c.source).slice(loading + 1).join('\n')).toContain('trainer.train()');
+    expect(saved[saved.length - 1].source).toBe('after = 1');
+  });
+});
