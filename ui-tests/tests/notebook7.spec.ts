@@ -26,7 +26,7 @@ test.afterAll(() => {
 test('the widget renders in Notebook 7; without the extension it copies, and Copy all and Download .ipynb work', async ({ page, context }) => {
   test.setTimeout(300_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-  await page.goto(server!.notebook('widget.ipynb', ['import model_advisor\nw = model_advisor.show()']));
+  await page.goto(await server!.notebook('widget.ipynb', ['import model_advisor\nw = model_advisor.show()']));
   const cell = page.locator('.jp-Cell').first();
   const widget = cell.locator('.jp-ModelAdvisor-widget');
   await expect(cell.locator('.jp-InputArea-editor')).toBeVisible({ timeout: 120_000 });

@@ -13,8 +13,14 @@ import * as path from 'path';
 export interface JupyterServer {
   base: string;
   app: 'notebook' | 'lab';
-  /** The notebook at `name` (in the server's root) with these code cells, at its page's URL. */
-  notebook(name: string, sources: string[]): string;
+  /**
+   * The notebook at `name` (in the server's root) with these code cells; resolves to its page's
+   * URL. Saved through the contents API, as the UI saves, so the server signs it and it opens
+   * trusted (a file written beside the server opens "Not Trusted").
+   */
+  notebook(name: string, sources: string[]): Promise<string>;
+  /** Shut down every kernel this server runs (one per notebook a test opened), so they do not pile up. */
+  shutdownKernels(): Promise<void>;
   stop(): void;
 }
 
@@ -56,16 +62,21 @@ export async function startJupyter(app: 'notebook' | 'lab', port: number, option
   return {
     base,
     app,
-    notebook(name, sources) {
+    async notebook(name, sources) {
       const notebook = {
         nbformat: 4,
         nbformat_minor: 5,
         metadata: { kernelspec: { name: 'python3', display_name: 'Python 3 (ipykernel)', language: 'python' } },
         cells: sources.map((source, i) => ({ cell_type: 'code', id: `c${i}`, source, metadata: {}, outputs: [], execution_count: null }))
       };
-      fs.writeFileSync(path.join(notebooks, name), JSON.stringify(notebook));
+      const saved = await fetch(`${base}/api/contents/${name}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'notebook', format: 'json', content: notebook }) });
+      if (!saved.ok) throw new Error(`the notebook ${name} was not saved: ${saved.status}`);
       // `?reset`: a fresh JupyterLab workspace, so no notebook of an earlier test is open beside it.
       return app === 'notebook' ? `${base}/notebooks/${name}` : `${base}/lab/tree/${name}?reset`;
+    },
+    async shutdownKernels() {
+      const kernels = (await (await fetch(`${base}/api/kernels`)).json()) as { id: string }[];
+      await Promise.all(kernels.map(k => fetch(`${base}/api/kernels/${k.id}`, { method: 'DELETE' })));
     },
     stop() {
       if (server.pid) process.kill(-server.pid, 'SIGTERM');
