@@ -72,7 +72,7 @@ test.describe('Any Hub id, read by the kernel', () => {
 
     await useEndpoint(page, NOBODY);
     await askHub(page, 'ok/qwen-single');
-    await expect(status).toHaveText('The kernel cannot reach the Hub for ok/qwen-single: it looks offline. Try a mirror or ModelScope in the settings.');
+    await expect(status).toHaveText('The kernel cannot reach the Hub for ok/qwen-single: it looks offline. Try another download source: a mirror or ModelScope.');
   });
 
   test('a hub that does not answer is a timeout, and the box is usable again', async ({ page, tmpPath }) => {
