@@ -14,6 +14,8 @@ from model_advisor.engine import engine_path, run
 METHODS = ("inference", "full", "lora", "qlora")
 REPORT_PATH = "/model-advisor/report.json"
 NOTEBOOK_PATH = "/model-advisor/out.ipynb"
+# The longest length the panel takes (src/ui/panel/choices.ts MAX_SEQ_LEN): 10**9 tokens is a typo, not a plan.
+MAX_SEQ_LEN = 131_072
 # cells()/notebook() options → the CLI's `cells` flags (src/cli/cells.ts CELL_OPTIONS, less those
 # named by the positional arguments): each takes a string, an int or a list of strings; a switch
 # takes True. tests/test_api.py holds this list to the CLI's own.
@@ -75,8 +77,8 @@ def estimate(model, method="qlora", seq_len=None, gpu=None):
     files = {}
     argv = ["fit", _model_args(model, files), *_method_args(method), *_gpu_args(gpu, files)]
     if seq_len is not None:
-        if type(seq_len) is not int or seq_len <= 0:
-            raise ValueError(f"seq_len must be a positive whole number of tokens, not {seq_len!r}")
+        if type(seq_len) is not int or not 0 < seq_len <= MAX_SEQ_LEN:
+            raise ValueError(f"seq_len must be a whole number of tokens from 1 to {MAX_SEQ_LEN:,}, not {seq_len!r}")
         argv += ["--seq-len", str(seq_len)]
     data = json.loads(_answer(run(argv + ["--json"], files))["out"])
     table = _answer(run(argv, files))["out"]

@@ -345,3 +345,10 @@ def test_show_outside_a_notebook_says_so_in_one_line(tmp_path):
         'here, use model_advisor.check("Qwen/Qwen2.5-7B-Instruct") or model_advisor.cells(...).',
         "RETURNED None",
     ]
+
+
+def test_check_refuses_a_length_no_model_takes():
+    import model_advisor
+
+    with pytest.raises(ValueError, match=r"seq_len must be a whole number of tokens from 1 to 131,072, not 1000000000"):
+        model_advisor.check("Qwen/Qwen2.5-7B-Instruct", seq_len=10**9, gpu="t4")
