@@ -230,6 +230,8 @@ describe('the guide’s tasks, chosen in the sidebar (issue 18): NER and questio
       expect(code('try', qa)).toContain('print("Answer:", answer)');
     });
   }
+});
+
 describe('in a notebook output (layout="output")', () => {
   it('puts the actions before the lists, folds the breakdown, and says first when the kernel is gone, keeping the plan', () => {
     const host = new RecordedHost({ kind: 'ready', report: T4 });
