@@ -35,6 +35,9 @@ accelerate_config["fsdp_config"] = {
     "fsdp_sync_module_states": __FSDP_EFFICIENT_LOADING__,
     "fsdp_use_orig_params": False,
     "fsdp_state_dict_type": "SHARDED_STATE_DICT",
+    # Activation checkpointing by FSDP itself, around each shard unit (the script
+    # leaves the Trainer's own off): the weights are gathered once per pass.
+    "fsdp_activation_checkpointing": __FSDP_CHECKPOINTING__,
 }
 # <<< FSDP
 # >>> if DEEPSPEED
@@ -54,8 +57,14 @@ deepspeed_config = {
         "contiguous_gradients": True,
         "reduce_bucket_size": "auto",
     },
-    # DeepSpeed's own AdamW (its CPU version when the optimizer is offloaded).
-    "optimizer": {"type": "AdamW", "params": {"lr": "auto", "betas": "auto", "eps": "auto", "weight_decay": "auto"}},
+    # No "optimizer" section: the Trainer builds the optimizer the script names.
+    # DeepSpeed's own (FusedAdam, CPUAdam) would be compiled on first use, which
+    # needs the CUDA toolkit and a compiler, and would replace the planned one.
+# >>> if OFFLOAD
+    # With the optimizer in CPU RAM, that is PyTorch's AdamW stepping there:
+    # slower than DeepSpeed's CPUAdam, but nothing to compile.
+    "zero_force_ds_cpu_optimizer": False,
+# <<< OFFLOAD
     "bf16": {"enabled": "auto"},
     "fp16": {"enabled": "auto"},
     "gradient_accumulation_steps": "auto",

@@ -24,11 +24,22 @@ training_args = SFTConfig(
     per_device_train_batch_size=__BATCH__,  # per GPU: each process takes its own samples
     gradient_accumulation_steps=__GRAD_ACCUM__,
     max_length=__SEQ_LEN__,
-    max_steps=__MAX_STEPS__,
+    max_steps=__MAX_STEPS__,  # a first, short run; -1 means one pass over the dataset
     learning_rate=__LEARNING_RATE__,
     optim=__OPTIMIZER__,
+# >>> if FSDP
+    # FSDP recomputes the activations itself (fsdp_activation_checkpointing in the
+    # config file): the Trainer's own checkpointing would gather each layer's weights
+    # once more in the backward pass.
+    activation_checkpointing=False,
+    # Reduce (and shard) the gradients after every micro-batch: accumulating without
+    # that would keep a whole unsharded gradient on each GPU.
+    accelerator_config={"gradient_accumulation_kwargs": {"sync_each_batch": True}},
+# <<< FSDP
+# >>> unless FSDP
     activation_checkpointing=__CHECKPOINTING__,
     activation_checkpointing_kwargs={"use_reentrant": False},
+# <<< FSDP
     bf16=__BF16__,
     fp16=__FP16__,
 # >>> if CPU
@@ -36,7 +47,9 @@ training_args = SFTConfig(
 # <<< CPU
     ddp_find_unused_parameters=False,  # every trained weight gets its gradient in each step
     logging_steps=1,
-    save_strategy="no",
+    save_strategy="steps",  # a checkpoint every save_steps: a disconnected session keeps its work
+    save_steps=__SAVE_STEPS__,
+    save_total_limit=1,  # only the latest checkpoint is kept on disk
     report_to="none",
 )
 
@@ -94,6 +107,13 @@ trainer = SFTTrainer(
     peft_config=peft_config,
 # <<< LORA
 )
+# >>> if RECAST
+# TRL stores the adapters of a 4-bit model in bfloat16; put them back in 32-bit,
+# which every GPU supports (a T4 has no native bfloat16).
+for param in trainer.model.parameters():
+    if param.requires_grad:
+        param.data = param.data.float()
+# <<< RECAST
 trainer.train()
 if state.is_main_process:
     print(f"Trained on {state.num_processes} processes ({trainer.accelerator.distributed_type})")

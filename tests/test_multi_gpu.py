@@ -97,6 +97,12 @@ def test_accelerate_reads_every_config(rendered, tmp_path):
             zero = ds["zero_optimization"]
             assert zero["stage"] == (3 if strategy.startswith("zero3") else 2)
             assert zero["offload_optimizer"]["device"] == ("cpu" if strategy.endswith("offload") else "none")
+            # No DeepSpeed optimizer: it would be compiled on first use and replace the plan's (issue 18 item 3).
+            assert "optimizer" not in ds
+            assert ds.get("zero_force_ds_cpu_optimizer", True) is not strategy.endswith("offload")
+        if strategy.startswith("fsdp"):
+            # FSDP checkpoints the activations itself (accelerate/utils/launch.py:330 passes it on).
+            assert config.fsdp_config["fsdp_activation_checkpointing"] is True
 
 
 def test_deepspeed_reads_every_deepspeed_config(rendered, tmp_path):
@@ -126,19 +132,24 @@ def test_deepspeed_reads_every_deepspeed_config(rendered, tmp_path):
         assert parsed.train_micro_batch_size_per_gpu == 2
         offload = request["strategy"].endswith("offload")
         assert (parsed.zero_config.offload_optimizer is not None and str(parsed.zero_config.offload_optimizer.device).endswith("cpu")) == offload
+        # The Trainer's optimizer is accepted beside an offloaded one (deepspeed/runtime/engine.py:2342-2346).
+        assert parsed.zero_force_ds_cpu_optimizer is not offload
+        assert parsed.optimizer_name is None
     assert deepspeed.__version__
 
 
-@pytest.mark.parametrize("strategy,language", [("ddp", "en"), ("fsdp", "zh-Hant")])
-def test_two_processes_train_two_steps_on_this_cpu(strategy, language, built_lib, tiny_models, tmp_path):
+@pytest.mark.parametrize("strategy,language,method", [("ddp", "en", "qlora"), ("fsdp", "zh-Hant", "lora")])
+def test_two_processes_train_two_steps_on_this_cpu(strategy, language, method, built_lib, tiny_models, tmp_path):
     """The generated cells, run as a user runs them: config, script, accelerate launch (2 processes, gloo).
-    One run in 繁體中文: the written script carries Chinese comments, which Python must read back."""
+    One run in 繁體中文: the written script carries Chinese comments, which Python must read back.
+    The DDP run is QLoRA (4-bit by bitsandbytes on the CPU): the adapters TRL casts to bfloat16 go
+    back to fp32 before training (on a CPU the grad scaler would take bfloat16; on a T4 it does not)."""
     import tiny_models as builder
 
     model = tiny_models("llama")
     data = builder.write_dataset(str(tmp_path / "data.jsonl"))
     [cells] = render(built_lib, [{
-        "modelPath": model, "cpuProcesses": 2, "method": "lora", "strategy": strategy, "dataset": data,
+        "modelPath": model, "cpuProcesses": 2, "method": method, "strategy": strategy, "dataset": data,
         "maxSteps": 2, "saveDir": str(tmp_path / "adapter"), "settings": {"seqLen": 32, "batch": 1},
         "language": language,
     }])
@@ -156,6 +167,14 @@ def test_two_processes_train_two_steps_on_this_cpu(strategy, language, built_lib
     # FSDP cells prove their config, script and launch; the sharding itself needs GPUs.
     assert "Trained on 2 processes (DistributedType.MULTI_CPU)" in printed, printed[-2000:]
     assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
+    # A checkpoint while training (a stopped session keeps its work): the last step's, here.
+    assert (tmp_path / "adapter" / "checkpoint-2").is_dir(), os.listdir(tmp_path / "adapter")
+    if method == "qlora":
+        from safetensors import safe_open
+
+        with safe_open(str(tmp_path / "adapter" / "adapter_model.safetensors"), "pt") as f:
+            dtypes = {str(f.get_tensor(k).dtype) for k in f.keys()}
+        assert dtypes == {"torch.float32"}, dtypes
 
 
 HOSTILE = ['a"""b', "c'''d", 'e\\"f', 'g\\', '"h"', 'x\ny', 'tab\there', '中文/"""/\\n', 'end"', '\\', '$(rm -rf ~)', '# %%']

@@ -15,12 +15,14 @@ import {
   chooseHead,
   chooseTask,
   computeDtype,
+  DEFAULT_MAX_STEPS,
   learningRate,
   loadDtype,
   optimizerFor,
   packagesToInstall,
   quantBits,
   requiredPackages,
+  SAVE_STEPS,
   TorchDtype
 } from './plan';
 import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
@@ -46,14 +48,8 @@ const DEFAULT_CLASSIFY_PROMPT = {
   'zh-Hans': '这部电影从头到尾都很精彩。',
   'zh-Hant': '這部電影從頭到尾都很精彩。'
 };
-/**
- * A first run is short: 60 optimizer steps (batch × accumulation × 60 samples) — minutes on a T4,
- * not the ~1,000 of a whole pass — with a checkpoint every 20 steps, so a disconnected Colab
- * keeps its work. The markdown says how to train longer.
- */
+/** The first run's length (60 steps, codegen/time.ts) and its checkpoints (SAVE_STEPS, codegen/plan.ts). */
 export { DEFAULT_MAX_STEPS } from './time';
-import { DEFAULT_MAX_STEPS } from './time';
-const SAVE_STEPS = 20;
 /**
  * Without a GPU the training cell is a smoke test (batch 1, 10 steps): it shows every cell runs,
  * in minutes, not a run of hours. Decided here, so the panel, the CLI and `model_advisor.cells()`
@@ -315,7 +311,9 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
   const optimizer = optimizerFor(gpu, s);
   switch (step) {
     case 'install': {
-      const packages = packagesToInstall(requiredPackages(d.head, method, d.bits, training, request.source ?? 'hf', optimizer), request.report);
+      // A ZeRO launch needs DeepSpeed itself (accelerate imports it for a DEEPSPEED config).
+      const deepspeed = d.steps.includes('launch') && launches(d.plan) && d.plan.strategy.startsWith('zero');
+      const packages = packagesToInstall(requiredPackages(d.head, method, d.bits, training, request.source ?? 'hf', optimizer, deepspeed), request.report);
       flags.PACKAGES = packages.length > 0;
       if (packages.length) values.PACKAGES = packages;
       return renderSnippet('install', values, flags, d.lang);

@@ -13,11 +13,20 @@ import { pythonCode, pythonTextBlock, PythonValue } from './literal';
 import { markdownValue } from './formats';
 import { launchTime } from './time';
 import { Cell, CellRequest, CellRequestError } from './request';
-import { computeDtype, learningRate, loadDtype, optimizerFor } from './plan';
+import { computeDtype, DEFAULT_MAX_STEPS, learningRate, loadDtype, optimizerFor, SAVE_STEPS } from './plan';
 
 export const ACCELERATE_FILE = 'accelerate_config.yaml';
 export const DEEPSPEED_FILE = 'ds_config.json';
 export const SCRIPT_FILE = 'train_multi_gpu.py';
+
+/**
+ * The optimizer the Trainer builds (the DeepSpeed config names none). ZeRO-Offload keeps its
+ * states in CPU RAM, where bitsandbytes' CUDA optimizers cannot step: PyTorch's AdamW there,
+ * which DeepSpeed accepts once zero_force_ds_cpu_optimizer is off (deepspeed/runtime/engine.py:2342-2346).
+ */
+function launchOptimizer(gpu: GpuProfile, strategy: Strategy, s: EstimateSettings): EstimateSettings['optimizer'] {
+  return strategy.startsWith('zero') && strategy.endsWith('-offload') ? 'adamw_torch' : optimizerFor(gpu, s);
+}
 
 function torch(dtype: string): PythonValue {
   return pythonCode(`torch.${dtype}`);
@@ -34,7 +43,7 @@ function rehearsal(request: CellRequest): boolean {
 }
 
 /** The config cell: accelerate's YAML, with its FSDP section or a DeepSpeed JSON. */
-function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean, lang: Language): string {
+function configCode(gpu: GpuProfile, strategy: Strategy, s: EstimateSettings, onCpu: boolean, lang: Language): string {
   // accelerate's mixed_precision names: the compute format's short name; none on a CPU rehearsal.
   const mixed = onCpu ? 'no' : computeFormat(gpu);
   const deepspeed = strategy.startsWith('zero');
@@ -46,14 +55,16 @@ function configCode(gpu: GpuProfile, strategy: Strategy, onCpu: boolean, lang: L
     MIXED_PRECISION: mixed,
     USE_CPU: onCpu
   };
-  if (fsdp) Object.assign(values, { FSDP_OFFLOAD: strategy === 'fsdp-offload', FSDP_EFFICIENT_LOADING: !onCpu });
+  // FSDP checkpoints the activations itself (accelerator.py:1972-1986 wraps each unit); the
+  // Trainer's way would all-gather every layer again in backward (training_args.py:692-695).
+  if (fsdp) Object.assign(values, { FSDP_OFFLOAD: strategy === 'fsdp-offload', FSDP_EFFICIENT_LOADING: !onCpu, FSDP_CHECKPOINTING: s.gradientCheckpointing });
   const zero3 = strategy === 'zero3' || strategy === 'zero3-offload';
   if (deepspeed) {
     const offload = strategy.endsWith('-offload') ? 'cpu' : 'none';
     Object.assign(values, { DEEPSPEED_FILE: DEEPSPEED_FILE, ZERO_STAGE: zero3 ? 3 : 2, OFFLOAD_OPTIMIZER: offload, ZERO3_INIT: zero3 });
     if (zero3) values.OFFLOAD_PARAM = offload;
   }
-  return renderSnippet('multi_gpu_config', values, { FSDP: fsdp, DEEPSPEED: deepspeed, ZERO3: zero3 }, lang);
+  return renderSnippet('multi_gpu_config', values, { FSDP: fsdp, DEEPSPEED: deepspeed, ZERO3: zero3, OFFLOAD: deepspeed && strategy.endsWith('-offload') }, lang);
 }
 
 /** The training script itself (python_snippets/multi_gpu_train.py), filled for this model and recipe. */
@@ -70,9 +81,11 @@ export function trainingScript(request: CellRequest, strategy: Strategy, s: Esti
     BATCH: s.batch,
     GRAD_ACCUM: s.gradAccum,
     SEQ_LEN: s.seqLen,
-    MAX_STEPS: request.maxSteps ?? -1,
+    // The single-GPU cells' first run: 60 steps with a checkpoint every 20 (a Kaggle session stops at 12 h).
+    MAX_STEPS: request.maxSteps ?? DEFAULT_MAX_STEPS,
+    SAVE_STEPS: SAVE_STEPS,
     LEARNING_RATE: learningRate(method),
-    OPTIMIZER: optimizerFor(gpu, s),
+    OPTIMIZER: launchOptimizer(gpu, strategy, s),
     CHECKPOINTING: s.gradientCheckpointing,
     BF16: mixed === 'bfloat16',
     FP16: mixed === 'float16'
@@ -83,7 +96,14 @@ export function trainingScript(request: CellRequest, strategy: Strategy, s: Esti
   // DDP and ZeRO-2 keep a whole model per process, on that process's device; FSDP and ZeRO-3
   // place (and shard) it themselves.
   const wholeCopy = strategy === 'ddp' || strategy === 'zero2' || strategy === 'zero2-offload';
-  return renderSnippet('multi_gpu_train', values, { LORA: lora, QUANTIZE: method === 'qlora', WHOLE_COPY: wholeCopy, LOCAL_DATA: dataFormat !== null, CPU: onCpu }, lang);
+  const fsdp = strategy === 'fsdp' || strategy === 'fsdp-offload';
+  // TRL casts a 4-bit model's adapters to bfloat16 (trl/trainer/sft_trainer.py:902-911); fp16's
+  // grad scaler has no CUDA kernel for bfloat16 gradients (torch/amp/grad_scaler.py:294), so DDP
+  // and FSDP put them back in fp32 (FSDP wraps the LoRA layers as their own units,
+  // transformers/distributed/fsdp.py:278-279, so their dtype may differ). DeepSpeed casts every
+  // parameter to its own fp16/bf16 and keeps fp32 masters (deepspeed/runtime/engine.py:2080-2088).
+  const recast = method === 'qlora' && !strategy.startsWith('zero');
+  return renderSnippet('multi_gpu_train', values, { LORA: lora, QUANTIZE: method === 'qlora', RECAST: recast, WHOLE_COPY: wholeCopy, FSDP: fsdp, LOCAL_DATA: dataFormat !== null, CPU: onCpu }, lang);
 }
 
 /** The launch step: markdown, the config cell, the script cell, the launch cell. */
@@ -105,12 +125,14 @@ export function launchCells(request: CellRequest, plan: Plan, lang: Language, da
     strategy: t(lang, `ui.strategy.${strategyLabel(strategy, method)}` as MessageKey),
     per_gpu: perGpu,
     config: ACCELERATE_FILE,
-    script: SCRIPT_FILE
+    script: SCRIPT_FILE,
+    steps: request.maxSteps ?? DEFAULT_MAX_STEPS,
+    save_steps: SAVE_STEPS
   });
   const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir, lang);
   return [
     { cell_type: 'markdown', source: intro + launchTime(request, plan, lang, rehearsal(request)), step: 'launch' },
-    { cell_type: 'code', source: configCode(gpu, strategy, rehearsal(request), lang), step: 'launch' },
+    { cell_type: 'code', source: configCode(gpu, strategy, settings, rehearsal(request), lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }, {}, lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }, {}, lang), step: 'launch' }
   ];

@@ -91,6 +91,15 @@ export function optimizerFor(gpu: GpuProfile, settings: EstimateSettings): Estim
   return gpu.backend === 'cuda' ? settings.optimizer : 'adamw_torch';
 }
 
+/**
+ * A first run is short: 60 optimizer steps (batch × accumulation × 60 samples) — minutes on a T4,
+ * not the ~1,000 of a whole pass — with a checkpoint every 20 steps, so a disconnected Colab
+ * (or a Kaggle session, stopped at 12 h) keeps its work. The markdown says how to train longer.
+ * The single-GPU cells and the launched script both.
+ */
+export { DEFAULT_MAX_STEPS } from './time';
+export const SAVE_STEPS = 20;
+
 /** Learning rates that are usual starting points: LoRA adapters tolerate ~10× more than full weights. */
 export function learningRate(method: Method): number {
   return method === 'full' ? 2e-5 : 2e-4;
@@ -112,11 +121,16 @@ const TESTED: Record<string, Requirement> = {
   trl: { name: 'trl', min: '1.16', below: '2' },
   datasets: { name: 'datasets', min: '5.2', below: '6' },
   bitsandbytes: { name: 'bitsandbytes', min: '0.50', below: '1' },
-  modelscope: { name: 'modelscope', min: '1.20', below: '2' }
+  modelscope: { name: 'modelscope', min: '1.20', below: '2' },
+  // The ZeRO strategies' engine: accelerate imports it only when the config asks for it, and
+  // raises "DeepSpeed is not installed" otherwise. pip builds it from its sdist without
+  // compiling any op (its setup.py runs without torch, ops are built on first use); the
+  // configs the cells write name no DeepSpeed optimizer, so nothing is compiled.
+  deepspeed: { name: 'deepspeed', min: '0.19', below: '1' }
 };
 
 /** The packages a set of cells needs. */
-export function requiredPackages(head: Head, method: Method, bits: 4 | 8 | null, training: boolean, source: string, optimizer = 'adamw_torch'): Requirement[] {
+export function requiredPackages(head: Head, method: Method, bits: 4 | 8 | null, training: boolean, source: string, optimizer = 'adamw_torch', deepspeed = false): Requirement[] {
   const names = ['transformers', 'accelerate'];
   if (method === 'lora' || method === 'qlora') names.push('peft');
   if (training) names.push('datasets');
@@ -124,6 +138,7 @@ export function requiredPackages(head: Head, method: Method, bits: 4 | 8 | null,
   // An 8-bit or paged optimizer is bitsandbytes' (transformers' Trainer imports it for those names).
   if (bits !== null || (training && /8bit|paged/.test(optimizer))) names.push('bitsandbytes');
   if (source === 'modelscope') names.push('modelscope');
+  if (deepspeed) names.push('deepspeed');
   return names.map(n => TESTED[n]);
 }
 

@@ -76,3 +76,69 @@ describe('the launch step', () => {
     expect(() => renderCells({ model: model('Qwen/Qwen2.5-7B-Instruct'), gpu: findGpu('2xt4'), method: 'inference', steps: ['launch'] })).toThrow(/the launch step trains/);
   });
 });
+
+describe('the launched script trains as the single-GPU cells do (issue 18 items 1, 3-6)', () => {
+  const qwen14 = model('Qwen/Qwen2.5-14B-Instruct');
+  const llama70 = model('meta-llama/Llama-3.3-70B-Instruct');
+  const scriptOf = (request: CellRequest) => codeOf(request).filter(c => c.step === 'launch')[1].source;
+  const configOf = (request: CellRequest) => codeOf(request).filter(c => c.step === 'launch')[0].source;
+  const installOf = (request: CellRequest) => codeOf(request).find(c => c.step === 'install')!.source;
+
+  it.each(['ddp', 'fsdp'] as const)('QLoRA on 2×T4 (%s): the adapters TRL made bfloat16 are back in fp32 after SFTTrainer(...), before training', strategy => {
+    const script = scriptOf({ model: qwen14, gpu: findGpu('2xt4'), method: 'qlora', strategy });
+    const built = script.indexOf('trainer = SFTTrainer(');
+    const recast = script.indexOf('param.data = param.data.float()');
+    expect(built).toBeGreaterThan(0);
+    expect(recast).toBeGreaterThan(built);
+    expect(recast).toBeLessThan(script.indexOf('trainer.train()'));
+    expect(script).toContain('fp16=True');
+  });
+
+  it('DeepSpeed casts the parameters itself: no recast under ZeRO; LoRA without 4-bit has none either', () => {
+    expect(scriptOf({ model: qwen14, gpu: findGpu('2xt4'), method: 'qlora', strategy: 'zero2' })).not.toContain('param.data.float()');
+    expect(scriptOf({ model: qwen14, gpu: findGpu('2xt4'), method: 'lora', strategy: 'ddp' })).not.toContain('param.data.float()');
+  });
+
+  it.each(['zero2', 'zero2-offload', 'zero3', 'zero3-offload'] as const)('%s installs deepspeed and names no DeepSpeed optimizer', strategy => {
+    const request: CellRequest = { model: llama70, gpu: findGpu('8xh100-80gb'), method: 'full', strategy };
+    expect(installOf(request)).toContain('"deepspeed>=0.19,<1"');
+    const config = configOf(request);
+    expect(config).not.toContain('"optimizer":');
+    const offload = strategy.endsWith('-offload');
+    expect(config.includes('"zero_force_ds_cpu_optimizer": False')).toBe(offload);
+    // Offloaded states step on the CPU: PyTorch's AdamW, not a bitsandbytes CUDA optimizer.
+    if (offload) expect(scriptOf(request)).toContain('optim="adamw_torch"');
+  });
+
+  it('DDP and FSDP install no deepspeed', () => {
+    for (const strategy of ['ddp', 'fsdp'] as const) {
+      expect(installOf({ model: qwen14, gpu: findGpu('2xt4'), method: 'qlora', strategy })).not.toContain('deepspeed');
+    }
+  });
+
+  it.each(['fsdp', 'fsdp-offload'] as const)('%s full fine-tuning syncs each micro-batch and checkpoints activations through FSDP', strategy => {
+    const request: CellRequest = { model: llama70, gpu: findGpu('8xh100-80gb'), method: 'full', strategy };
+    const script = scriptOf(request);
+    expect(script).toContain('accelerator_config={"gradient_accumulation_kwargs": {"sync_each_batch": True}}');
+    expect(script).toContain('activation_checkpointing=False');
+    expect(configOf(request)).toContain('"fsdp_activation_checkpointing": True');
+  });
+
+  it('DDP keeps the Trainer\'s checkpointing and its no_sync accumulation', () => {
+    const script = scriptOf({ model: qwen14, gpu: findGpu('2xt4'), method: 'qlora', strategy: 'ddp' });
+    expect(script).toContain('activation_checkpointing=True');
+    expect(script).not.toContain('sync_each_batch');
+  });
+
+  it('a first run of 60 steps with a checkpoint every 20, said in the markdown; --max-steps still wins', () => {
+    const request: CellRequest = { model: qwen14, gpu: findGpu('2xt4'), method: 'qlora' };
+    const script = scriptOf(request);
+    expect(script).toContain('max_steps=60,');
+    expect(script).toContain('save_strategy="steps",');
+    expect(script).toContain('save_steps=20,');
+    expect(script).not.toContain('save_strategy="no"');
+    const intro = renderCells(request).find(c => c.step === 'launch' && c.cell_type === 'markdown')!.source;
+    expect(intro).toContain('A first run of 60 steps, with a checkpoint every 20 steps');
+    expect(scriptOf({ ...request, maxSteps: 500 })).toContain('max_steps=500,');
+  });
+});
