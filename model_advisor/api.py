@@ -20,7 +20,7 @@ MAX_SEQ_LEN = 131_072
 # named by the positional arguments): each takes a string, an int or a list of strings; a switch
 # takes True. tests/test_api.py holds this list to the CLI's own.
 CELL_OPTIONS = ("task", "dataset", "source", "max_steps", "steps", "lang", "prompt", "labels", "save_dir", "cache_dir",
-                "data_lang", "max_new_tokens", "seq_len", "batch", "grad_accum", "strategy", "simulate_on_cpu", "report")
+                "data_lang", "max_new_tokens", "seq_len", "batch", "grad_accum", "dtype", "strategy", "simulate_on_cpu", "report")
 CELL_SWITCHES = ("simulate_on_cpu",)
 
 
@@ -182,7 +182,8 @@ def cells(model, method="qlora", gpu=None, **options):
 
     Options as for the CLI's `cells`, by their Python names: task, dataset, source, max_steps,
     steps, lang, prompt, labels, save_dir, cache_dir, data_lang, max_new_tokens, seq_len, batch,
-    grad_accum, strategy, simulate_on_cpu=True, report (a probe report file).
+    grad_accum, dtype ("nf4" or "int8" for 4-/8-bit inference), strategy, simulate_on_cpu=True,
+    report (a probe report file).
     """
     files = {}
     return Cells(_answer(run(["cells", *_cell_args(model, method, gpu, options, files)], files))["out"])

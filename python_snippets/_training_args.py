@@ -21,6 +21,7 @@ training_args = __ARGS_CLASS__(
 # <<< SIMULATE
 # <<< CPU
     logging_steps=1,
+    logging_nan_inf_filter=False,  # log a nan or infinite loss as it is: the guard below stops on it
     save_strategy="steps",  # a checkpoint every save_steps: a disconnected session keeps its work
     save_steps=__SAVE_STEPS__,
     save_total_limit=1,  # only the latest checkpoint is kept on disk

@@ -26,6 +26,14 @@ tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=True)
 # >>> unless REMOTE_CODE
 tokenizer = AutoTokenizer.from_pretrained(model_path)
 # <<< REMOTE_CODE
+# >>> if EOS_FROM_SEP
+eos_from_sep = tokenizer.eos_token is None and tokenizer.sep_token is not None
+if eos_from_sep:
+    # A BERT-style tokenizer (GPT2-chinese has one) has no end-of-text token, which
+    # training appends to each text and generating stops at: its [SEP] serves instead.
+    tokenizer.eos_token = tokenizer.sep_token
+    print(__EOS_NOTE__.format(token=tokenizer.sep_token))
+# <<< EOS_FROM_SEP
 if tokenizer.pad_token is None:
     # Batches are padded to equal length; reuse the end-of-text token for padding.
     tokenizer.pad_token = tokenizer.eos_token
@@ -37,7 +45,12 @@ model = __AUTO_CLASS__.from_pretrained(
     quantization_config=quant_config,  # the compact weights set up in the cell above
 # <<< QUANTIZE
 # >>> if GPU
+# >>> unless QUANTIZE
     device_map="auto",  # put the layers on the GPU (spilling to CPU only if they do not fit)
+# <<< QUANTIZE
+# >>> if QUANTIZE
+    device_map="auto",  # put the layers on the GPU: quantized layers cannot spill to the CPU, so all must fit
+# <<< QUANTIZE
 # <<< GPU
 # >>> if NUM_LABELS
     num_labels=__NUM_LABELS__,  # how many classes the new classification head predicts
@@ -57,4 +70,8 @@ model = __AUTO_CLASS__.from_pretrained(
 # >>> if CLASSIFIER
 model.config.pad_token_id = tokenizer.pad_token_id  # the classifier must know which tokens are padding
 # <<< CLASSIFIER
+# >>> if EOS_FROM_SEP
+if eos_from_sep:
+    model.generation_config.eos_token_id = tokenizer.eos_token_id  # generating stops at that token too
+# <<< EOS_FROM_SEP
 print(f"Loaded {model_path}: {model.num_parameters():,} parameters on {model.device}")

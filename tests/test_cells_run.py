@@ -145,7 +145,9 @@ def test_generated_notebook_runs(variant, gpu, method, data, built_lib, tiny_mod
     save_dir = str(tmp_path / "saved")
     assert "Loaded " + model_dir in outputs["load"]
     # The recipe is the target GPU's: the unquantized weights in its dtype (fp32 for full fine-tuning).
-    want = "torch.float32" if method == "full" else COMPUTE[gpu]
+    # T5, mT5 and Gemma 3 overflow float16: on a GPU without bfloat16 they load (and train) in float32.
+    overflows = tiny.family_of(variant) in ("t5", "mt5", "gemma3", "gemma3_text") and gpu == "t4"
+    want = "torch.float32" if method == "full" or overflows else COMPUTE[gpu]
     assert kernel.evaluate("str(model.get_input_embeddings().weight.dtype)") == want
     if method != "full":
         assert "trainable params:" in outputs["lora"]
@@ -214,3 +216,71 @@ def test_a_no_sdpa_family_loads_with_eager_attention_and_says_why(built_lib, tin
     assert "eager" in load_md
     run_notebook(kernel, notebook)
     assert kernel.evaluate("model.config._attn_implementation") == "eager"
+
+
+# ---------------------------------------------------------------- numbers that overflow float16 (issue 18 items 8, 9)
+
+
+@pytest.fixture(scope="module")
+def overflowing(tmp_path_factory):
+    """Tiny T5 and Llama whose activations pass 65,504 (tests/tiny_models.py build_overflowing)."""
+    made = {}
+
+    def folder(variant):
+        if variant not in made:
+            made[variant] = tiny.build_overflowing(variant, str(tmp_path_factory.mktemp("overflow-" + variant)))
+        return made[variant]
+
+    return folder
+
+
+def test_t5_on_a_t4_trains_in_float32_where_float16_overflows(built_lib, overflowing, kernel, tmp_path):
+    """T5 on the T4 path: weights, compute and training in float32 (no fp16 AMP), said in the load
+    markdown; the tiny T5 whose float16 activations overflow trains two finite steps."""
+    notebook = render(tmp_path, overflowing("t5"), "t4", "lora", ["source", "load", "lora", "train"], ["--task", "translation"])
+    load_md = [c.source for c in notebook.cells if c.cell_type == "markdown" and c.metadata["model_advisor_step"] == "load"][0]
+    assert "overflows float16" in load_md and "float32" in load_md
+    train = [c.source for c in notebook.cells if c.cell_type == "code" and c.metadata["model_advisor_step"] == "train"][0]
+    assert "fp16=False," in train and "autocast" not in train
+    run_notebook(kernel, notebook)
+    assert kernel.evaluate("str(model.get_input_embeddings().weight.dtype)") == "torch.float32"
+    losses = kernel.evaluate("[h['loss'] for h in trainer.state.log_history if 'loss' in h]")
+    assert len(losses) == 2 and all(loss == loss and abs(loss) < float("inf") for loss in losses), losses
+
+
+def test_the_training_cell_stops_at_the_first_non_finite_loss_and_says_what_to_change(built_lib, overflowing, kernel, tmp_path):
+    """A Llama whose activations overflow float16, on the T4's fp16 recipe: the train cell stops at
+    step 1 with one message in the user's language (the overflow, float16's limit, this family, the
+    fix) instead of training on nan."""
+    notebook = render(tmp_path, overflowing("llama"), "t4", "lora", ["source", "load", "lora", "train"],
+                      ["--data-lang", "zh", "--lang", "zh-Hant"])
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    kernel.execute("%reset -f")
+    for cell in cells[:-1]:
+        run_cell(kernel, cell.source)
+    content, messages = kernel.execute(cells[-1].source, timeout=600)
+    assert content["status"] == "error", "training went on with a non-finite loss"
+    assert content["ename"] == "FloatingPointError"
+    message = content["evalue"]
+    assert "訓練損失在第 1 步變成了 nan" in message, message
+    assert "65,504" in message and "llama" in message and "fp16=False" in message, message
+    assert kernel.evaluate("trainer.state.global_step") == 1
+
+
+# ---------------------------------------------------------------- the guide's own models (issue 18 item 11)
+
+
+def test_gpt2_chinese_with_a_bert_tokenizer_and_no_eos_trains_with_sep(built_lib, tiny_models, kernel, tmp_path):
+    """GPT2-chinese ships BERT's tokenizer, with no end-of-text token; TRL appends eos_token to every
+    text (trl/trainer/sft_trainer.py:1292-1297: str.endswith(None) raised a TypeError). The load cell
+    makes [SEP] the eos, says so, and generating stops there too."""
+    notebook = render(tmp_path, tiny_models("gpt2-chinese"), "t4", "lora", ["source", "load", "lora", "train", "try"],
+                      ["--data-lang", "zh"])
+    outputs = run_notebook(kernel, notebook)
+    assert "This tokenizer has no end-of-text token: [SEP] ends each training text" in outputs["load"]
+    assert kernel.evaluate("tokenizer.eos_token") == "[SEP]"
+    sep = kernel.evaluate("tokenizer.sep_token_id")
+    # Each training text ends with [SEP], and the model stops generating at it.
+    assert kernel.evaluate("sorted({row['input_ids'][-1] for row in trainer.train_dataset})") == [sep]
+    assert kernel.evaluate("model.generation_config.eos_token_id") == sep
+    assert kernel.evaluate('int(output.shape[1] > inputs["input_ids"].shape[1])') == 1

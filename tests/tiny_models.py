@@ -47,13 +47,29 @@ VARIANTS = tuple(f for g in GENERATIVE for f in (g, g + "-base")) + CURRENT + EN
 
 
 def family_of(variant):
+    if variant == "gpt2-chinese":
+        return "gpt2"
     return variant[:-5] if variant.endswith("-base") else variant
+
+
+def _bert_character_tokenizer():
+    """GPT2-chinese's kind (uer/gpt2-chinese-cluecorpussmall): BERT's WordPiece tokenizer, one token
+    per Chinese character, [CLS]/[SEP]/[PAD] and no end-of-text token, no chat template."""
+    from transformers import BertTokenizerFast
+
+    # Every CJK Unified Ideograph: the sample rows and prompts are encoded, not turned into [UNK].
+    chars = [chr(c) for c in range(0x4E00, 0xA000)] + list("，。！？：；、（）“”0123456789")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + WORDS + chars
+    return BertTokenizerFast(vocab={tok: i for i, tok in enumerate(vocab)}, tokenize_chinese_chars=True,
+                             do_lower_case=False)
 
 
 def _tokenizer(variant):
     from tokenizers import Tokenizer, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
+    if variant == "gpt2-chinese":
+        return _bert_character_tokenizer()
     family = family_of(variant)
     encoder = family in ENCODERS
     if encoder:
@@ -143,6 +159,9 @@ def _config(family, vocab_size):
     if family == "olmo3":
         return tf.Olmo3Config(**decoder, pad_token_id=0, sliding_window=8,
                               layer_types=["sliding_attention", "full_attention"])
+    if family == "gpt2-chinese":
+        # uer's config names no bos/eos: GPT2Config's defaults (50256) lie outside its 21,128 tokens.
+        return tf.GPT2Config(vocab_size=vocab_size, n_embd=64, n_layer=2, n_head=4, n_positions=256)
     if family == "gpt2":
         return tf.GPT2Config(vocab_size=vocab_size, n_embd=64, n_layer=2, n_head=4, n_positions=256,
                              bos_token_id=2, eos_token_id=3)
@@ -180,7 +199,7 @@ def build(variant, folder):
     tok = _tokenizer(variant)
     # Room above the tokenizer's ids: transformers may map a family to its own tokenizer class on
     # loading (Qwen2 adds a padding token), so the model's vocabulary must not end at len(tok).
-    config = _config(family, len(tok) + 16)
+    config = _config("gpt2-chinese" if variant == "gpt2-chinese" else family, len(tok) + 16)
     auto = (tf.AutoModelForMaskedLM if family in ENCODERS
             else tf.AutoModelForSeq2SeqLM if family in SEQ2SEQ else tf.AutoModelForCausalLM)
     model = auto.from_config(config, dtype=torch.float32)
@@ -204,3 +223,26 @@ def write_dataset(path, kind="text"):
             }[kind]
             f.write(json.dumps(row) + "\n")
     return path
+
+
+# The output projection of each MLP, per family: scaled up, its products pass float16's 65,504.
+MLP_OUT = {"t5": "DenseReluDense.wo", "mt5": "DenseReluDense.wo", "llama": "mlp.down_proj"}
+
+
+def build_overflowing(variant, folder, scale=1e6):
+    """A tiny model whose activations overflow float16 and stay finite in float32 — the way T5's
+    real weights behave under fp16 autocast (its fp16 clamps act only on a float16 hidden state,
+    and under autocast the residual stream is float32): each MLP's output weights × `scale`."""
+    import torch
+    import transformers as tf
+
+    build(variant, folder)
+    family = family_of(variant)
+    auto = tf.AutoModelForSeq2SeqLM if family in SEQ2SEQ else tf.AutoModelForCausalLM
+    model = auto.from_pretrained(folder, dtype=torch.float32)
+    with torch.no_grad():
+        for name, param in model.named_parameters():
+            if name.endswith(MLP_OUT[family] + ".weight"):
+                param.mul_(scale)
+    model.save_pretrained(folder)
+    return folder

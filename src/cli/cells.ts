@@ -30,6 +30,7 @@ export const CELL_OPTIONS: OptionTable = [
   ['--seq-len <N>', "tokens per sample (default: the plan's)"],
   ['--batch <N>', "samples per device per step (default: the plan's)"],
   ['--grad-accum <N>', "gradient accumulation (default: the plan's)"],
+  ['--dtype <nf4|int8>', "inference: the weights in 4-bit NF4 or 8-bit (bitsandbytes) instead of the GPU's 16-bit format"],
   ['--simulate-on-cpu', "the GPU's recipe with the model on this CPU: try a Colab notebook on a laptop first"]
 ];
 
@@ -47,6 +48,12 @@ export function cellRequestFromArgs(args: ParsedArgs): CellRequest {
   const settings: CellRequest['settings'] = {};
   for (const [flag, key] of [['seq-len', 'seqLen'], ['batch', 'batch'], ['grad-accum', 'gradAccum']] as const) {
     if (flagString(args, flag) !== undefined) settings[key] = flagInt(args, flag, 1);
+  }
+  // Quantized inference (bitsandbytes): the quantize step and a 4-/8-bit load. QLoRA is 4-bit already.
+  const dtype = oneOf(args, 'dtype', ['nf4', 'int8'] as const);
+  if (dtype !== undefined) {
+    if (flagString(args, 'method') !== 'inference') throw new UsageError('--dtype is for --method inference (QLoRA loads 4-bit weights itself; LoRA and full train 16-/32-bit ones)');
+    settings.dtype = dtype;
   }
   const labels = flagString(args, 'labels') === undefined ? undefined : flagInt(args, 'labels', 2, 2);
   return {

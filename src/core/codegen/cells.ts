@@ -25,7 +25,8 @@ import {
   SAVE_STEPS,
   TorchDtype
 } from './plan';
-import { cellsAttention, CellsAttention, launches, Plan, planTraining } from '../memory';
+import { availableMib, cellsAttention, CellsAttention, estimateMemory, EstimateSettings, launches, Plan, planTraining } from '../memory';
+import { UnknownFamilyError } from '../params';
 import { trainTime } from './time';
 import { launchCells } from './launch';
 import { remoteTrainingProblem } from './remote';
@@ -79,6 +80,31 @@ export function defaultSteps(method: Method, gated: boolean, quantized: boolean,
     if (step === 'train' || step === 'save') return method !== 'inference';
     return true;
   });
+}
+
+/**
+ * bitsandbytes' 4- and 8-bit layers live on a GPU: transformers refuses a device map that would put
+ * any of them on the CPU or the disk (quantizers/quantizer_bnb_4bit.py:66-74, quantizer_bnb_8bit.py:64-72),
+ * so device_map="auto" cannot spill them. A quantized model whose weights alone pass the GPUs' memory is
+ * refused here, with the reason, instead of failing in the load cell.
+ */
+function quantizedMustFit(request: CellRequest, settings: EstimateSettings, bits: 4 | 8 | null): void {
+  const { model, gpu } = request;
+  if (bits === null || gpu.backend === 'cpu') return;
+  let weights: number | undefined;
+  try {
+    weights = estimateMemory(modelForTask(model, request.task), gpu, settings).breakdown.weights;
+  } catch (e) {
+    if (e instanceof UnknownFamilyError) return; // no count of its weights: the load cell will tell
+    throw e;
+  }
+  const available = availableMib(gpu) * Math.max(1, gpu.count);
+  if (weights !== undefined && weights > available) {
+    const where = gpu.count > 1 ? `the ${gib(available)} GiB of ${gpu.count} × ${gpu.name}` : `the ${gib(available)} GiB of a ${gpu.name}`;
+    throw new CellRequestError(
+      `${model.id} in ${bits}-bit needs ${gib(weights)} GiB for its weights alone, more than ${where}: bitsandbytes' ${bits}-bit layers cannot be spilled to the CPU (transformers refuses such a device map). Choose a GPU with more memory, several GPUs, or a smaller model`
+    );
+  }
 }
 
 function gib(mib: number): string {
@@ -145,9 +171,12 @@ export function planOf(request: CellRequest): Plan {
     if (request.plan.settings.method !== method) throw new CellRequestError(`the plan given is for ${request.plan.settings.method}, the cells for ${method}`);
     return request.plan;
   }
+  // A family that overflows fp16 loads its weights in fp32 on a GPU without bf16: the plan counts them so.
+  const fp32Weights = gpu.backend !== 'cpu' && computeDtype(gpu, model) === 'float32' && (method === 'lora' || method === 'inference');
+  const wanted: Partial<EstimateSettings> = fp32Weights ? { dtype: 'fp32', ...request.settings } : request.settings ?? {};
   try {
     // Priced with the head these cells load for the task (an encoder's NER or QA head).
-    return planTraining(modelForTask(model, request.task), gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
+    return planTraining(modelForTask(model, request.task), gpu, method, wanted, request.strategy ?? 'auto');
   } catch (e) {
     // A strategy these GPUs or settings cannot use is the user's to change.
     if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);
@@ -186,10 +215,11 @@ function decide(request: CellRequest): Decisions {
     // experts dequantized to bf16 (quantizers/quantizer_mxfp4.py), which LoRA trains on.
     throw new CellRequestError(`${model.id} is published with MXFP4 experts: transformers refuses a bitsandbytes ${bits}-bit config for it; choose --method lora (it loads the experts in bf16)`);
   }
+  quantizedMustFit(request, plan.settings, bits);
   const name = (request.modelPath ?? model.id).split(/[\/]/).filter(Boolean).pop() ?? 'model';
   const onGpu = gpu.backend === 'cuda' || gpu.backend === 'rocm';
   const simulate = request.simulateOnCpu === true && gpu.backend !== 'cpu';
-  const compute = computeDtype(gpu);
+  const compute = computeDtype(gpu, model);
   const source = request.source ?? 'hf';
   const asked = request.steps ? parseSteps(request.steps) : defaultSteps(method, model.gated, bits !== null, source, launches(plan));
   const promptLang = dataLang === 'en' ? 'en' : lang === 'zh-Hant' ? 'zh-Hant' : 'zh-Hans';
@@ -278,6 +308,19 @@ function loadWarnings(request: CellRequest, d: Decisions): string[] {
   return out;
 }
 
+/**
+ * What the training cell's guard says when the loss stops being finite (python_snippets/_train_run.py):
+ * under fp16 an overflow, in this family's words; in bf16/fp32 the learning rate or the data.
+ * {step} and {loss} stay for Python's str.format.
+ */
+function nanMessage(d: Decisions, request: CellRequest): string {
+  const lr = learningRate(request.method);
+  const family = String(request.model.config.model_type ?? request.model.id);
+  return d.mixed === 'float16'
+    ? t(d.lang, 'train.nan.fp16', { step: '{step}', loss: '{loss}', family, lr })
+    : t(d.lang, 'train.nan', { step: '{step}', loss: '{loss}', dtype: d.mixed, lr, lower: lr / 10 });
+}
+
 function torch(dtype: string): PythonValue {
   return pythonCode(`torch.${dtype}`);
 }
@@ -359,9 +402,13 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         CLASSIFIER: classifier,
         REMOTE_CODE: model.trust_remote_code,
         ATTENTION: d.attention.impl !== null,
-        DEFINE_PATH: d.loadDefinesPath
+        DEFINE_PATH: d.loadDefinesPath,
+        // A tokenizer without an eos (GPT2-chinese's BERT one): TRL appends eos_token to each text
+        // (trl/trainer/sft_trainer.py:1292-1297, str.endswith(None) raises), so [SEP] serves.
+        EOS_FROM_SEP: d.head === 'causal'
       });
-      Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), DTYPE: torch(loadDtype(gpu, method)) });
+      if (flags.EOS_FROM_SEP) values.EOS_NOTE = t(d.lang, 'load.eos_sep', { token: '{token}' });
+      Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), DTYPE: torch(loadDtype(gpu, method, model)) });
       if (d.attention.impl !== null) values.ATTENTION = d.attention.impl;
       if (d.loadDefinesPath) values.MODEL_PATH = d.modelPath;
       if (d.head === 'classification') values.NUM_LABELS = request.numLabels ?? 2;
@@ -409,7 +456,8 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         CHECKPOINTING: s.gradientCheckpointing,
         BF16: d.mixed === 'bfloat16',
         FP16: d.mixed === 'float16',
-        ARGS_CLASS: pythonCode(d.head === 'causal' ? 'SFTConfig' : 'TrainingArguments')
+        ARGS_CLASS: pythonCode(d.head === 'causal' ? 'SFTConfig' : 'TrainingArguments'),
+        NAN_MESSAGE: nanMessage(d, request)
       });
       if (d.dataset !== null) values.DATASET = d.dataset;
       if (format !== null) values.DATA_FORMAT = format;
@@ -439,7 +487,11 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         train = renderSnippet('train_classifier', values, flags, d.lang);
       }
       // Every trainer ends the same way: the measured peak beside our estimate.
-      return train + '\n' + renderSnippet('train_peak', { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null }, { SIMULATE: d.simulate }, d.lang);
+      // device_map="auto" over several GPUs: each GPU's peak beside its share (the busiest decides an OOM).
+      const perGpu = d.plan.known && d.plan.strategy === 'device-map' ? d.plan.spread.per_gpu.map(g => g.total_mib - (g.breakdown.cuda_context ?? 0)) : null;
+      const peakValues: Record<string, PythonValue> = { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null };
+      if (perGpu !== null) peakValues.PER_GPU_MIB = perGpu;
+      return train + '\n' + renderSnippet('train_peak', peakValues, { SIMULATE: d.simulate, PER_GPU: perGpu !== null }, d.lang);
     }
     case 'launch':
       throw new Error('the launch step renders its cells in launchCells');
@@ -468,6 +520,11 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       return renderSnippet('save', values, flags, d.lang);
     }
   }
+}
+
+/** A decoder known to ship a BERT tokenizer (no eos): its config or catalog notes name it (uer/gpt2-chinese-*). */
+function bertTokenizer(model: CellRequest['model']): boolean {
+  return /^Bert/.test(String(model.config.tokenizer_class ?? '')) || /BertTokenizer/.test(model.notes ?? '');
 }
 
 /** One step's markdown, in the user's language; user values only through `markdownValue`. */
@@ -500,8 +557,10 @@ function markdown(step: Step, request: CellRequest, d: Decisions): string {
         const device = tr(d.gpuRuntime ? 'cells.load.gpu' : 'cells.load.cpu');
         let text =
           d.bits !== null
-            ? tr('cells.load.quantized', { bits: d.bits === 4 ? '4-bit NF4' : '8-bit', dtype: loadDtype(request.gpu, request.method), device })
-            : tr('cells.load', { dtype: loadDtype(request.gpu, request.method), device });
+            ? tr('cells.load.quantized', { bits: d.bits === 4 ? '4-bit NF4' : '8-bit', dtype: loadDtype(request.gpu, request.method, request.model), device })
+            : tr('cells.load', { dtype: loadDtype(request.gpu, request.method, request.model), device });
+        if (request.gpu.backend !== 'cpu' && d.compute === 'float32') text += '\n\n' + tr('cells.load.fp32', { family: markdownValue(String(request.model.config.model_type)) });
+        if (d.head === 'causal' && bertTokenizer(request.model)) text += '\n\n' + tr('cells.load.sep');
         if (d.attention.why === 'no_sdpa') text += '\n\n' + tr('cells.load.eager', { family: markdownValue(String(request.model.config.model_type)) });
         if (d.attention.why === 'remote') text += '\n\n' + tr('cells.load.attn.remote');
         if (d.attention.why === 'unknown') text += '\n\n' + tr('cells.load.attn.unknown', { family: markdownValue(String(request.model.config.model_type ?? '?')) });

@@ -5,9 +5,9 @@
  * must not hold the GPUs itself; the model is loaded by the launched processes, not here.
  * One GPU, and `device_map="auto"` (one process drives every card), keep the usual cells.
  */
-import type { GpuProfile } from '../types';
+import type { GpuProfile, ModelEntry } from '../types';
 import { t, Language, MessageKey } from '../i18n';
-import { computeDtype as computeFormat, launches, Plan, Strategy, strategyLabel, EstimateSettings } from '../memory';
+import { launches, Plan, Strategy, strategyLabel, EstimateSettings } from '../memory';
 import { renderSnippet } from './render';
 import { pythonCode, pythonTextBlock, PythonValue } from './literal';
 import { markdownValue } from './formats';
@@ -43,9 +43,9 @@ function rehearsal(request: CellRequest): boolean {
 }
 
 /** The config cell: accelerate's YAML, with its FSDP section or a DeepSpeed JSON. */
-function configCode(gpu: GpuProfile, strategy: Strategy, s: EstimateSettings, onCpu: boolean, lang: Language): string {
-  // accelerate's mixed_precision names: the compute format's short name; none on a CPU rehearsal.
-  const mixed = onCpu ? 'no' : computeFormat(gpu);
+function configCode(gpu: GpuProfile, model: ModelEntry, strategy: Strategy, s: EstimateSettings, onCpu: boolean, lang: Language): string {
+  // accelerate's mixed_precision names; none on a CPU rehearsal, or for a family that computes in fp32.
+  const mixed = onCpu ? 'no' : ({ bfloat16: 'bf16', float16: 'fp16', float32: 'no' } as const)[computeDtype(gpu, model)];
   const deepspeed = strategy.startsWith('zero');
   const fsdp = strategy === 'fsdp' || strategy === 'fsdp-offload';
   const values: Record<string, PythonValue> = {
@@ -71,12 +71,12 @@ function configCode(gpu: GpuProfile, strategy: Strategy, s: EstimateSettings, on
 export function trainingScript(request: CellRequest, strategy: Strategy, s: EstimateSettings, dataset: string, dataFormat: string | null, saveDir: string, lang: Language = 'en'): string {
   const { gpu, method, model } = request;
   const onCpu = rehearsal(request);
-  const mixed = onCpu ? 'float32' : computeDtype(gpu);
+  const mixed = onCpu ? 'float32' : computeDtype(gpu, model);
   const lora = method === 'lora' || method === 'qlora';
   const values: Record<string, PythonValue> = {
     MODEL_PATH: request.modelPath ?? model.id,
     OUTPUT_DIR: saveDir,
-    DTYPE: torch(onCpu ? 'float32' : loadDtype(gpu, method)),
+    DTYPE: torch(onCpu ? 'float32' : loadDtype(gpu, method, model)),
     DATASET: dataset,
     BATCH: s.batch,
     GRAD_ACCUM: s.gradAccum,
@@ -91,7 +91,7 @@ export function trainingScript(request: CellRequest, strategy: Strategy, s: Esti
     FP16: mixed === 'float16'
   };
   if (lora) Object.assign(values, { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha });
-  if (method === 'qlora') values.COMPUTE_DTYPE = torch(onCpu ? 'float32' : computeDtype(gpu));
+  if (method === 'qlora') values.COMPUTE_DTYPE = torch(onCpu ? 'float32' : computeDtype(gpu, model));
   if (dataFormat !== null) values.DATA_FORMAT = dataFormat;
   // DDP and ZeRO-2 keep a whole model per process, on that process's device; FSDP and ZeRO-3
   // place (and shard) it themselves.
@@ -132,7 +132,7 @@ export function launchCells(request: CellRequest, plan: Plan, lang: Language, da
   const script = trainingScript(request, strategy, settings, dataset, dataFormat, saveDir, lang);
   return [
     { cell_type: 'markdown', source: intro + launchTime(request, plan, lang, rehearsal(request)), step: 'launch' },
-    { cell_type: 'code', source: configCode(gpu, strategy, settings, rehearsal(request), lang), step: 'launch' },
+    { cell_type: 'code', source: configCode(gpu, request.model, strategy, settings, rehearsal(request), lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }, {}, lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }, {}, lang), step: 'launch' }
   ];
