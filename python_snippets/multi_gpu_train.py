@@ -1,13 +1,15 @@
 # The training script: `accelerate launch` (next cell) runs it once per GPU.
 # A launched process does not see this notebook's variables, so the script loads
 # the model and the data itself, with the same recipe as the cells above.
+import math
+
 import torch
 from accelerate import PartialState
 from datasets import load_dataset
 # >>> if LORA
 from peft import LoraConfig
 # <<< LORA
-from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 # >>> if QUANTIZE
 from transformers import BitsAndBytesConfig
 # <<< QUANTIZE
@@ -47,6 +49,7 @@ training_args = SFTConfig(
 # <<< CPU
     ddp_find_unused_parameters=False,  # every trained weight gets its gradient in each step
     logging_steps=1,
+    logging_nan_inf_filter=False,  # log a nan or infinite loss as it is: the guard below stops on it
     save_strategy="steps",  # a checkpoint every save_steps: a disconnected session keeps its work
     save_steps=__SAVE_STEPS__,
     save_total_limit=1,  # only the latest checkpoint is kept on disk
@@ -114,6 +117,18 @@ for param in trainer.model.parameters():
     if param.requires_grad:
         param.data = param.data.float()
 # <<< RECAST
+
+
+class StopOnNonFiniteLoss(TrainerCallback):
+    # Stop at the first loss that is not a number (nan) or is infinite, and say what
+    # to change: every step after it would train on nan and learn nothing.
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not math.isfinite(loss):
+            raise FloatingPointError(__NAN_MESSAGE__.format(step=state.global_step, loss=loss))
+
+
+trainer.add_callback(StopOnNonFiniteLoss())
 trainer.train()
 if state.is_main_process:
     print(f"Trained on {state.num_processes} processes ({trainer.accelerator.distributed_type})")

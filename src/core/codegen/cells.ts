@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_STEPS,
   learningRate,
   loadDtype,
+  nanMessage,
   optimizerFor,
   packagesToInstall,
   quantBits,
@@ -308,19 +309,6 @@ function loadWarnings(request: CellRequest, d: Decisions): string[] {
   return out;
 }
 
-/**
- * What the training cell's guard says when the loss stops being finite (python_snippets/_train_run.py):
- * under fp16 an overflow, in this family's words; in bf16/fp32 the learning rate or the data.
- * {step} and {loss} stay for Python's str.format.
- */
-function nanMessage(d: Decisions, request: CellRequest): string {
-  const lr = learningRate(request.method);
-  const family = String(request.model.config.model_type ?? request.model.id);
-  return d.mixed === 'float16'
-    ? t(d.lang, 'train.nan.fp16', { step: '{step}', loss: '{loss}', family, lr })
-    : t(d.lang, 'train.nan', { step: '{step}', loss: '{loss}', dtype: d.mixed, lr, lower: lr / 10 });
-}
-
 function torch(dtype: string): PythonValue {
   return pythonCode(`torch.${dtype}`);
 }
@@ -457,7 +445,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         BF16: d.mixed === 'bfloat16',
         FP16: d.mixed === 'float16',
         ARGS_CLASS: pythonCode(d.head === 'causal' ? 'SFTConfig' : 'TrainingArguments'),
-        NAN_MESSAGE: nanMessage(d, request)
+        NAN_MESSAGE: nanMessage(d.lang, request.model, method, d.mixed)
       });
       if (d.dataset !== null) values.DATASET = d.dataset;
       if (format !== null) values.DATA_FORMAT = format;

@@ -13,7 +13,7 @@ import { pythonCode, pythonTextBlock, PythonValue } from './literal';
 import { markdownValue } from './formats';
 import { launchTime } from './time';
 import { Cell, CellRequest, CellRequestError } from './request';
-import { computeDtype, DEFAULT_MAX_STEPS, learningRate, loadDtype, optimizerFor, SAVE_STEPS } from './plan';
+import { computeDtype, DEFAULT_MAX_STEPS, learningRate, loadDtype, nanMessage, optimizerFor, SAVE_STEPS } from './plan';
 
 export const ACCELERATE_FILE = 'accelerate_config.yaml';
 export const DEEPSPEED_FILE = 'ds_config.json';
@@ -88,7 +88,8 @@ export function trainingScript(request: CellRequest, strategy: Strategy, s: Esti
     OPTIMIZER: launchOptimizer(gpu, strategy, s),
     CHECKPOINTING: s.gradientCheckpointing,
     BF16: mixed === 'bfloat16',
-    FP16: mixed === 'float16'
+    FP16: mixed === 'float16',
+    NAN_MESSAGE: nanMessage(lang, model, method, mixed)
   };
   if (lora) Object.assign(values, { LORA_R: s.loraR, LORA_ALPHA: s.loraAlpha });
   if (method === 'qlora') values.COMPUTE_DTYPE = torch(onCpu ? 'float32' : computeDtype(gpu, model));

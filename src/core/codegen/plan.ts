@@ -6,6 +6,7 @@ import type { GpuProfile, Method, ModelEntry, Task } from '../types';
 import { computeDtype as computeFormat } from '../memory';
 import type { EstimateSettings } from '../memory';
 import { CellRequestError, RuntimeFacts } from './request';
+import { t, Language } from '../i18n';
 
 export type { EstimateSettings };
 
@@ -127,6 +128,19 @@ export function optimizerFor(gpu: GpuProfile, settings: EstimateSettings): Estim
  */
 export { DEFAULT_MAX_STEPS } from './time';
 export const SAVE_STEPS = 20;
+
+/**
+ * What the training's guard says when the loss stops being finite (python_snippets/_train_run.py,
+ * multi_gpu_train.py): under fp16 an overflow, in this family's words; in bf16/fp32 the learning
+ * rate or the data. {step} and {loss} stay for Python's str.format.
+ */
+export function nanMessage(lang: Language, model: ModelEntry, method: Method, mixed: TorchDtype): string {
+  const lr = learningRate(method);
+  const family = String(model.config.model_type ?? model.id);
+  return mixed === 'float16'
+    ? t(lang, 'train.nan.fp16', { step: '{step}', loss: '{loss}', family, lr })
+    : t(lang, 'train.nan', { step: '{step}', loss: '{loss}', dtype: mixed, lr, lower: lr / 10 });
+}
 
 /** Learning rates that are usual starting points: LoRA adapters tolerate ~10× more than full weights. */
 export function learningRate(method: Method): number {

@@ -130,6 +130,13 @@ describe('the launched script trains as the single-GPU cells do (issue 18 items 
     expect(script).not.toContain('sync_each_batch');
   });
 
+  it('the launched script stops at the first non-finite loss too, in the user\'s language (item 9)', () => {
+    const script = scriptOf({ model: qwen14, gpu: findGpu('2xt4'), method: 'qlora', language: 'zh-Hant' });
+    expect(script).toContain('logging_nan_inf_filter=False,');
+    expect(script.indexOf('trainer.add_callback(StopOnNonFiniteLoss())')).toBeLessThan(script.indexOf('trainer.train()'));
+    expect(script).toContain('訓練損失在第 {step} 步變成了 {loss}：數值溢位了。');
+  });
+
   it('a first run of 60 steps with a checkpoint every 20, said in the markdown; --max-steps still wins', () => {
     const request: CellRequest = { model: qwen14, gpu: findGpu('2xt4'), method: 'qlora' };
     const script = scriptOf(request);
