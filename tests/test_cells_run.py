@@ -282,5 +282,5 @@ def test_gpt2_chinese_with_a_bert_tokenizer_and_no_eos_trains_with_sep(built_lib
     sep = kernel.evaluate("tokenizer.sep_token_id")
     # Each training text ends with [SEP], and the model stops generating at it.
     assert kernel.evaluate("sorted({row['input_ids'][-1] for row in trainer.train_dataset})") == [sep]
-    assert kernel.evaluate("model.generation_config.eos_token_id") == sep
+    assert kernel.evaluate("model.generation_config.eos_token_id") in (sep, [sep])  # generate() may list it
     assert kernel.evaluate('int(output.shape[1] > inputs["input_ids"].shape[1])') == 1
