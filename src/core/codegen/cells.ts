@@ -449,10 +449,15 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
       });
       if (d.dataset !== null) values.DATASET = d.dataset;
       if (format !== null) values.DATA_FORMAT = format;
+      // Every trainer ends the same way: the measured peak beside our estimate, and with
+      // device_map="auto" over several GPUs each GPU's peak beside its share (the busiest decides an OOM).
+      const perGpu = d.plan.known && d.plan.strategy === 'device-map' ? d.plan.spread.per_gpu.map(g => g.total_mib - (g.breakdown.cuda_context ?? 0)) : null;
+      const peakValues: Record<string, PythonValue> = { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null };
+      if (perGpu !== null) peakValues.PER_GPU_MIB = perGpu;
+      const peak = renderSnippet('train_peak', peakValues, { SIMULATE: d.simulate, PER_GPU: perGpu !== null }, d.lang);
       let train: string;
       if (d.head === 'token') {
         if (sample) values.SAMPLE_ROWS = sampleNer(d.dataLang);
-        const peak = renderSnippet('train_peak', { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null }, { SIMULATE: d.simulate }, d.lang);
         // The score comes after the peak: predicting is not part of what the estimate prices.
         return [renderSnippet('train_ner', values, flags, d.lang), peak, renderSnippet('eval_ner', {}, { CPU_FP16: flags.CPU_FP16 }, d.lang)].join('\n');
       } else if (d.head === 'qa') {
@@ -475,11 +480,7 @@ function code(step: Step, request: CellRequest, d: Decisions): string {
         train = renderSnippet('train_classifier', values, flags, d.lang);
       }
       // Every trainer ends the same way: the measured peak beside our estimate.
-      // device_map="auto" over several GPUs: each GPU's peak beside its share (the busiest decides an OOM).
-      const perGpu = d.plan.known && d.plan.strategy === 'device-map' ? d.plan.spread.per_gpu.map(g => g.total_mib - (g.breakdown.cuda_context ?? 0)) : null;
-      const peakValues: Record<string, PythonValue> = { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null };
-      if (perGpu !== null) peakValues.PER_GPU_MIB = perGpu;
-      return train + '\n' + renderSnippet('train_peak', peakValues, { SIMULATE: d.simulate, PER_GPU: perGpu !== null }, d.lang);
+      return train + '\n' + peak;
     }
     case 'launch':
       throw new Error('the launch step renders its cells in launchCells');
