@@ -85,7 +85,7 @@ export function defaultSteps(method: Method, gated: boolean, quantized: boolean,
 
 /**
  * bitsandbytes' 4- and 8-bit layers live on a GPU: transformers refuses a device map that would put
- * any of them on the CPU or the disk (quantizers/quantizer_bnb_4bit.py:66-74, quantizer_bnb_8bit.py:64-72),
+ * any of them on the CPU or the disk (quantizers/quantizer_bnb_4bit.py:70-74, quantizer_bnb_8bit.py:71-75),
  * so device_map="auto" cannot spill them. A quantized model whose weights alone pass the GPUs' memory is
  * refused here, with the reason, instead of failing in the load cell.
  */
