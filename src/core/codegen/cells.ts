@@ -303,9 +303,6 @@ function loadWarnings(request: CellRequest, d: Decisions): string[] {
     out.push(t(d.lang, 'warn.ram', { need: gib(total / 2 ** 20), free: gib(ram) }));
   }
   if (d.plan.known && d.plan.verdict === 'no') out.push(t(d.lang, 'warn.fit', { estimate: d.plan.total_mib }));
-  // Gemma 3 in fp16 (a T4, a V100): activations past float16's 65,504 turn into inf, then a nan
-  // loss (huggingface/transformers#39972, Gemma3-4B-it; Unsloth keeps Gemma 3 out of fp16).
-  if (/^gemma3(_text)?$/.test(String(request.model.config.model_type ?? '')) && d.compute === 'float16') out.push(t(d.lang, 'warn.gemma3_fp16'));
   return out;
 }
 

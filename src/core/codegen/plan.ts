@@ -75,7 +75,8 @@ export const TORCH_DTYPE: Readonly<Record<'fp32' | 'bf16' | 'fp16', TorchDtype>>
  *   nan (transformers#10819, #11735). transformers' fp16 clamps only act on a float16 hidden state
  *   (mt5/modeling_mt5.py:481-521); under autocast the residual stream stays fp32, so they never
  *   fire while the fp16 matmuls overflow.
- * - Gemma-3 (gemma3, gemma3_text): "Gemma 3 is broken with fp16" (transformers#36822);
+ * - Gemma-3 (gemma3, gemma3_text): "Gemma 3 is broken with fp16" (transformers#36822), NaN in fp16
+ *   inference of Gemma3-4B-it (transformers#39972);
  *   activations reach ~800k (unsloth.ai/blog/gemma3, "Gemma 3 training fixes"), and Unsloth
  *   forces float32 on fp16-only GPUs for it (FORCE_FLOAT32 in unsloth/models/loader.py).
  * - Gemma-2 is not on this list: its attention and final logits are soft-capped

@@ -59,7 +59,6 @@ export const EN = {
   'warn.shard': "Loading needs about {need} GiB of RAM (the largest checkpoint file plus Python), more than the {free} GiB free here: loading may crash this runtime.",
   'warn.ram': "The whole checkpoint is {need} GiB, more than the {free} GiB of free RAM, and there is no GPU to hold it.",
   'warn.fit': "The memory estimate says this does not fit this GPU ({estimate} MiB needed): expect an out-of-memory error.",
-  'warn.gemma3_fp16': "Gemma 3 was trained in bf16 and its activations can overflow float16, which this GPU computes in: watch for a loss of nan (transformers issue #39972); a GPU with bf16 (L4, A100) avoids it.",
   // The sidebar (src/ui, src/lab).
   'ui.customModelsInvalid': 'Your own models in the settings were left out: {message}',
   'ui.verdict_none': 'No estimate: see below.',

@@ -61,7 +61,6 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'warn.shard': "加载大约需要 {need} GiB 内存（最大的权重文件加上 Python 本身），超过了这里可用的 {free} GiB：加载时可能导致运行环境崩溃。",
   'warn.ram': "整个权重有 {need} GiB，超过了 {free} GiB 的可用内存，而且没有 GPU 可以存放。",
   'warn.fit': "显存估算表明它放不进这块 GPU（需要 {estimate} MiB）：很可能出现显存不足（OOM）错误。",
-  'warn.gemma3_fp16': "Gemma 3 以 bf16 训练，它的激活值可能超出这块 GPU 所用的 float16 范围：留意 loss 变成 nan（transformers issue #39972）；支持 bf16 的 GPU（L4、A100）不会这样。",
   // The sidebar (src/ui, src/lab).
   'ui.customModelsInvalid': '设置中你自己的模型未被采用：{message}',
   'ui.verdict_none': '无法估算：见下方说明。',

@@ -61,7 +61,6 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'warn.shard': "載入大約需要 {need} GiB 系統記憶體（最大的權重檔案加上 Python 本身），超過了這裡可用的 {free} GiB：載入時可能導致執行環境當機。",
   'warn.ram': "整個權重有 {need} GiB，超過了 {free} GiB 的可用系統記憶體，而且沒有 GPU 可以存放。",
   'warn.fit': "GPU 記憶體估算顯示它放不進這張 GPU（需要 {estimate} MiB）：很可能出現 GPU 記憶體不足（OOM）錯誤。",
-  'warn.gemma3_fp16': "Gemma 3 以 bf16 訓練，它的活化值可能超出這張 GPU 所用的 float16 範圍：留意 loss 變成 nan（transformers issue #39972）；支援 bf16 的 GPU（L4、A100）不會這樣。",
   // The sidebar (src/ui, src/lab).
   'ui.customModelsInvalid': '設定中你自己的模型未被採用：{message}',
   'ui.verdict_none': '無法估算：見下方說明。',

@@ -11,11 +11,14 @@ const load = (id: string, gpu: string, method: 'qlora' | 'lora' = 'qlora') =>
   renderCells({ model: model(id), gpu: findGpu(gpu), method, steps: ['load'] }).map(c => c.source).join('\n');
 
 describe('current families in the cells', () => {
-  it('Gemma 3 on a T4 (fp16) warns that its activations can overflow; on an A100 (bf16) it does not', () => {
-    expect(load('google/gemma-3-4b-it', 't4')).toContain('transformers issue #39972');
-    expect(load('google/gemma-3-1b-it', 't4')).toContain('can overflow float16');
-    expect(load('google/gemma-3-4b-it', 'a100-40gb')).not.toContain('#39972');
-    expect(load('Qwen/Qwen3.5-4B', 't4')).not.toContain('#39972');
+  it('Gemma 3 on a T4 (no bf16) loads and computes in float32, and says why; on an A100 bf16; Qwen3.5 keeps fp16', () => {
+    // Its activations overflow float16 (transformers#36822, #39972): issue 18 item 8's decision, codegen/plan.ts.
+    const markdown = (id: string, gpu: string) => renderCells({ model: model(id), gpu: findGpu(gpu), method: 'qlora', steps: ['load'] }).find(c => c.cell_type === 'markdown' && c.step === 'load')!.source;
+    expect(load('google/gemma-3-4b-it', 't4')).toContain('bnb_4bit_compute_dtype=torch.float32');
+    expect(markdown('google/gemma-3-1b-it', 't4')).toContain('overflows float16');
+    expect(load('google/gemma-3-4b-it', 'a100-40gb')).toContain('bnb_4bit_compute_dtype=torch.bfloat16');
+    expect(markdown('Qwen/Qwen3.5-4B', 't4')).not.toContain('overflows float16');
+    expect(load('Qwen/Qwen3.5-4B', 't4')).toContain('bnb_4bit_compute_dtype=torch.float16');
   });
 
   it('gpt-oss loads with eager attention, and its QLoRA is refused with the reason', () => {
