@@ -11,9 +11,13 @@ import { ParamCount } from '../params';
 export type Attention = 'eager' | 'sdpa' | 'flash';
 export const ATTENTIONS: readonly Attention[] = ['eager', 'sdpa', 'flash'];
 
-/** "standard": transformers' loss on the full logits; "chunked": a fused linear + cross-entropy (Liger, Unsloth). */
-export type Loss = 'standard' | 'chunked';
-export const LOSSES: readonly Loss[] = ['standard', 'chunked'];
+/**
+ * "fused": TRL's SFTTrainer head, which tiles the projection and never builds the logits (what
+ * our cells train with); "standard": transformers' loss on the full logits (a plain Trainer,
+ * other stacks); "chunked": a fused linear + cross-entropy (Liger, Unsloth).
+ */
+export type Loss = 'fused' | 'standard' | 'chunked';
+export const LOSSES: readonly Loss[] = ['fused', 'standard', 'chunked'];
 
 /** Full fine-tuning: "amp" keeps fp32 master weights under autocast; "pure-bf16" holds everything in bf16. */
 export type Precision = 'amp' | 'pure-bf16';
@@ -51,7 +55,8 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = Object.freeze({
   loraTargets: 'all-linear',
   kbitPrep: false,
   attention: 'sdpa',
-  loss: 'standard',
+  // TRL ≥ 1.16 SFTTrainer.__init__ adds its fused LM head (trl/trainer/sft_trainer.py:1144).
+  loss: 'fused',
   precision: 'amp',
   weights: null,
   weightsGroupSize: 128,

@@ -215,11 +215,35 @@ export function promptTokens(s: EstimateSettings): number {
 }
 
 /**
+ * The backward of one recomputed decoder layer of an adapter step (LoRA, QLoRA), per token: what
+ * is live at its peak beyond the layers' checkpoints, as the tracer lists it (`python -m
+ * model_advisor measure`, `at_peak`; bench/oracle). peft casts each targeted Linear's input to
+ * the adapters' fp32 and drops it out in fp32 (peft/tuners/lora/layer.py Linear.forward,
+ * `_cast_input_dtype`), so backward holds, per targeted input value, the fp32 gradient of that
+ * cast and of its dropout beside the 16-bit one: about 7 bytes × the targeted Linear layers'
+ * input widths (`loraInputWidth`: 6 h + i for all-linear on Llama). Around them, the recomputed
+ * MLP's gate, up and activation outputs and their 16-bit gradients (14 bytes × i) and the
+ * attention's q/k/v/out with their gradients and the norms' fp32 statistics (23 bytes × h).
+ * Read off Qwen2.5-7B (T4, fp16): it gives Llama-3.1-8B, Llama-3.2-1B, Qwen2.5-1.5B and
+ * Mistral-7B within 2 %; Qwen3 (per-head q/k norms) is 4–9 % above it. Eager attention adds its
+ * scores (`attentionScoresBytes`).
+ */
+export function recomputedLayerPeakBytesPerToken(shape: Shape, loraInputWidth = 6 * shape.hidden + shape.intermediate): number {
+  return 23 * shape.hidden + 14 * shape.intermediate + 7 * loraInputWidth;
+}
+
+/** The residual stream's bytes per value: fp32 after prepare_model_for_kbit_training or under fp32 weights (full fine-tuning), else the compute dtype. */
+export function residualBytes(s: EstimateSettings, gpu: GpuProfile): number {
+  return recipeOf(s.recipe).kbitPrep || s.method === 'full' ? 4 : BYTES[computeDtype(gpu)];
+}
+
+/**
  * Activations of a training step. With gradient checkpointing (non-reentrant) each layer keeps
  * only its input hidden state and one layer at a time is recomputed in full during backward;
  * without it every layer keeps everything. The hidden state is in the compute dtype, except
  * after `prepare_model_for_kbit_training`: its fp32 embeddings start an fp32 residual stream
- * (fp32 + bf16 promotes to fp32 under autocast), so each checkpoint keeps 4 bytes × h.
+ * (fp32 + bf16 promotes to fp32 under autocast), so each checkpoint keeps 4 bytes × h. An
+ * adapter step's recomputed layer peaks at `recomputedLayerPeakBytesPerToken` in backward.
  */
 export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, loraInputWidth?: number): number {
   const tokens = s.batch * s.seqLen;
@@ -231,9 +255,16 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
     const c = BYTES[computeDtype(gpu)];
     return s.batch * promptTokens(s) * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
   }
-  if (s.gradientCheckpointing) return checkpointedInputBytes(shape, s, gpu) + tokens * perLayer + scores;
+  if (s.gradientCheckpointing) {
+    const recomputed = s.method === 'full' || computeDtype(gpu) === 'fp32' ? perLayer : recomputedLayerPeakBytesPerToken(shape, loraInputWidth);
+    return checkpointedInputBytes(shape, s, gpu) + tokens * recomputed + scores;
+  }
   return tokens * shape.layers * perLayer + scores;
 }
+
+/** TRL's tiles (trl/kernels/chunked_logprob.py TOKEN_CHUNK_SIZE; trl/trainer/utils.py:1506 _CHUNKED_LOGPROB_CHUNK_SIZE). */
+export const TRL_TOKEN_CHUNK = 4096;
+export const TRL_VOCAB_CHUNK = 32768;
 
 /**
  * What gradient checkpointing keeps of every layer: its input hidden state, batch × seq × hidden,
@@ -248,7 +279,29 @@ export function checkpointedInputBytes(shape: Shape, s: EstimateSettings, gpu: G
 }
 
 /**
- * The loss's logits. The head writes batch × seq × vocab in the compute dtype; transformers'
+ * The peak while TRL's fused head runs (the start of backward, every checkpoint still alive),
+ * from ChunkedLogProbFunction (trl/kernels/chunked_logprob.py): it keeps the valid positions'
+ * hidden states (`hidden_states[mask]`, a copy: trl/trainer/utils.py:1645), accumulates their
+ * gradient in fp32 (`grad_hidden`, N × h × 4) and projects through one (4,096 × 32,768) tile
+ * in the compute dtype — the tile is that wide whatever the vocabulary. Full fine-tuning ends its
+ * backward with the head's fp32 weight gradient, and, with the embedding tied to the head, the
+ * embedding's own gradient and their sum: 3 × V × h × 4 beside the other gradients (traced).
+ */
+export function fusedHeadPeakBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, tiedHead: boolean): number {
+  const c = BYTES[computeDtype(gpu)];
+  const res = residualBytes(s, gpu);
+  const n = s.batch * s.seqLen;
+  const checkpoints = s.gradientCheckpointing ? n * shape.layers * res * shape.hidden : n * shape.layers * layerActivationBytesPerToken(shape, s, gpu);
+  const head = checkpoints + n * shape.hidden * (res + 4) + Math.min(n, TRL_TOKEN_CHUNK) * TRL_VOCAB_CHUNK * c;
+  const end = s.method === 'full' && tiedHead ? 3 * shape.vocab * shape.hidden * 4 : 0;
+  return Math.max(head, end);
+}
+
+/**
+ * The loss's logits. With TRL's fused head ("fused", what the cells train with) no logits
+ * exist: the term is what the head's peak (`fusedHeadPeakBytes`) adds beyond the activations'
+ * (a layer's backward), so that activations + logits is the larger of the two.
+ * "standard": the head writes batch × seq × vocab in the compute dtype; transformers'
  * `ForCausalLMLoss` upcasts them to fp32 (`logits.float()`, loss_utils.py) and cross-entropy
  * keeps its fp32 log-softmax for backward: compute + 4 + 4 bytes per logit at the end of the
  * forward. Backward then holds that saved output beside nll_loss's fp32 gradient and
@@ -261,7 +314,7 @@ export function checkpointedInputBytes(shape: Shape, s: EstimateSettings, gpu: G
  * Inference keeps only the last position's logits (`logits_to_keep=1` in generate, transformers
  * ≥ 4.45); older versions computed, and upcast to fp32, the logits of the whole prompt.
  */
-export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
+export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, tiedHead = false, activations?: number): number {
   const r = recipeOf(s.recipe);
   const compute = BYTES[computeDtype(gpu)];
   const { width, perToken } = shape.head;
@@ -274,6 +327,8 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile):
   if (s.method === 'inference') {
     return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * promptTokens(s) * shape.vocab * (compute + 4);
   }
+  // In whole MiB (as estimate.ts takes the activations): the larger of two, not a difference rounded twice.
+  if (r.loss === 'fused') return Math.max(0, Math.ceil(fusedHeadPeakBytes(shape, s, gpu, tiedHead) / MIB) * MIB - (activations ?? activationBytes(shape, s, gpu)));
   if (r.loss === 'chunked') return s.batch * s.seqLen * shape.hidden * 4 * 3;
   return s.batch * s.seqLen * shape.vocab * Math.max(compute + 4 + 4, 4 + 4 + 4);
 }
