@@ -60,7 +60,7 @@ const FIT_OPTIONS: OptionTable = [
   ['--lora-targets <all-linear|attention|names>', 'the Linear layers LoRA adapts: all but the head (default), the attention projections, or module names as in the model, comma-separated (q_proj,v_proj)'],
   ['--kbit-prep', "peft's prepare_model_for_kbit_training was called: embeddings, head and norms upcast to fp32"],
   ['--attention <eager|sdpa|flash>', 'attn_implementation: eager keeps batch × heads × seq² scores (default sdpa)'],
-  ['--loss <standard|chunked>', 'full fp32 logits (default) or a chunked, fused cross-entropy (Liger, Unsloth)'],
+  ['--loss <fused|standard|chunked>', "TRL's fused LM head, no logits built (default: what the cells train with), a plain Trainer's full fp32 logits, or a chunked, fused cross-entropy (Liger, Unsloth)"],
   ['--precision <amp|pure-bf16>', 'full fine-tuning: fp32 master weights under autocast (default) or everything in bf16'],
   ['--weights <gptq-int4|awq-int4|fp8>', "a pre-quantized base (read from the config's quantization_config when it has one)"],
   ['--kv-cache-dtype <fp16|bf16|fp8>', 'inference: the KV cache (default: the compute dtype)'],

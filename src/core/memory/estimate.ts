@@ -66,13 +66,23 @@ export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, 
   // What the optimizer updates: the adapters (fp32, per the recipe; bf16 in pure bf16) or, for
   // full fine-tuning, every parameter (fp32 master weights and gradients under AMP).
   const gradients = training ? trained * trainedParamBytes(s) : 0;
-  const activations = activationBytes(shape, s, gpu, loraInputWidth(count, shape, s));
-  const logits = logitsBytes(shape, s, gpu);
+  // Terms that count only what exceeds another (the fused head's, the optimizer step's, the
+  // autocast copies') are taken in whole MiB of whole MiB, so that the rounded total still
+  // grows with the sequence and the batch: the larger of two, not a difference rounded twice.
+  const ceilMib = (b: number) => Math.ceil(b / MIB) * MIB;
+  const activations = ceilMib(activationBytes(shape, s, gpu, loraInputWidth(count, shape, s)));
+  // The fused head's peak beyond the activations' (terms.ts fusedHeadPeakBytes); a model whose
+  // head is its embedding (no lm_head of its own) sums their gradients at the end of backward.
+  const logits = logitsBytes(shape, s, gpu, count.lm_head === 0 && count.embedding > 0, activations);
   // The optimizer's states, plus what its step allocates beyond the freed activations and logits.
-  const optimizer = training ? optimizerBytes(s, trained, factored) + optimizerStepBytes(s, gpu, trained, activations + logits) : 0;
+  const stepExtra = training ? Math.max(0, ceilMib(optimizerStepBytes(s, gpu, trained, 0)) - activations - logits) : 0;
+  const optimizer = training ? optimizerBytes(s, trained, factored) + stepExtra : 0;
   // torch.autocast caches the 16-bit copy of each fp32 weight it casts for the length of the
-  // forward (autocast weight cache): full mixed-precision training holds both copies.
-  const autocastCopies = s.method === 'full' && recipe.precision === 'amp' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
+  // forward (autocast weight cache): full mixed-precision training holds both copies. The cache
+  // empties when the forward leaves autocast (the Trainer's compute_loss_context_manager wraps
+  // the forward only), so they count only beyond what the head and the optimizer step add later.
+  const copies = s.method === 'full' && recipe.precision === 'amp' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
+  const autocastCopies = recipe.loss === 'fused' ? Math.max(0, ceilMib(copies) - logits - stepExtra) : copies;
   const kv = kvCacheBytes(shape, s, gpu);
   const bytes: Record<string, number> = {
     weights: w.weights,
