@@ -153,11 +153,12 @@ describe('advise on Kaggle’s two T4s (the probe sees both cards)', () => {
   const KAGGLE: GpuReport = { ...T4, platform: 'kaggle', gpus: [t4(0), t4(1)], ram_total_mib: 32110, ram_available_mib: 30000 };
 
   it('recommends FSDP-QLoRA for Qwen2.5-14B, and inserts the two-GPU cells: config, script, accelerate launch', () => {
-    const choices = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-14B-Instruct' };
+    // At 3,072 tokens (at 1,024 a whole 4-bit copy now fits each T4: TRL's fused head builds no logits).
+    const choices = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-14B-Instruct', seqLen: 3072 };
     const advice = advise(choices, KAGGLE);
     expect(advice.gpu).toMatchObject({ id: 'kaggle-2xt4', count: 2 });
     const row = advice.recommendations.find(r => r.model.id === 'Qwen/Qwen2.5-14B-Instruct')!;
-    // 14,927 MiB free per T4: a whole 4-bit copy (DDP, 13.3 GiB) is only "tight", FSDP-QLoRA fits.
+    // 14,927 MiB free per T4: a whole 4-bit copy (DDP, 14.1 GiB) is only "tight", FSDP-QLoRA fits.
     expect(row.spread).toMatchObject({ strategy: 'fsdp', gpus: 2, verdict: 'fits' });
     expect(row.reasons[0]).toMatchObject({ code: 'spread_fits', values: { gpus: 2, strategy: 'fsdp_qlora' } });
     const chosen = advice.chosen!;
@@ -173,7 +174,8 @@ describe('advise on Kaggle’s two T4s (the probe sees both cards)', () => {
 });
 
 describe('"Your recipe" in the panel prices the user\'s own script, not the cells', () => {
-  const base = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct', seqLen: 2048 };
+  // At a fixed batch: the plan's batch follows the memory each recipe leaves.
+  const base = { ...chatZhQlora, modelId: 'Qwen/Qwen2.5-7B-Instruct', seqLen: 2048, batch: 1 };
   const total = (choices: Choices) => {
     const e = advise(choices, T4).chosen!.estimate;
     if (!e.ok) throw new Error('no estimate');
