@@ -34,7 +34,9 @@ for (const series of data.series) {
       const v = point[k] ?? series.fit[k];
       if (v !== undefined) wanted[k] = v;
     }
-    const recipe = { ...(series.fit.recipe || {}) };
+    // The published runs computed the full logits (their own trainers, not TRL's fused head):
+    // priced as transformers' standard loss unless the series says otherwise.
+    const recipe = { loss: 'standard', ...(series.fit.recipe || {}) };
     for (const k of RECIPE_KEYS) if (point[k] !== undefined) recipe[k] = point[k];
     wanted.recipe = recipe;
     const settings = defaultSettings(m, gpu, series.fit.method, wanted);
