@@ -82,7 +82,7 @@ export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, 
   // empties when the forward leaves autocast (the Trainer's compute_loss_context_manager wraps
   // the forward only), so they count only beyond what the head and the optimizer step add later.
   const copies = s.method === 'full' && recipe.precision === 'amp' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
-  const autocastCopies = recipe.loss === 'fused' ? Math.max(0, ceilMib(copies) - logits - stepExtra) : copies;
+  const autocastCopies = recipe.loss === 'fused' && shape.sftHead ? Math.max(0, ceilMib(copies) - logits - stepExtra) : copies;
   const kv = kvCacheBytes(shape, s, gpu);
   const bytes: Record<string, number> = {
     weights: w.weights,

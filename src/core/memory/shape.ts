@@ -39,7 +39,16 @@ export interface Shape {
    * (the architecture says which, as transformers builds it).
    */
   head: { width: number; perToken: boolean };
+  /**
+   * A decoder-only language model with its LM head: the cells train it with TRL's SFTTrainer,
+   * whose fused head never builds the logits (recipe loss "fused"). Encoders (a masked-LM head)
+   * and encoder–decoders train with transformers' Trainer and its full logits.
+   */
+  sftHead: boolean;
 }
+
+/** Encoder–decoder families (the cells load them with AutoModelForSeq2SeqLM: codegen/plan.ts). */
+const ENCODER_DECODER = new Set(['t5', 'mt5', 'umt5', 'bart', 'mbart', 'marian', 'pegasus', 'm2m_100', 'nllb-moe', 'led', 'longt5']);
 
 /**
  * The head of the class `architectures[0]` names (transformers 5.24): token classification writes
@@ -132,6 +141,7 @@ export function modelShape(config: ModelConfig): Shape {
       recurrent: kinds.linear > 0 ? valueHeads * (num(c, ['linear_key_head_dim']) ?? 128) * (num(c, ['linear_value_head_dim']) ?? 128) : 0,
       conv: kinds.linear > 0 ? (2 * keyDim + valueDim) * (num(c, ['linear_conv_kernel_dim']) ?? 4) : 0
     },
-    head: headOf(c, vocab)
+    head: headOf(c, vocab),
+    sftHead: !['bert', 'roberta', 'xlm-roberta'].includes(family) && c.is_encoder_decoder !== true && !ENCODER_DECODER.has(family) && headOf(c, vocab).width === vocab && headOf(c, vocab).perToken
   };
 }

@@ -328,8 +328,10 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, 
     return keepsLastLogitsOnly(r.transformers) ? s.batch * shape.vocab * 4 : s.batch * promptTokens(s) * shape.vocab * (compute + 4);
   }
   // In whole MiB (as estimate.ts takes the activations): the larger of two, not a difference rounded twice.
-  if (r.loss === 'fused') return Math.max(0, Math.ceil(fusedHeadPeakBytes(shape, s, gpu, tiedHead) / MIB) * MIB - (activations ?? activationBytes(shape, s, gpu)));
+  if (r.loss === 'fused' && shape.sftHead) return Math.max(0, Math.ceil(fusedHeadPeakBytes(shape, s, gpu, tiedHead) / MIB) * MIB - (activations ?? activationBytes(shape, s, gpu)));
   if (r.loss === 'chunked') return s.batch * s.seqLen * shape.hidden * 4 * 3;
+  // "standard", and the fused default for a head TRL does not train (an encoder's masked-LM
+  // head, an encoder–decoder: transformers' Trainer computes the full logits).
   return s.batch * s.seqLen * shape.vocab * Math.max(compute + 4 + 4, 4 + 4 + 4);
 }
 
