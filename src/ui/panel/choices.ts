@@ -58,8 +58,6 @@ export interface Choices {
 /** The languages the catalog's models are trained for, Chinese (each script apart) and English first. */
 export const DATA_LANGUAGES: readonly string[] = ['zh-Hant', 'zh-Hans', 'en', 'ja', 'ko', 'fr', 'de', 'es', 'pt', 'it', 'ru', 'vi', 'th', 'ar', 'hi'];
 
-/** Without a GPU the training cell is a smoke test: a few steps show every cell runs. */
-export const CPU_SMOKE_STEPS = 10;
 
 /** The batch slider's end when even a large batch fits (a learner's SFT rarely wants more per step). */
 export const MAX_BATCH = 64;
@@ -245,8 +243,6 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
     // The panel's plan is the cells' — unless the user described their own recipe, which the
     // estimate follows and our cells do not (they then plan for themselves at the same length and batch).
     ...(chosen.plan !== null && !ownRecipe(choices) ? { plan: chosen.plan } : {}),
-    // Without a GPU the training cell is a smoke test, not a run of hours.
-    ...(gpu.backend === 'cpu' ? { maxSteps: CPU_SMOKE_STEPS } : {}),
     source: prefs.source,
     saveDir: `${outputDir}/${name}-${chosen.method}`,
     ...(prefs.cacheDir.trim() ? { cacheDir: prefs.cacheDir.trim() } : {})
