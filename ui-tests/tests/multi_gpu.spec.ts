@@ -20,6 +20,9 @@ test.describe('Several GPUs', () => {
     await sidebar.getByLabel('Task', { exact: true }).selectOption('chat');
     await sidebar.getByLabel('Language of the data').selectOption('zh-Hans');
     await sidebar.getByLabel('Method', { exact: true }).selectOption('qlora');
+    // At 1,024 tokens a whole 4-bit copy of the 14B fits each T4 (DDP, the fastest); at 3,072 only
+    // sharding fits — the case this test is about.
+    await sidebar.getByLabel('Sequence length').fill('3072');
 
     const target = sidebar.getByRole('radio', { name: 'Qwen/Qwen2.5-14B-Instruct', exact: true });
     await expect(target).toBeVisible();
@@ -27,7 +30,11 @@ test.describe('Several GPUs', () => {
     const row = sidebar.getByTestId('model-advisor-models').locator('.jp-ModelAdvisor-model').filter({ hasText: 'Qwen/Qwen2.5-14B-Instruct' });
     await expect(row).toContainText('fits 2 × Tesla T4 with QLoRA (4-bit) and FSDP-QLoRA');
     // The row's verdict is the busiest GPU's under that strategy, not one process's whole copy.
-    await expect(row.locator('.jp-ModelAdvisor-verdict-fits')).toHaveText(/^Fits: 11\.\d GiB of 14\.6 GiB$/);
+    await expect(row.locator('.jp-ModelAdvisor-verdict-fits')).toHaveText(/^Fits: \d+\.\d GiB of 14\.6 GiB$/);
+    // The Estimate section says what the card says: the same plan, the busiest GPU under FSDP-QLoRA.
+    const cardVerdict = (await row.locator('.jp-ModelAdvisor-verdict-fits').textContent()) ?? '';
+    await expect(sidebar.getByTestId('model-advisor-verdict')).toHaveText(cardVerdict);
+    await expect(sidebar.getByTestId('model-advisor-spread')).toContainText('FSDP-QLoRA');
 
     const steps = sidebar.getByTestId('model-advisor-steps');
     await expect(steps.getByRole('checkbox', { name: 'Train on several GPUs' })).toBeChecked();
