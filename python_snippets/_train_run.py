@@ -3,16 +3,7 @@ import math
 from transformers import TrainerCallback
 
 
-class StopOnNonFiniteLoss(TrainerCallback):
-    # Stop at the first loss that is not a number (nan) or is infinite, and say what
-    # to change: every step after it would train on nan and learn nothing.
-    def on_log(self, args, state, control, logs=None, **kwargs):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(loss):
-            raise FloatingPointError(__NAN_MESSAGE__.format(step=state.global_step, loss=loss))
-
-
-trainer.add_callback(StopOnNonFiniteLoss())
+# >>> include _nan_guard
 if torch.cuda.is_available():
     for device in range(torch.cuda.device_count()):
         torch.cuda.reset_peak_memory_stats(device)  # measure the peak of training alone
