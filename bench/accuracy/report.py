@@ -15,6 +15,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DOCS = os.path.join(REPO, "docs")
 TARGET_MEDIAN = 0.10
+ORACLE_NOTE = ("The memory estimate is also held, case by case, to one training step of the cells' own libraries traced on fake tensors: "
+               "[oracle.md](oracle.md) (bench/oracle/run.py; every row within 5 %, held by src/core/memory/__tests__/oracle.test.ts).")
 SPEED_NOTE = "The time estimate (training tokens/s, generation) is compared with published runs in [accuracy-speed.md](accuracy-speed.md) (bench/speed)."
 FLOOR = 0.85
 
@@ -100,7 +102,7 @@ def main():
            "reserved memory, the context only; where it does not say, nothing is left out. Target: median within ±10 %% per method, and no point under %.2f where the recipe is "
            "fully stated (an underestimate is an out-of-memory error)." % FLOOR, "",
            "![estimate vs measured, log-log, with y = x](accuracy.png)", "",
-           "%s" % SPEED_NOTE, "",
+           "%s" % SPEED_NOTE, "", ORACLE_NOTE, "",
            "## Per method", "",
            "| method | points | median ratio | worst (lowest) | highest | fully stated points under %.2f |" % FLOOR,
            "|---|---:|---:|---:|---:|---:|"]
