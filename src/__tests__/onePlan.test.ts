@@ -131,6 +131,29 @@ describe('the five disagreements, each told one way now', () => {
   });
 });
 
+describe('a family that overflows fp16, on a GPU without bf16', () => {
+  // Before, the cells priced mT5 and Gemma 3 on a T4 in fp32 (planOf's own rule) while the card,
+  // recommend and fit priced them in fp16: two totals for one model. The plan decides it now.
+  it.each([
+    ['google/mt5-base', 'translation'],
+    ['google/gemma-3-1b-it', 'chat']
+  ] as const)('%s LoRA on a T4: the card, fit and the cells price the same fp32 run', async (id, task) => {
+    const model = findModel(id)!;
+    const gpu = findGpu('t4');
+    const plan = planTraining(model, gpu, 'lora');
+    if (!plan.known) throw new Error(`${id}: no estimate`);
+    expect([plan.settings.dtype, plan.settings.compute]).toEqual(['fp32', 'fp32']);
+    const fit = await fitJson(id, '--gpu', 't4', '--method', 'lora');
+    expect([fit.total_mib, fit.settings.dtype]).toEqual([plan.total_mib, 'fp32']);
+    const source = renderCells({ model, gpu, method: 'lora', task }).map(c => c.source).join('\n');
+    expect(source).toMatch(/dtype=torch\.float32/);
+    expect(statedEstimate(source)).toBe(plan.total_mib - (plan.breakdown.cuda_context ?? 0));
+    // The fp32 run costs more than the fp16 one the card used to show.
+    const fp16 = planTraining(model, gpu, 'lora', { dtype: 'fp16', compute: 'fp16' });
+    expect(fp16.known && plan.total_mib > fp16.total_mib).toBe(true);
+  });
+});
+
 describe('every surface says what the plan says', () => {
   const gpus = ['t4', 'kaggle-2xt4', 'rtx-4090', 'a100-80gb'];
   const methods: Method[] = ['qlora', 'lora', 'full'];

@@ -172,12 +172,10 @@ export function planOf(request: CellRequest): Plan {
     if (request.plan.settings.method !== method) throw new CellRequestError(`the plan given is for ${request.plan.settings.method}, the cells for ${method}`);
     return request.plan;
   }
-  // A family that overflows fp16 loads its weights in fp32 on a GPU without bf16: the plan counts them so.
-  const fp32Weights = gpu.backend !== 'cpu' && computeDtype(gpu, model) === 'float32' && (method === 'lora' || method === 'inference');
-  const wanted: Partial<EstimateSettings> = fp32Weights ? { dtype: 'fp32', ...request.settings } : request.settings ?? {};
   try {
-    // Priced with the head these cells load for the task (an encoder's NER or QA head).
-    return planTraining(modelForTask(model, request.task), gpu, method, wanted, request.strategy ?? 'auto');
+    // Priced with the head these cells load for the task (an encoder's NER or QA head). A family
+    // that overflows fp16 computes (and loads) in fp32 on a GPU without bf16: the plan's own rule.
+    return planTraining(modelForTask(model, request.task), gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
   } catch (e) {
     // A strategy these GPUs or settings cannot use is the user's to change.
     if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);

@@ -67,38 +67,13 @@ export type TorchDtype = 'float32' | 'bfloat16' | 'float16';
 /** The torch name of each compute format. */
 export const TORCH_DTYPE: Readonly<Record<'fp32' | 'bf16' | 'fp16', TorchDtype>> = { fp32: 'float32', bf16: 'bfloat16', fp16: 'float16' };
 
-/**
- * Families whose activations pass float16's largest number (65,504), so fp16 training gives an
- * inf and then a nan loss; on a GPU without bfloat16 they compute in float32 instead.
- * - T5, mT5, umT5: Google trained them in bfloat16 ("All of our experiments use bfloat16
- *   activations", google-research/text-to-text-transfer-transformer#539); fp16 fine-tuning gives
- *   nan (transformers#10819, #11735). transformers' fp16 clamps only act on a float16 hidden state
- *   (mt5/modeling_mt5.py:481-521); under autocast the residual stream stays fp32, so they never
- *   fire while the fp16 matmuls overflow.
- * - Gemma-3 (gemma3, gemma3_text): "Gemma 3 is broken with fp16" (transformers#36822), NaN in fp16
- *   inference of Gemma3-4B-it (transformers#39972);
- *   activations reach ~800k (unsloth.ai/blog/gemma3, "Gemma 3 training fixes"), and Unsloth
- *   forces float32 on fp16-only GPUs for it (FORCE_FLOAT32 in unsloth/models/loader.py).
- * - Gemma-2 is not on this list: its attention and final logits are soft-capped
- *   (gemma2/modeling_gemma2.py:237, :520), no fp16 overflow
- *   is reported for it where Gemma-3's is, and Unsloth's float32 list — which names every Gemma after
- *   it (gemma3, gemma3n, later gemma4) — never did. It keeps fp16 on a T4; the training cell's
- *   non-finite-loss guard names the way out if it overflows.
- */
-export const FP16_OVERFLOW_TYPES: ReadonlySet<string> = new Set(['t5', 'mt5', 'umt5', 'gemma3', 'gemma3_text']);
-
-export function overflowsFp16(model: ModelEntry): boolean {
-  return FP16_OVERFLOW_TYPES.has(String(model.config.model_type ?? ''));
-}
 
 /**
- * The compute format the memory wing prices (memory/terms.ts `computeDtype`), by its torch name —
- * float32 instead of float16 for a family that overflows fp16. (The estimate still prices such a
- * family's activations in the GPU's format; its weights are counted in fp32, `planOf`.)
+ * The compute format the memory wing prices (memory/terms.ts `computeDtype`: float32 instead of
+ * float16 for a family that overflows fp16), by its torch name.
  */
 export function computeDtype(gpu: GpuProfile, model: ModelEntry): TorchDtype {
-  const format = TORCH_DTYPE[computeFormat(gpu)];
-  return format === 'float16' && overflowsFp16(model) ? 'float32' : format;
+  return TORCH_DTYPE[computeFormat(gpu, model.config)];
 }
 
 /** The dtype the base weights load in (the non-quantized ones, under QLoRA). */

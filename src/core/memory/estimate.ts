@@ -10,6 +10,7 @@ import {
   activationBytes,
   allocatorAllowance,
   computeDtype,
+  computeOf,
   cudaContextBytes,
   kvCacheBytes,
   logitsBytes,
@@ -81,7 +82,7 @@ export function priceSettings(count: ParamCount, shape: Shape, gpu: GpuProfile, 
   // forward (autocast weight cache): full mixed-precision training holds both copies. The cache
   // empties when the forward leaves autocast (the Trainer's compute_loss_context_manager wraps
   // the forward only), so they count only beyond what the head and the optimizer step add later.
-  const copies = s.method === 'full' && recipe.precision === 'amp' && computeDtype(gpu) !== 'fp32' ? count.total * 2 : 0;
+  const copies = s.method === 'full' && recipe.precision === 'amp' && computeOf(s, gpu) !== 'fp32' ? count.total * 2 : 0;
   const autocastCopies = recipe.loss === 'fused' && shape.sftHead ? Math.max(0, ceilMib(copies) - logits - stepExtra) : copies;
   const kv = kvCacheBytes(shape, s, gpu);
   const bytes: Record<string, number> = {
@@ -114,8 +115,9 @@ export class RecipeError extends Error {}
  * A base published pre-quantized (GPTQ, AWQ, FP8 in `quantization_config`) is priced as stored
  * unless the recipe says otherwise; adapters on it are LoRA whatever the method was called.
  */
-export function withConfigRecipe(model: ModelEntry, s: EstimateSettings): EstimateSettings {
-  let settings = s;
+export function withConfigRecipe(model: ModelEntry, s: EstimateSettings, gpu: GpuProfile): EstimateSettings {
+  // The family's compute format on this GPU (fp32 for one that overflows fp16 on a T4), unless the plan set it.
+  let settings = s.compute === undefined ? { ...s, compute: computeDtype(gpu, model.config) } : s;
   // What the cells do for this family, unless the user said otherwise.
   if (s.recipe?.attention === undefined && pricedAttention(model) !== DEFAULT_RECIPE.attention) {
     settings = { ...settings, recipe: { ...settings.recipe, attention: pricedAttention(model) } };
@@ -199,7 +201,7 @@ function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuP
     alternative('optimizer_8bit', tryWith({ optimizer: 'paged_adamw_8bit' }));
   }
   if (s.method === 'full') {
-    const loraMib = tryWith({ method: 'lora', dtype: computeDtype(gpu) === 'fp32' ? 'fp32' : computeDtype(gpu), optimizer: 'adamw_torch' });
+    const loraMib = tryWith({ method: 'lora', dtype: computeOf(s, gpu), optimizer: 'adamw_torch' });
     alternative('lora_instead', loraMib);
   }
   if ((s.method === 'full' || s.method === 'lora') && gpu.bnb_4bit) {
@@ -221,7 +223,7 @@ function adviceFor(model: ModelEntry, count: ParamCount, shape: Shape, gpu: GpuP
 export function estimateMemory(model: ModelEntry, gpu: GpuProfile, asked: EstimateSettings): MemoryEstimate {
   const count = countParameters(model.config);
   const shape = modelShape(model.config);
-  const settings = withConfigRecipe(model, asked);
+  const settings = withConfigRecipe(model, asked, gpu);
   const problem = recipeProblem(settings.method, recipeOf(settings.recipe), count);
   if (problem !== null) throw new RecipeError(problem);
   const priced = priceSettings(count, shape, gpu, settings);

@@ -5,7 +5,7 @@
  * and the Estimate section, `recommend`, `fit`, `check()`, the cells' markdown and the launch
  * cells. Nothing else chooses a batch, a strategy or a verdict.
  */
-import { GpuProfile, Method, ModelEntry, WeightDtype } from '../types';
+import { GpuProfile, Method, ModelConfig, ModelEntry, WeightDtype } from '../types';
 import { UnknownFamilyError } from '../params';
 import { estimateMemory, longestThatFits } from './estimate';
 import { estimateStrategy, Strategy, StrategyEstimate, strategiesFor } from './strategies';
@@ -17,10 +17,11 @@ export const EFFECTIVE_BATCH = 16;
 export const DEFAULT_SEQ_LEN = 1024;
 
 /** The weight dtype each method loads with on this GPU (contract: the QLoRA/LoRA/full recipe). */
-export function defaultDtype(method: Method, gpu: GpuProfile): WeightDtype {
+export function defaultDtype(method: Method, gpu: GpuProfile, config?: ModelConfig): WeightDtype {
   if (method === 'qlora') return 'nf4';
   if (method === 'full') return 'fp32';
-  return computeDtype(gpu);
+  // A family that overflows fp16 loads in fp32 on a GPU without bf16 (terms.ts computeDtype).
+  return computeDtype(gpu, config);
 }
 
 export function defaultOptimizer(method: Method, gpu: GpuProfile): Optimizer {
@@ -37,7 +38,8 @@ export function defaultSettings(model: ModelEntry, gpu: GpuProfile, method: Meth
   const effective = gpu.backend === 'cpu' ? 1 : EFFECTIVE_BATCH;
   return {
     method,
-    dtype: wanted.dtype ?? defaultDtype(method, gpu),
+    dtype: wanted.dtype ?? defaultDtype(method, gpu, model.config),
+    compute: wanted.compute ?? computeDtype(gpu, model.config),
     seqLen: wanted.seqLen ?? Math.min(DEFAULT_SEQ_LEN, context),
     batch,
     gradAccum: wanted.gradAccum ?? Math.max(1, Math.ceil(effective / batch)),

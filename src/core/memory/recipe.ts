@@ -189,3 +189,27 @@ export function recipeProblem(method: string, recipe: Recipe, count: ParamCount)
   }
   return null;
 }
+
+/**
+ * Families whose activations pass float16's largest number (65,504), so fp16 training gives an
+ * inf and then a nan loss; on a GPU without bfloat16 they compute in float32 instead.
+ * - T5, mT5, umT5: Google trained them in bfloat16 ("All of our experiments use bfloat16
+ *   activations", google-research/text-to-text-transfer-transformer#539); fp16 fine-tuning gives
+ *   nan (transformers#10819, #11735). transformers' fp16 clamps only act on a float16 hidden state
+ *   (mt5/modeling_mt5.py:481-521); under autocast the residual stream stays fp32, so they never
+ *   fire while the fp16 matmuls overflow.
+ * - Gemma-3 (gemma3, gemma3_text): "Gemma 3 is broken with fp16" (transformers#36822), NaN in fp16
+ *   inference of Gemma3-4B-it (transformers#39972);
+ *   activations reach ~800k (unsloth.ai/blog/gemma3, "Gemma 3 training fixes"), and Unsloth
+ *   forces float32 on fp16-only GPUs for it (FORCE_FLOAT32 in unsloth/models/loader.py).
+ * - Gemma-2 is not on this list: its attention and final logits are soft-capped
+ *   (gemma2/modeling_gemma2.py:237, :520), no fp16 overflow
+ *   is reported for it where Gemma-3's is, and Unsloth's float32 list — which names every Gemma after
+ *   it (gemma3, gemma3n, later gemma4) — never did. It keeps fp16 on a T4; the training cell's
+ *   non-finite-loss guard names the way out if it overflows.
+ */
+export const FP16_OVERFLOW_TYPES: ReadonlySet<string> = new Set(['t5', 'mt5', 'umt5', 'gemma3', 'gemma3_text']);
+
+export function overflowsFp16(config: ModelConfig): boolean {
+  return FP16_OVERFLOW_TYPES.has(String(config.model_type ?? ''));
+}

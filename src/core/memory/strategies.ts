@@ -12,10 +12,10 @@
  */
 import { GpuProfile, ModelEntry } from '../types';
 import { countParameters, ParamCount } from '../params';
-import { availableMib, priceSettings, qloraCannotRun, verdictFor } from './estimate';
+import { availableMib, priceSettings, qloraCannotRun, verdictFor, withConfigRecipe } from './estimate';
 import { PROCESS_RAM_MIB } from './loading';
 import { modelShape, Shape } from './shape';
-import { allocatorAllowance, BYTES, checkpointedInputBytes, computeDtype, MIB } from './terms';
+import { allocatorAllowance, BYTES, checkpointedInputBytes, computeOf, MIB } from './terms';
 import { EstimateSettings, FitVerdict, Term } from './types';
 
 /** How the work is spread; `single` is one GPU (today's estimate). */
@@ -103,7 +103,7 @@ interface Parts {
 
 function parts(count: ParamCount, shape: Shape, gpu: GpuProfile, s: EstimateSettings): Parts {
   const single = priceSettings(count, shape, gpu, s).breakdown;
-  const c = BYTES[computeDtype(gpu)];
+  const c = BYTES[computeOf(s, gpu)];
   // Embeddings and the head stay unquantized (bitsandbytes skips them) in the compute dtype;
   // full fine-tuning keeps them in fp32 like every weight; LoRA in the dtype it loads.
   const rootBytes = s.method === 'full' ? 4 : s.dtype === 'fp32' || s.dtype === 'bf16' || s.dtype === 'fp16' ? BYTES[s.dtype] : c;
@@ -347,7 +347,9 @@ const WORSE: Record<FitVerdict, number> = { fits: 0, tight: 1, no: 2 };
  * The memory on each of the runtime's GPUs (and in its RAM) when `strategy` spreads this
  * training over them. `single` (one GPU) is today's estimate, as one GPU share.
  */
-export function estimateStrategy(model: ModelEntry, gpu: GpuProfile, settings: EstimateSettings, strategy: Strategy): StrategyEstimate {
+export function estimateStrategy(model: ModelEntry, gpu: GpuProfile, asked: EstimateSettings, strategy: Strategy): StrategyEstimate {
+  // The family's own recipe (eager attention, a pre-quantized base) and compute format, as one GPU's estimate takes them.
+  const settings = withConfigRecipe(model, asked, gpu);
   const count = countParameters(model.config);
   const shape = modelShape(model.config);
   const n = strategy === 'single' ? 1 : Math.max(1, gpu.count);

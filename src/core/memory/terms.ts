@@ -3,20 +3,33 @@
  * recipe's choice where there is one (recipe.ts); without one they price what the generated
  * cells do (contract: QLoRA/LoRA/full recipe), term by term.
  */
-import { GpuProfile, WeightDtype } from '../types';
+import { GpuProfile, ModelConfig, WeightDtype } from '../types';
 import { ParamCount } from '../params';
 import { Shape } from './shape';
 import { EstimateSettings } from './types';
-import { keepsLastLogitsOnly, LoraTargets, Recipe, recipeOf, targetedLayers } from './recipe';
+import { keepsLastLogitsOnly, LoraTargets, overflowsFp16, Recipe, recipeOf, targetedLayers } from './recipe';
 
 export const MIB = 1024 * 1024;
 
 export const BYTES: Readonly<Record<'fp32' | 'bf16' | 'fp16', number>> = { fp32: 4, bf16: 2, fp16: 2 };
 
-/** The dtype the GPU computes in: bf16 where native (≥ 8.0), fp16 below (T4, V100, P100), fp32 on a CPU. */
-export function computeDtype(gpu: GpuProfile): 'bf16' | 'fp16' | 'fp32' {
+export type ComputeFormat = 'bf16' | 'fp16' | 'fp32';
+
+/**
+ * The format a run computes in: bf16 where the GPU has it natively (≥ 8.0), fp16 below (T4, V100,
+ * P100), fp32 on a CPU — and fp32 on a GPU without bf16 for a family whose activations overflow
+ * fp16 (`overflowsFp16`, recipe.ts): the cells load and train it in float32 there. The one rule:
+ * the plan's settings carry its answer (`compute`), the cells' torch dtypes are its names.
+ */
+export function computeDtype(gpu: GpuProfile, config?: ModelConfig): ComputeFormat {
   if (gpu.backend === 'cpu') return 'fp32';
-  return gpu.bf16 ? 'bf16' : 'fp16';
+  if (gpu.bf16) return 'bf16';
+  return config !== undefined && overflowsFp16(config) ? 'fp32' : 'fp16';
+}
+
+/** The compute format of priced settings: the plan's (`settings.compute`), else the GPU's own. */
+export function computeOf(s: EstimateSettings, gpu: GpuProfile): ComputeFormat {
+  return s.compute ?? computeDtype(gpu);
 }
 
 /**
@@ -78,10 +91,10 @@ function preQuantizedLinearBytes(count: ParamCount, r: Recipe): WeightBytes {
  */
 export function weightBytes(count: ParamCount, s: EstimateSettings, gpu: GpuProfile): WeightBytes {
   const r = recipeOf(s.recipe);
-  const compute = BYTES[computeDtype(gpu)];
+  const compute = BYTES[computeOf(s, gpu)];
   const rest = count.total - count.linear;
   // peft skips the upcast for GPTQ models (utils/other.py, `is_gptq_quantized`).
-  const kbitExtra = r.kbitPrep && s.method !== 'full' && s.method !== 'inference' && r.weights !== 'gptq-int4' ? kbitPreparationExtraBytes(count, gpu) : 0;
+  const kbitExtra = r.kbitPrep && s.method !== 'full' && s.method !== 'inference' && r.weights !== 'gptq-int4' ? kbitPreparationExtraBytes(count, gpu, s) : 0;
   if (r.weights !== null && s.method !== 'full') {
     const q = preQuantizedLinearBytes(count, r);
     return { weights: q.weights + rest * compute + kbitExtra, quantization_constants: q.quantization_constants };
@@ -181,7 +194,7 @@ export function layerActivationBytesPerToken(shape: Shape, s: EstimateSettings, 
   const base = 2 * 4 * h + 4 * 2 * h + 3 * 2 * i;
   const extra = s.method === 'full' ? 4 * 2 * h + 2 * i : s.method === 'inference' ? 0 : 3 * loraInputWidth;
   // Without autocast (CPU runs fp32) every 2-byte activation is 4 bytes.
-  return (base + extra) * (computeDtype(gpu) === 'fp32' ? 2 : 1);
+  return (base + extra) * (computeOf(s, gpu) === 'fp32' ? 2 : 1);
 }
 
 /**
@@ -194,7 +207,7 @@ export function layerActivationBytesPerToken(shape: Shape, s: EstimateSettings, 
 export function attentionScoresBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
   // Unless the recipe names one, the attention the cells load this family with.
   if ((s.recipe?.attention ?? shape.cellsAttention) !== 'eager') return 0;
-  const compute = BYTES[computeDtype(gpu)];
+  const compute = BYTES[computeOf(s, gpu)];
   if (s.method === 'inference') {
     // The prefill is the one forward that sees the whole prompt at once.
     const p = promptTokens(s);
@@ -232,9 +245,15 @@ export function recomputedLayerPeakBytesPerToken(shape: Shape, loraInputWidth = 
   return 23 * shape.hidden + 14 * shape.intermediate + 7 * loraInputWidth;
 }
 
-/** The residual stream's bytes per value: fp32 after prepare_model_for_kbit_training or under fp32 weights (full fine-tuning), else the compute dtype. */
+/**
+ * The residual stream's bytes per value. It starts at the embedding's output, which autocast does
+ * not cast (embedding is not on its lower-precision list), and fp32 + fp16 adds promote to fp32: so
+ * fp32 after prepare_model_for_kbit_training (fp32 embeddings) or under fp32 master weights (full
+ * fine-tuning with AMP), else the compute dtype (16-bit weights, pure bf16, fp32 compute).
+ */
 export function residualBytes(s: EstimateSettings, gpu: GpuProfile): number {
-  return recipeOf(s.recipe).kbitPrep || s.method === 'full' ? 4 : BYTES[computeDtype(gpu)];
+  const r = recipeOf(s.recipe);
+  return r.kbitPrep || (s.method === 'full' && r.precision === 'amp') ? 4 : BYTES[computeOf(s, gpu)];
 }
 
 /**
@@ -252,11 +271,11 @@ export function activationBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfi
   if (s.method === 'inference') {
     // The prefill without grad: a layer's temporaries at a time (hidden states and the MLP's
     // width) for every prompt token; each generated token after it costs one position.
-    const c = BYTES[computeDtype(gpu)];
+    const c = BYTES[computeOf(s, gpu)];
     return s.batch * promptTokens(s) * (4 * c * shape.hidden + 3 * c * shape.intermediate) + scores;
   }
   if (s.gradientCheckpointing) {
-    const recomputed = s.method === 'full' || computeDtype(gpu) === 'fp32' ? perLayer : recomputedLayerPeakBytesPerToken(shape, loraInputWidth);
+    const recomputed = s.method === 'full' || computeOf(s, gpu) === 'fp32' ? perLayer : recomputedLayerPeakBytesPerToken(shape, loraInputWidth);
     return checkpointedInputBytes(shape, s, gpu) + tokens * recomputed + scores;
   }
   return tokens * shape.layers * perLayer + scores;
@@ -268,14 +287,13 @@ export const TRL_VOCAB_CHUNK = 32768;
 
 /**
  * What gradient checkpointing keeps of every layer: its input hidden state, batch × seq × hidden,
- * in the compute dtype — or in fp32 after `prepare_model_for_kbit_training`, whose fp32
- * embeddings start an fp32 residual stream. Zero without checkpointing or for inference. The one
+ * in the residual stream's dtype (`residualBytes`: fp32 after `prepare_model_for_kbit_training`
+ * and under full fine-tuning's fp32 weights, else the compute dtype). Zero without checkpointing or for inference. The one
  * source of this term: one GPU's activations and a layer split's per-GPU share both read it.
  */
 export function checkpointedInputBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
   if (s.method === 'inference' || !s.gradientCheckpointing) return 0;
-  const residual = recipeOf(s.recipe).kbitPrep ? 4 : BYTES[computeDtype(gpu)];
-  return s.batch * s.seqLen * shape.layers * residual * shape.hidden;
+  return s.batch * s.seqLen * shape.layers * residualBytes(s, gpu) * shape.hidden;
 }
 
 /**
@@ -288,7 +306,7 @@ export function checkpointedInputBytes(shape: Shape, s: EstimateSettings, gpu: G
  * embedding's own gradient and their sum: 3 × V × h × 4 beside the other gradients (traced).
  */
 export function fusedHeadPeakBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, tiedHead: boolean): number {
-  const c = BYTES[computeDtype(gpu)];
+  const c = BYTES[computeOf(s, gpu)];
   const res = residualBytes(s, gpu);
   const n = s.batch * s.seqLen;
   const checkpoints = s.gradientCheckpointing ? n * shape.layers * res * shape.hidden : n * shape.layers * layerActivationBytesPerToken(shape, s, gpu);
@@ -316,7 +334,7 @@ export function fusedHeadPeakBytes(shape: Shape, s: EstimateSettings, gpu: GpuPr
  */
 export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, tiedHead = false, activations?: number): number {
   const r = recipeOf(s.recipe);
-  const compute = BYTES[computeDtype(gpu)];
+  const compute = BYTES[computeOf(s, gpu)];
   const { width, perToken } = shape.head;
   if (width !== shape.vocab || !perToken) {
     // A task head (token classification, extractive QA, a classifier): `width` logits at each
@@ -350,11 +368,11 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, 
 export function kvCacheBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile): number {
   if (s.method !== 'inference' || shape.encoderOnly) return 0;
   const kv = recipeOf(s.recipe).kvCacheDtype;
-  const bytes = kv === null ? BYTES[computeDtype(gpu)] : kv === 'fp8' ? 1 : 2;
+  const bytes = kv === null ? BYTES[computeOf(s, gpu)] : kv === 'fp8' ? 1 : 2;
   const { full, sliding, linear } = shape.layerKinds;
   const windowTokens = shape.slidingWindow > 0 ? Math.min(s.seqLen, shape.slidingWindow - 1) : s.seqLen;
   const kvCache = 2 * shape.kvWidth * s.batch * bytes * (full * s.seqLen + sliding * windowTokens);
-  const state = linear * s.batch * (4 * shape.linearState.recurrent + BYTES[computeDtype(gpu)] * shape.linearState.conv);
+  const state = linear * s.batch * (4 * shape.linearState.recurrent + BYTES[computeOf(s, gpu)] * shape.linearState.conv);
   return kvCache + state;
 }
 
@@ -388,7 +406,7 @@ export function allocatorAllowance(terms: Readonly<Record<string, number>>): num
  * utils/other.py). Our cells skip it; a recipe with `kbitPrep` adds it to the weights (the
  * QLoRA paper's code called it).
  */
-export function kbitPreparationExtraBytes(count: ParamCount, gpu: GpuProfile): number {
-  const compute = BYTES[computeDtype(gpu)];
+export function kbitPreparationExtraBytes(count: ParamCount, gpu: GpuProfile, s?: EstimateSettings): number {
+  const compute = BYTES[s === undefined ? computeDtype(gpu) : computeOf(s, gpu)];
   return (count.total - count.linear) * (4 - compute);
 }

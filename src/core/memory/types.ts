@@ -24,6 +24,11 @@ export interface EstimateSettings {
   promptLen?: number;
   /** The user's own recipe; what it leaves out is what our cells do (recipe.ts, DEFAULT_RECIPE). */
   recipe?: Partial<Recipe>;
+  /**
+   * The format the run computes in (terms.ts `computeDtype`): the plan sets it from the GPU and the
+   * family; unset, the estimate takes the same rule for its model.
+   */
+  compute?: 'bf16' | 'fp16' | 'fp32';
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import { countParameters } from '../params';
 import { GpuProfile, ModelEntry } from '../types';
-import { EstimateSettings, loraParams, Plan, modelShape, recipeOf, Strategy, weightBytes, withConfigRecipe, BYTES, computeDtype } from '../memory';
+import { EstimateSettings, loraParams, Plan, modelShape, recipeOf, Strategy, weightBytes, withConfigRecipe, BYTES, computeOf } from '../memory';
 import { decodeFlopsPerToken, prefillFlopsPerToken, trainingFlopsPerToken } from './flops';
 import { GpuPeak, Interconnect, peakFor } from './peaks';
 import {
@@ -158,7 +158,7 @@ function trainingSpeed(model: ModelEntry, gpu: GpuProfile, s: EstimateSettings, 
   const gradBytes = recipe.precision === 'pure-bf16' ? 2 : 4;
   // What an FSDP/ZeRO-3 gather moves: 16-bit weights (mixed-precision gathers), or the 4-bit storage.
   const w = weightBytes(count, s, gpu);
-  const paramBytes = s.method === 'full' ? count.total * BYTES[computeDtype(gpu) === 'fp32' ? 'fp32' : 'bf16'] : w.weights + w.quantization_constants;
+  const paramBytes = s.method === 'full' ? count.total * BYTES[computeOf(s, gpu) === 'fp32' ? 'fp32' : 'bf16'] : w.weights + w.quantization_constants;
   const processes = processesOf(strategy, gpu);
   const comm = communicationSeconds(strategy, processes, peak.link, s.gradAccum, trained, gradBytes, paramBytes);
   const optimizer = (trained * optimizerTraffic(s) * comm.optimizerShare) / elementwise + comm.cpuSeconds;
@@ -201,7 +201,7 @@ function inferenceSpeed(model: ModelEntry, gpu: GpuProfile, s: EstimateSettings,
   const prefill = (prefillTokens * prefillFlopsPerToken(count, shape, prompt, recipe)) / prefillRate + launch;
   // One new token reads every weight once and the whole cache so far; at batch > 1 the weights are shared.
   const w = weightBytes(count, s, gpu);
-  const cacheBytes = recipe.kvCacheDtype === 'fp8' ? 1 : BYTES[computeDtype(gpu)];
+  const cacheBytes = recipe.kvCacheDtype === 'fp8' ? 1 : BYTES[computeOf(s, gpu)];
   const context = prompt + Math.max(1, generated) / 2;
   const kv = shape.encoderOnly ? 0 : 2 * shape.layers * shape.kvWidth * context * cacheBytes * s.batch;
   const memory = (w.weights + w.quantization_constants) / (bandwidth * DECODE_BANDWIDTH_SHARE) + kv / (bandwidth * CACHE_BANDWIDTH_SHARE);
@@ -229,7 +229,7 @@ function inferenceSpeed(model: ModelEntry, gpu: GpuProfile, s: EstimateSettings,
 export function estimateSpeed(model: ModelEntry, gpu: GpuProfile, asked: EstimateSettings, strategy: Strategy = 'single'): SpeedEstimate | null {
   const peak = peakFor(gpu);
   if (peak === null) return null;
-  const settings = withConfigRecipe(model, asked);
+  const settings = withConfigRecipe(model, asked, gpu);
   if (settings.method === 'inference') return inferenceSpeed(model, gpu, settings, peak);
   return trainingSpeed(model, gpu, settings, strategy, peak);
 }
