@@ -19,6 +19,12 @@ export interface JupyterServer {
    * trusted (a file written beside the server opens "Not Trusted").
    */
   notebook(name: string, sources: string[]): Promise<string>;
+  /**
+   * Turn our JupyterLab extension on or off for the pages opened from now on (both hosts read
+   * labconfig/page_config.json at each page load): one server serves Notebook 7 without the
+   * extension and with it.
+   */
+  useExtension(on: boolean): void;
   /** Shut down every kernel this server runs (one per notebook a test opened), so they do not pile up. */
   shutdownKernels(): Promise<void>;
   stop(): void;
@@ -48,7 +54,8 @@ export async function startJupyter(app: 'notebook' | 'lab', port: number, option
   fs.mkdirSync(path.join(config, 'labconfig'), { recursive: true });
   fs.mkdirSync(notebooks);
   execFileSync(path.join(repo, '.venv', 'bin', 'python'), [path.join(repo, 'tests', 'fake_nvidia_smi.py'), '--install', bin, '--case', 'colab-t4']);
-  if (!options.extension) fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { 'jupyterlab-model-advisor': true } }));
+  const useExtension = (on: boolean) => fs.writeFileSync(path.join(config, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { 'jupyterlab-model-advisor': !on } }));
+  useExtension(options.extension ?? false);
   const args = [app, '--no-browser', `--port=${port}`, '--ip=127.0.0.1', `--ServerApp.root_dir=${notebooks}`, '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True', '--ServerApp.port_retries=0'];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const server: ChildProcess = spawn(path.join(repo, '.venv', 'bin', 'jupyter'), args, {
@@ -74,6 +81,7 @@ export async function startJupyter(app: 'notebook' | 'lab', port: number, option
       // `?reset`: a fresh JupyterLab workspace, so no notebook of an earlier test is open beside it.
       return app === 'notebook' ? `${base}/notebooks/${name}` : `${base}/lab/tree/${name}?reset`;
     },
+    useExtension,
     async shutdownKernels() {
       const kernels = (await (await fetch(`${base}/api/kernels`)).json()) as { id: string }[];
       await Promise.all(kernels.map(k => fetch(`${base}/api/kernels/${k.id}`, { method: 'DELETE' })));
