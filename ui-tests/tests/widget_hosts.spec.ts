@@ -22,8 +22,10 @@ const README = 'import model_advisor\nmodel_advisor.show()';
 const NO_GPU = 'import os\nos.environ["PATH"] = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not os.path.exists(os.path.join(p, "nvidia-smi")))\nmodel_advisor.show()';
 // A Hub that refuses every connection: the kernel looks offline (hub_config.py reads HF_ENDPOINT when it asks).
 const DEAD_HUB = 'import os\nos.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"\nmodel_advisor.show()';
-const CELLS = [README, 'model_advisor.show(language="zh-Hant")', DEAD_HUB, NO_GPU, 'after = 1'];
-const [EN, ZH, HUB, CPU] = [0, 1, 2, 3];
+// A plain cell under the two panels that the screenshots show; the test's own cells below it.
+const CELLS = [README, 'model_advisor.show(language="zh-Hant")', 'after = 1', DEAD_HUB, NO_GPU];
+const [EN, ZH, HUB, CPU] = [0, 1, 3, 4];
+const PANELS = [EN, ZH, HUB, CPU];
 const T4 = 'Tesla T4 · 15.0 GiB';
 const GONE = 'This panel has lost its kernel (it restarted or stopped): run this cell again for a live panel. Copy all and Download .ipynb still give the cells planned below.';
 const GONE_ZH = '此面板已失去它的核心（核心已重新啟動或停止）：請重新執行這個儲存格。「全部複製」與「下載 .ipynb」仍可取得下方規劃的儲存格。';
@@ -100,7 +102,7 @@ for (const host of HOSTS) {
       server = await startJupyter(host.app, host.port);
       ({ context, page } = await openPage(browser, server));
       await page.goto(await server.notebook('widget.ipynb', CELLS));
-      for (let i = 0; i <= CPU; i++) {
+      for (const i of PANELS) {
         widgets[i] = cell(i).locator('.jp-ModelAdvisor-widget');
         const gpu = i === CPU ? 'No NVIDIA GPU in this runtime' : T4;
         await runCell(page, cell(i), () => expect(widgets[i].getByTestId('model-advisor-gpu')).toHaveText(gpu, { timeout: 20_000 }));
@@ -257,7 +259,8 @@ for (const host of HOSTS) {
       await expect(page.getByTestId('model-advisor-kernel-gone')).toHaveCount(0);
       await menu(page, 'Kernel', 'Restart Kernel…');
       await page.locator('.jp-Dialog-button.jp-mod-accept').click();
-      for (const [i, widget] of widgets.entries()) {
+      for (const i of PANELS) {
+        const widget = widgets[i];
         const gone = widget.getByTestId('model-advisor-kernel-gone');
         await expect(gone).toHaveText(i === ZH ? GONE_ZH : GONE);
         // The first thing in the panel, and said to a screen reader at once.
