@@ -16,7 +16,10 @@ SNIPPETS = os.path.join(REPO, "python_snippets")
 TEMPLATES = sorted(f for f in os.listdir(SNIPPETS) if f.endswith(".py") and f != "gpu_probe.py")
 PLACEHOLDER = re.compile(r"__[A-Z][A-Z0-9_]*__")
 MARKER = re.compile(r"^\s*# (>>> (if|unless)|<<<) ([A-Z][A-Z0-9_]*)\s*$")
-FUZZ_CASES = 10_000
+# Hostile renderings per run: each is parsed and walked against its reference (about 4.5 ms a case
+# here), so 3,000 keep this test near 15 s of `make test`'s 20-minute budget; the seed is fixed,
+# and any seed can be tried by hand with a larger count.
+FUZZ_CASES = 3_000
 # What JavaScript's String.prototype.trim() removes (ECMA-262 WhiteSpace and LineTerminator).
 JS_BLANK = re.compile("[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*")
 # Comments and strings (an f-string is one STRING token before Python 3.12, pieces after).
