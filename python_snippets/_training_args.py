@@ -25,5 +25,6 @@ training_args = __ARGS_CLASS__(
     save_strategy="steps",  # a checkpoint every save_steps: a disconnected session keeps its work
     save_steps=__SAVE_STEPS__,
     save_total_limit=1,  # only the latest checkpoint is kept on disk
+    include_num_input_tokens_seen="all",  # count the tokens trained on, for the speed printed after training
     report_to="none",
 )

@@ -73,7 +73,10 @@ const body =
   'export type SnippetName = keyof SnippetHoles;\n' +
   'export const SNIPPET_COMMENTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {\n' +
   comments.map(([lang, table]) => `  ${JSON.stringify(lang)}: ${JSON.stringify(table)}`).join(',\n') +
-  '\n};\n';
+  '\n};\n' +
+  // The version the train cell writes into its run record (package.json's, the wheel's too).
+  '/** This advisor\'s version (package.json). */\n' +
+  `export const ADVISOR_VERSION = ${JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)};\n`;
 
 // Write only on change, so tsc -b and watchers stay quiet on a no-op build.
 if (!existsSync(out) || readFileSync(out, 'utf8') !== body) {

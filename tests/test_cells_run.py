@@ -9,6 +9,7 @@ The core set covers every family variant once and every GPU × method pair; the 
 (`-m matrix_tail`, also run by `make test`) fills in the rest. Sizes and wall time: the note of
 issue 8, or `pytest tests/test_cells_run.py --durations=0`."""
 import itertools
+import json
 import os
 import time
 
@@ -152,6 +153,17 @@ def test_generated_notebook_runs(variant, gpu, method, data, built_lib, tiny_mod
     if method != "full":
         assert "trainable params:" in outputs["lora"]
     assert ("A simulation on the CPU" if gpu != "cpu" else "No GPU here") in outputs["train"]
+    # The train cell leaves what it measured for the panel, said to be no GPU's figures.
+    assert "That is not a GPU's figure" in outputs["train"]
+    with open(os.path.join(save_dir, "model-advisor-run.json"), encoding="utf-8") as f:
+        record = json.load(f)
+    assert (record["format"], record["model"], record["method"]) == ("model-advisor-run", os.path.abspath(model_dir), method)
+    assert record["gpu"] is None and record["gpu_count"] == 0 and record["simulated"] is (gpu != "cpu")
+    assert record["peak_mib"]["measured"] is None and record["steps"] == 2 and record["tokens"] > 0
+    assert record["tokens_per_second"]["measured"] > 0
+    # The simulation keeps the GPU's estimate beside the CPU's figure; a CPU recipe has none.
+    assert (record["tokens_per_second"]["estimated"] is None) is (gpu == "cpu")
+    assert record["settings"]["max_steps"] == 2 and record["advisor"]
     assert any(n.startswith("checkpoint-") for n in os.listdir(save_dir)), "no checkpoint saved while training"
     if head == "classification":
         assert "Predicted label:" in outputs["try"]

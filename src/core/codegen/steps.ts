@@ -12,6 +12,7 @@ import { Cell, CellRequest, CellRequestError } from './request';
 import { AUTO_CLASS, Head, LORA_TASK_TYPE, learningRate, loadDtype, nanMessage, packagesToInstall, requiredPackages, SAVE_STEPS } from './plan';
 import { EstimateSettings, launches, Plan } from '../memory';
 import { trainTime } from './time';
+import { renderTrainPeak } from './trainPeak';
 import { launchCells } from './launch';
 import { remoteTrainingProblem } from './remote';
 import { NER_LABELS, QA_TRY, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
@@ -286,9 +287,7 @@ const train: StepRecord = {
     // Every trainer ends the same way: the measured peak beside our estimate, and with
     // device_map="auto" over several GPUs each GPU's peak beside its share (the busiest decides an OOM).
     const perGpu = d.plan.known && d.plan.strategy === 'device-map' ? d.plan.spread.per_gpu.map(g => g.total_mib - (g.breakdown.cuda_context ?? 0)) : null;
-    const peakValues: Values = { ESTIMATE_MIB: planFigures(d.plan)?.tensorMib ?? null };
-    if (perGpu !== null) peakValues.PER_GPU_MIB = perGpu;
-    const peak = renderSnippet('train_peak', peakValues, { SIMULATE: d.simulate, PER_GPU: perGpu !== null }, d.lang);
+    const peak = renderTrainPeak({ request, plan: d.plan, lang: d.lang, simulate: d.simulate, steps: d.maxSteps, tensorMib: planFigures(d.plan)?.tensorMib ?? null, perGpuMib: perGpu });
     let trainer: string;
     if (d.head === 'token') {
       if (d.sample) values.SAMPLE_ROWS = sampleNer(d.dataLang);
