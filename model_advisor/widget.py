@@ -14,6 +14,10 @@ integer "id" that the answer repeats:
     {"type": "hub", "model": str, "source": "hf" | "mirror" | "modelscope"}
                                              read a Hub id's config.json (the shipped
                                              hub_config.py, the id and source as values)
+    {"type": "record", "folder": str}       read the run record the train cell left in
+                                             folder (relative, no ".."): the shipped
+                                             run_record.py, the folder as a value; it reads
+                                             that one file and nothing else
 Each cell is {"cell_type": "code" | "markdown", "source": str}; nothing else is accepted.
 """
 import contextlib
@@ -30,7 +34,7 @@ from model_advisor.probe import gpu_report
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
-MESSAGE_TYPES = ("probe", "cells", "copy", "hub")
+MESSAGE_TYPES = ("probe", "cells", "copy", "hub", "record")
 HUB_SOURCES = ("hf", "mirror", "modelscope")
 # A Hub id: owner/name, each part starting with a letter or digit (the catalog's idProblem is stricter).
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -39,6 +43,7 @@ HUB_TIMEOUT_S = 20
 MAX_CELLS = 64
 MAX_SOURCE = 200_000
 MAX_ID = 2**53 - 1
+MAX_FOLDER = 500
 # How long Colab may take to answer: it asks the user to confirm the scratch cell.
 COLAB_TIMEOUT_S = 60
 
@@ -88,6 +93,27 @@ def hub_answer(model, source):
     with contextlib.redirect_stdout(out):
         exec(compile(snippet_source("hub_config.py"), "<model-advisor hub>", "exec"), namespace)  # noqa: S102
     return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def record_answer(folder):
+    """What the sidebar's kernel read of a run record prints, run here from the shipped run_record.py."""
+    from model_advisor.probe import snippet_source  # noqa: PLC0415
+
+    namespace = {"__name__": "model_advisor_record", "__FOLDER__": folder}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(snippet_source("run_record.py"), "<model-advisor run record>", "exec"), namespace)  # noqa: S102
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
+def valid_folder(value):
+    """A run's output folder as the cells name it: relative, inside the notebook's folder."""
+    if type(value) is not str or not value.strip() or len(value) > MAX_FOLDER or "\0" in value:
+        raise MessageError("folder must be a relative path")
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "~")) or ".." in parts or re.match(r"^[A-Za-z]:", value):
+        raise MessageError("folder must be a relative path inside the notebook's folder")
+    return value
 
 
 def in_colab():
@@ -229,7 +255,8 @@ class AdvisorWidget(anywidget.AnyWidget):
                 if type(msg_id) is not int or not 0 <= msg_id <= MAX_ID:
                     raise MessageError("id must be a non-negative integer")
                 answer["id"] = msg_id
-            allowed = {"type", "id"} | {"cells": {"cells"}, "copy": {"cells"}, "hub": {"model", "source"}}.get(kind, set())
+            allowed = {"type", "id"} | {"cells": {"cells"}, "copy": {"cells"}, "hub": {"model", "source"},
+                                         "record": {"folder"}}.get(kind, set())
             if set(message) - allowed:
                 raise MessageError(f"{kind} takes only {', '.join(sorted(allowed))}")
             if kind == "probe":
@@ -245,6 +272,12 @@ class AdvisorWidget(anywidget.AnyWidget):
                     answer.update(ok=True, answer=hub_answer(model, source))
                 except Exception as e:  # noqa: BLE001 - the snippet answers failures itself; this is a bug's net
                     answer.update(ok=False, message=f"the Hub fetch failed: {type(e).__name__}: {e}")
+            elif kind == "record":
+                folder = valid_folder(message.get("folder"))
+                try:
+                    answer.update(ok=True, answer=record_answer(folder))
+                except Exception as e:  # noqa: BLE001 - the snippet answers failures itself; this is a bug's net
+                    answer.update(ok=False, message=f"the record could not be read: {type(e).__name__}: {e}")
             elif kind == "copy":
                 cells = valid_cells(message.get("cells"))
                 self.last_cells = percent_script(cells)

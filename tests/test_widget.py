@@ -352,3 +352,34 @@ def test_check_refuses_a_length_no_model_takes():
 
     with pytest.raises(ValueError, match=r"seq_len must be a whole number of tokens from 1 to 131,072, not 1000000000"):
         model_advisor.check("Qwen/Qwen2.5-7B-Instruct", seq_len=10**9, gpu="t4")
+
+
+def test_record_reads_the_train_cell_s_record_and_says_when_one_is_corrupt(wk, tmp_path):
+    """"record" runs the shipped run_record.py on a relative folder: a record comes back as written,
+    a missing one is "none", and a broken one (not JSON, NaN, not an object, too large) is "corrupt"
+    with the reason, never an exception; a folder outside the notebook's is refused."""
+    record = {"format": "model-advisor-run", "version": 1, "model": "Qwen/Qwen2.5-0.5B-Instruct", "gpu": "Tesla T4"}
+    runs = tmp_path / "outputs"
+    for name, text in {"ok": json.dumps(record), "text": "{not json", "nan": '{"peak": NaN}', "list": "[1, 2]",
+                       "big": json.dumps({"pad": "x" * 70000})}.items():
+        (runs / name).mkdir(parents=True)
+        (runs / name / "model-advisor-run.json").write_text(text, encoding="utf-8")
+    wk.run("import os as _os; _cwd = _os.getcwd(); _os.chdir(%r)" % str(tmp_path))
+    try:
+        comm_id, _, _ = wk.show()
+        answers = {}
+        for i, folder in enumerate(["outputs/ok", "outputs/none", "outputs/text", "outputs/nan", "outputs/list", "outputs/big"]):
+            (answer,), _ = wk.send(comm_id, {"type": "record", "id": i, "folder": folder})
+            assert answer["ok"] is True and answer["id"] == i
+            answers[folder.split("/")[1]] = answer["answer"]
+        assert answers["ok"]["status"] == "ok" and answers["ok"]["record"] == record
+        assert answers["ok"]["path"] == os.path.join("outputs/ok", "model-advisor-run.json")
+        assert answers["none"] == {"path": os.path.join("outputs/none", "model-advisor-run.json"), "status": "none"}
+        for name in ("text", "nan", "list", "big"):
+            assert answers[name]["status"] == "corrupt" and "record" not in answers[name], name
+        assert "NaN" in answers["nan"]["message"] and "bytes" in answers["big"]["message"]
+        for folder in ("../outside", "/etc", "~/x", "", 5):
+            (answer,), _ = wk.send(comm_id, {"type": "record", "id": 9, "folder": folder})
+            assert answer["ok"] is False and "relative" in answer["message"]
+    finally:
+        wk.run("_os.chdir(_cwd)")

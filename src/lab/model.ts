@@ -6,6 +6,8 @@ import { fetchHubModel } from './hub';
 import { Emitter, InsertOutcome, PanelHost, RuntimeState } from '../ui/panel/host';
 import { insertCellsBelowActive } from './insert';
 import { probeKernel } from './probe';
+import { readRunRecord } from './runRecord';
+import type { Calibration } from '../core/runs';
 
 /**
  * The panel's host in JupyterLab. Follows the active notebook and its kernel, and probes the
@@ -50,6 +52,19 @@ export class LabHost implements PanelHost {
     if (!kernel) return { ok: false, code: 'offline', message: 'this notebook has no kernel' };
     return fetchHubModel(kernel, id, source);
   }
+
+  /** The train cell's run record in `folder`, read by this notebook's kernel (see runRecord.ts). */
+  async readRunRecord(folder: string): Promise<unknown> {
+    const kernel = this._panel?.sessionContext.session?.kernel;
+    return kernel ? readRunRecord(kernel, folder) : null;
+  }
+
+  /** Calibrations go to JupyterLab's settings (the plugin sets the store once they are loaded). */
+  keepCalibrations(calibrations: readonly Calibration[]): void {
+    this.calibrationStore?.(calibrations);
+  }
+
+  calibrationStore: ((calibrations: readonly Calibration[]) => void) | null = null;
 
   refreshRuntime(): void {
     void this.refresh();

@@ -1,7 +1,7 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
-import { INotebookTracker } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator } from '@jupyterlab/translation';
@@ -14,6 +14,7 @@ import { AdvisorSidebar } from './sidebar';
 import { useConfigFile } from './useConfig';
 import { listenForWidgetInserts } from './widgetBridge';
 import { Language, t, toLanguage } from '../core/i18n';
+import { RUN_RECORD_FILE } from '../core/runs';
 
 const PLUGIN_ID = 'jupyterlab-model-advisor:plugin';
 const STATE_KEY = 'jupyterlab-model-advisor:choices';
@@ -76,6 +77,10 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
 
     runtime.setNotebook(tracker.currentWidget);
     tracker.currentChanged.connect((_, panel) => runtime.setNotebook(panel));
+    // A train cell (one that writes the run record) just ran in the followed notebook: read its record.
+    NotebookActions.executed.connect((_, { notebook, cell }) => {
+      if (notebook === runtime.panel?.content && cell.model.type === 'code' && cell.model.sharedModel.getSource().includes(RUN_RECORD_FILE)) advisor.refreshRunRecord();
+    });
 
     app.commands.addCommand(CommandIds.open, {
       label: () => t(lang, 'ui.cmd.open'),
@@ -143,10 +148,13 @@ export const advisorPlugin: JupyterFrontEndPlugin<void> = {
             },
             settings.get('customModels').composite
           );
+          advisor.setCalibrations(settings.get('calibrations').composite);
           sidebar.title.caption = t(lang, 'ui.title');
         };
         apply();
         settings.changed.connect(apply);
+        // "Use the measured peak": kept in the user's settings of this JupyterLab, nowhere else.
+        runtime.calibrationStore = list => void settings.set('calibrations', JSON.parse(JSON.stringify(list)));
       }, e => console.warn('Model Advisor: settings could not be loaded', e));
     }
   }

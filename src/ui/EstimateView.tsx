@@ -6,6 +6,7 @@ import { Language, MessageKey, t } from '../core/i18n';
 import { formatCount, formatMiB } from './format';
 import { MemoryBar } from './MemoryBar';
 import { adviceText, breakdownRows, isChange, methodName, TimeView, verdictText, warningText } from './rows';
+import type { CalibratedFigure } from '../core/runs';
 
 /** The estimate for the chosen model, or why there is none. */
 export type EstimateViewState =
@@ -17,7 +18,7 @@ export type EstimateViewState =
  * Verdict, breakdown, longest length, advice and loading for one model × method × length,
  * every sentence in the sidebar's language (advice and warnings from their codes).
  */
-export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState; /** How long it takes (rows.ts timeView); absent: not shown. */ time?: TimeView | null; /** In a notebook's output the term-by-term table folds under the bar (the bar's legend names the terms). */ compact?: boolean }): JSX.Element {
+export function EstimateView(props: { lang: Language; modelId: string; method: Method; state: EstimateViewState; /** How long it takes (rows.ts timeView); absent: not shown. */ time?: TimeView | null; /** In a notebook's output the term-by-term table folds under the bar (the bar's legend names the terms). */ compact?: boolean; /** A calibration the user kept from a run: the verdict is its (RunRecordView says so). */ calibrated?: CalibratedFigure | null; /** What the GPU did in the last run (RunRecordView), below the time. */ run?: React.ReactNode }): JSX.Element {
   const pid = usePanelId();
   const { lang, state } = props;
   let body: JSX.Element;
@@ -29,6 +30,7 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
     // The plan's figures: on several GPUs the busiest GPU's, under the plan's strategy — what its card says.
     const { plan, maxSeqLen } = state;
     const { settings, estimate } = plan;
+    const verdict = props.calibrated?.verdict ?? plan.verdict;
     const rows = breakdownRows(lang, plan.breakdown);
     const notes = plan.advice.filter(a => !isChange(a));
     const changes = plan.advice.filter(isChange);
@@ -66,8 +68,8 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
             {t(lang, 'ui.estimateSpread', { strategy: t(lang, `ui.strategy.${strategyLabel(plan.strategy, props.method)}` as MessageKey), gpus: plan.spread.gpus })}
           </div>
         )}
-        <div className={`jp-ModelAdvisor-verdict jp-ModelAdvisor-verdict-${plan.verdict}`} data-testid="model-advisor-verdict">
-          {verdictText(lang, plan.verdict, plan.total_mib, plan.available_mib)}
+        <div className={`jp-ModelAdvisor-verdict jp-ModelAdvisor-verdict-${verdict}`} data-testid="model-advisor-verdict" data-calibrated={props.calibrated ? 'true' : undefined}>
+          {verdictText(lang, verdict, props.calibrated?.total_mib ?? plan.total_mib, plan.available_mib)}
         </div>
         {notes.length > 0 && <SentenceList items={notes.map(a => adviceText(lang, a))} />}
         <MemoryBar lang={lang} verdict={plan.verdict} totalMib={plan.total_mib} availableMib={plan.available_mib} rows={rows} />
@@ -96,6 +98,7 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
             {props.time.basis && <div className="jp-ModelAdvisor-muted">{props.time.basis}</div>}
           </div>
         )}
+        {props.run}
         <h3>{t(lang, 'ui.loading')}</h3>
         <div>
           {t(lang, 'ui.download', {

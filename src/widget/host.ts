@@ -12,6 +12,19 @@ import { parseGpuReport } from '../core/report';
 import { INSERT_EVENT, InsertEventDetail } from '../ui/panel/bridge';
 import { Emitter, InsertOutcome, PanelHost } from '../ui/panel/host';
 import type { RuntimeState } from '../ui/panel/host';
+import type { Calibration } from '../core/runs';
+
+/** Where the widget keeps the user's calibrations: this page's origin, as it keeps the download source. */
+const CALIBRATIONS_KEY = 'jupyterlab-model-advisor:calibrations';
+
+/** The calibrations kept in this browser (unchecked: AdvisorModel.setCalibrations checks each). */
+export function savedCalibrations(): unknown {
+  try {
+    return JSON.parse(window.localStorage.getItem(CALIBRATIONS_KEY) ?? '[]') as unknown;
+  } catch {
+    return [];
+  }
+}
 
 /** The part of anywidget's model the widget uses (anywidget's `AnyModel`, kept structural). */
 export interface WidgetModel {
@@ -118,6 +131,22 @@ export class WidgetHost implements PanelHost {
       return modelFromHub(reply.answer as HubAnswer);
     } catch {
       return { ok: false, code: 'offline', message: 'the kernel printed no answer for the Hub fetch' };
+    }
+  }
+
+  /** The train cell's run record in `folder`: the kernel runs the shipped run_record.py with the folder as a value (a "record" message). */
+  async readRunRecord(folder: string): Promise<unknown> {
+    if (this._gone) return null;
+    const reply = await this.request({ type: 'record', folder }, 30_000);
+    return reply.ok && typeof reply.answer === 'object' ? reply.answer : null;
+  }
+
+  /** Kept in this browser only (a sandboxed frame that refuses storage keeps them for this panel). */
+  keepCalibrations(calibrations: readonly Calibration[]): void {
+    try {
+      window.localStorage.setItem(CALIBRATIONS_KEY, JSON.stringify(calibrations));
+    } catch {
+      // kept for this panel only
     }
   }
 

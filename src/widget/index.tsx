@@ -13,7 +13,7 @@ import { HUB_SOURCES } from '../ui/HubModelView';
 import { AdvisorModel } from '../ui/panel/advisor';
 import { DEFAULT_PREFERENCES } from '../ui/panel/choices';
 import { AdvisorPanel } from '../ui/panel/Panel';
-import { copyText, downloadText, WidgetHost, WidgetModel } from './host';
+import { copyText, downloadText, savedCalibrations, WidgetHost, WidgetModel } from './host';
 
 /** "Copy all" and "Download .ipynb": always there, so the user is never stuck. */
 function WidgetActions(props: { advisor: AdvisorModel; host: WidgetHost }): JSX.Element {
@@ -103,6 +103,7 @@ export function render({ model, el }: { model: WidgetModel; el: HTMLElement }): 
   const host = new WidgetHost(model, el, () => advisor?.lang ?? languageOf(model));
   advisor = new AdvisorModel(host, languageOf(model));
   advisor.setPreferences({ ...DEFAULT_PREFERENCES, source: savedSource() }, []);
+  advisor.setCalibrations(savedCalibrations());
   const onLanguage = () => advisor!.setLanguage(languageOf(model));
   model.on('change:language', onLanguage);
   const root = createRoot(el);

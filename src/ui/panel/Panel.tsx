@@ -12,6 +12,10 @@ import { ModelsView, ModelsViewState } from '../ModelsView';
 import { PlanForView, profileText } from '../PlanForView';
 import { RecipeView } from '../RecipeView';
 import { RuntimeView } from '../RuntimeView';
+import { RunRecordView } from '../RunRecordView';
+import { calibrate, calibrationFrom, findCalibration } from '../../core/runs';
+import type { CalibratedFigure } from '../../core/runs';
+import type { KnownPlan, Method } from '../../core';
 import { newPanelPrefix, PanelIds } from '../ids';
 import { modelRow, ModelRow, timeView, verdictText } from '../rows';
 import { platformOf, Platform } from '../../core/speed';
@@ -124,6 +128,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
         onFetch={id => advisor.useHubModel(id)}
       />
     );
+    const calibrated = chosen?.estimate.ok && advice ? this._calibrated(advice.gpu.name, chosen.model.id, chosen.method, chosen.estimate.plan) : null;
     const estimateView = chosen && (
       <EstimateView
         lang={lang}
@@ -132,6 +137,8 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
         state={chosen.estimate}
         time={chosen.estimate.ok && advice ? timeView(lang, chosen.model, advice.gpu, chosen.estimate.plan, this._platform()) : null}
         compact={output}
+        calibrated={calibrated}
+        run={this._runView(calibrated)}
       />
     );
     const cells = {
@@ -191,21 +198,46 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
     const lang = this.props.advisor.lang;
     if (state.kind !== 'ready') return state;
     const { recommendations, chosen } = state.advice;
-    const rows = recommendations.map(r => modelRow(lang, r, state.advice.gpu));
+    const gpuName = state.advice.gpu.name;
+    // A card says what the Estimate section says: with the user's calibration for that model, its verdict.
+    const rows = recommendations.map(r => {
+      const row = modelRow(lang, r, state.advice.gpu);
+      const c = this._calibrated(gpuName, r.model.id, r.method, r.plan);
+      return c ? { ...row, verdict: c.verdict, verdictText: verdictText(lang, c.verdict, c.total_mib, r.plan.available_mib), totalMib: c.total_mib } : row;
+    });
     let extra: ModelRow | null = null;
     if (chosen && !chosen.recommended) {
       // The user's pick left the list (another method or task): keep it visible with its own verdict.
       const e = chosen.estimate;
+      const c = e.ok ? this._calibrated(gpuName, chosen.model.id, chosen.method, e.plan) : null;
+      const verdict = c?.verdict ?? (e.ok ? e.plan.verdict : 'no');
+      const total = c?.total_mib ?? (e.ok ? e.plan.total_mib : 0);
       extra = {
         id: chosen.model.id,
-        verdict: e.ok ? e.plan.verdict : 'no',
+        verdict,
         // No estimate (a family the counter does not know, a bad length): say so; the estimate section says why.
-        verdictText: e.ok ? verdictText(lang, e.plan.verdict, e.plan.total_mib, e.plan.available_mib) : t(lang, 'ui.verdict_none'),
+        verdictText: e.ok ? verdictText(lang, verdict, total, e.plan.available_mib) : t(lang, 'ui.verdict_none'),
         reasons: [],
-        ...(e.ok ? { totalMib: e.plan.total_mib, availableMib: e.plan.available_mib } : {})
+        ...(e.ok ? { totalMib: total, availableMib: e.plan.available_mib } : {})
       };
     }
     return { kind: 'ready', rows, chosenId: chosen?.model.id ?? null, extra };
+  }
+
+  /** The plan under the calibration the user kept for this GPU, model and method; null: none applies. */
+  private _calibrated(gpu: string, modelId: string, method: Method, plan: KnownPlan): CalibratedFigure | null {
+    const c = findCalibration(this.props.advisor.calibrations, gpu, modelId, method);
+    return c ? calibrate(plan, c) : null;
+  }
+
+  /** "Your last run": the record read for the chosen model, and "use the measured peak" when it offers one not already kept. */
+  private _runView(calibrated: CalibratedFigure | null): JSX.Element {
+    const advisor = this.props.advisor;
+    const record = advisor.runRecord;
+    const fresh = record.kind === 'ok' && advisor.canCalibrate ? calibrationFrom(record.record) : null;
+    const kept = calibrated?.calibration;
+    const offer = fresh && !(kept && kept.date === fresh.date && kept.ratio === fresh.ratio) ? fresh : null;
+    return <RunRecordView lang={advisor.lang} record={record} calibrated={calibrated} offer={offer} onUse={() => advisor.useMeasuredPeak()} onDrop={c => advisor.dropCalibration(c)} />;
   }
 
   /** The service whose session limits apply: this runtime's, as the probe saw it, or the profile planned for. */

@@ -3,7 +3,8 @@ import type { Cell } from '../../core/codegen';
 import { Language, t } from '../../core/i18n';
 import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../../core';
 import type { Recommendation } from '../../core';
-import { restoreChoices, RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, Preferences } from './choices';
+import { restoreChoices, RuntimeAdvice, advise, cellRequest, Choices, defaultChoices, DEFAULT_PREFERENCES, loadingRequest, outputFolder, Preferences } from './choices';
+import { Calibration, calibrationFrom, judgeRecord, parseCalibrations, RecordState, withCalibration, withoutCalibration } from '../../core/runs';
 import { Emitter, InsertOutcome, PanelHost } from './host';
 import { formatCount } from '../format';
 import { modelPathFor } from './paths';
@@ -280,6 +281,89 @@ export class AdvisorModel {
   private _invalidate(): void {
     this._advice = null;
     this._changed.emit();
+    // The run record follows the chosen model and the runtime; read after this change settles.
+    if (this.host.readRunRecord && !this._recordQueued) {
+      this._recordQueued = true;
+      queueMicrotask(() => {
+        this._recordQueued = false;
+        this._syncRecord(false);
+      });
+    }
+  }
+
+  /** The record the train cell left for the chosen model and method on this runtime, as last read. */
+  get runRecord(): RecordState {
+    return this._record;
+  }
+
+  /** The calibrations the user keeps (from the host's settings), newest first. */
+  get calibrations(): readonly Calibration[] {
+    return this._calibrations;
+  }
+
+  /** True when the host can keep a calibration (the sidebar's settings, the widget's storage). */
+  get canCalibrate(): boolean {
+    return this.host.keepCalibrations !== undefined;
+  }
+
+  /** Calibrations as the host keeps them: each entry checked, a bad one left out. */
+  setCalibrations(value: unknown): void {
+    const next = parseCalibrations(value);
+    if (JSON.stringify(next) === JSON.stringify(this._calibrations)) return;
+    this._calibrations = next;
+    this._invalidate();
+  }
+
+  /** "Use the measured peak for this runtime": the record's calibration, kept by the host. */
+  useMeasuredPeak(): void {
+    const record = this._record;
+    const c = record.kind === 'ok' ? calibrationFrom(record.record) : null;
+    if (c === null || !this.host.keepCalibrations) return;
+    this._calibrations = withCalibration(this._calibrations, c);
+    this.host.keepCalibrations(this._calibrations);
+    this._invalidate();
+  }
+
+  /** Drop a kept calibration: the verdict is the estimate's own again. */
+  dropCalibration(c: Pick<Calibration, 'gpu' | 'model' | 'method'>): void {
+    this._calibrations = withoutCalibration(this._calibrations, c);
+    this.host.keepCalibrations?.(this._calibrations);
+    this._invalidate();
+  }
+
+  /** Read the record again (a train cell just ran, "Check again"). */
+  refreshRunRecord(): void {
+    this._syncRecord(true);
+  }
+
+  /**
+   * Ask the host for the chosen run's record when what it depends on changed (the runtime's
+   * report, the model, the method, the folder), or when `force`d; a later answer wins.
+   */
+  private _syncRecord(force: boolean): void {
+    const state = this.advice;
+    const runtime = this.host.runtime;
+    const chosen = state.kind === 'ready' && !state.advice.otherTarget ? state.advice.chosen : null;
+    if (!chosen || chosen.method === 'inference' || runtime.kind !== 'ready' || !this.host.readRunRecord || this.host.kernelGone) {
+      this._recordKey = null;
+      if (this._record.kind !== 'none') {
+        this._record = { kind: 'none' };
+        this._changed.emit();
+      }
+      return;
+    }
+    const folder = outputFolder(chosen.model.id, chosen.method, this._prefs);
+    const key = `${chosen.model.id}\u0000${chosen.method}\u0000${folder}`;
+    if (!force && key === this._recordKey && runtime.report === this._recordReport) return;
+    this._recordKey = key;
+    this._recordReport = runtime.report;
+    const generation = ++this._recordGeneration;
+    const wanted = { model: chosen.model.id, method: chosen.method, gpu: runtime.report.gpus[0]?.name ?? null };
+    void this.host.readRunRecord(folder).then(answer => {
+      if (generation !== this._recordGeneration) return;
+      this._record = answer === null ? { kind: 'none' } : judgeRecord(answer, wanted);
+      this._changed.emit();
+    });
   }
 
   private _lang: Language;
@@ -295,4 +379,10 @@ export class AdvisorModel {
   private _preview = false;
   private _keepList: Recommendation[] | null = null;
   private _changed = new Emitter();
+  private _record: RecordState = { kind: 'none' };
+  private _recordQueued = false;
+  private _recordKey: string | null = null;
+  private _recordReport: unknown = null;
+  private _recordGeneration = 0;
+  private _calibrations: Calibration[] = [];
 }

@@ -220,15 +220,20 @@ export interface Preferences {
 
 export const DEFAULT_PREFERENCES: Preferences = { source: 'hf', cacheDir: '', outputDir: 'outputs' };
 
+/** Where the cells save a run (and its record), relative to the notebook: `<outputDir>/<name>-<method>`. */
+export function outputFolder(modelId: string, method: Method, prefs: Preferences = DEFAULT_PREFERENCES): string {
+  // A local id ("./", "../models/qwen") names its folder by the last real segment.
+  const name = modelId.split('/').filter(s => s !== '' && s !== '.' && s !== '..').pop() ?? 'model';
+  const outputDir = prefs.outputDir.trim().replace(/\/+$/, '') || DEFAULT_PREFERENCES.outputDir;
+  return `${outputDir}/${name}-${method}`;
+}
+
 /**
  * The cells for the ticked steps, as renderCells takes them. For another GPU than the
  * runtime's, `report` is left out: this machine's RAM, disk and installed packages say nothing
  * of the one the cells will run on (the profile's own RAM is used; every package is installed).
  */
 export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, report: GpuReport | undefined, language: Language, prefs: Preferences = DEFAULT_PREFERENCES): CellRequest {
-  // A local id ("./", "../models/qwen") names its folder by the last real segment.
-  const name = chosen.model.id.split('/').filter(s => s !== '' && s !== '.' && s !== '..').pop() ?? 'model';
-  const outputDir = prefs.outputDir.trim().replace(/\/+$/, '') || DEFAULT_PREFERENCES.outputDir;
   return {
     model: chosen.model,
     gpu,
@@ -244,7 +249,7 @@ export function cellRequest(choices: Choices, chosen: Chosen, gpu: GpuProfile, r
     // estimate follows and our cells do not (they then plan for themselves at the same length and batch).
     ...(chosen.plan !== null && !ownRecipe(choices) ? { plan: chosen.plan } : {}),
     source: prefs.source,
-    saveDir: `${outputDir}/${name}-${chosen.method}`,
+    saveDir: outputFolder(chosen.model.id, chosen.method, prefs),
     ...(prefs.cacheDir.trim() ? { cacheDir: prefs.cacheDir.trim() } : {})
   };
 }

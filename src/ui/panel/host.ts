@@ -9,10 +9,14 @@
  *   settings, language  pushed by the host into the model: `AdvisorModel.setLanguage`,
  *                       `AdvisorModel.setPreferences` (JupyterLab's settings registry, or the
  *                       widget's traits), since both change under the panel.
+ *   the last run        `readRunRecord(folder)` (optional: the kernel reads the train cell's
+ *                       record), `keepCalibrations(list)` (optional: where the user's
+ *                       calibrations are kept; they come back through `AdvisorModel.setCalibrations`)
  */
 import type { HubResult, HubSource } from '../../core/catalog';
 import type { Cell } from '../../core/codegen';
 import type { GpuReport } from '../../core/report';
+import type { Calibration } from '../../core/runs';
 
 /** A change notice without a toolkit: `connect` returns the function that disconnects. */
 export class Emitter {
@@ -75,4 +79,13 @@ export interface PanelHost {
    * Absent where the host has no way to run the fetch.
    */
   fetchHubModel?(id: string, source: HubSource): Promise<HubResult>;
+  /**
+   * Read the run record the train cell left in `folder` (relative to the notebook, as the cells
+   * name it) through the runtime, silently, as the probe runs: resolves with the reader's answer
+   * (python_snippets/run_record.py's JSON object), or null when the runtime could not be asked.
+   * Never rejects. Absent where the host has no way to read it.
+   */
+  readRunRecord?(folder: string): Promise<unknown>;
+  /** Keep the user's calibrations where this host keeps settings; never sent anywhere. Absent: none offered. */
+  keepCalibrations?(calibrations: readonly Calibration[]): void;
 }
