@@ -27,6 +27,19 @@ test.describe('The advisor as a notebook widget', () => {
     await widget.screenshot({ path: test.info().outputPath('widget-lab.png') });
     await page.setViewportSize({ width: 1280, height: 720 });
 
+    // Beside the sidebar (the extension's own copy of the panel), each keeps its own choice: with one
+    // radio name for every panel, the sidebar opened with nothing selected and a click raised React error #90.
+    const errors: string[] = [];
+    page.on('pageerror', e => errors.push(e.message));
+    await page.sidebar.openTab('jp-model-advisor');
+    const sidebar = page.locator('#jp-model-advisor').getByTestId('model-advisor-models').getByRole('radio');
+    await expect(sidebar.first()).toBeChecked();
+    await sidebar.nth(1).check();
+    await expect(sidebar.nth(1)).toBeChecked();
+    await expect(widget.getByTestId('model-advisor-models').getByRole('radio').first()).toBeChecked();
+    expect(errors).toEqual([]);
+    await page.sidebar.close('left');
+
     // "Check again" asks the kernel, which measures again and answers.
     await widget.getByRole('button', { name: 'Check again' }).click();
     await expect(widget.getByTestId('model-advisor-gpu')).toHaveText('Tesla T4 · 15.0 GiB');
