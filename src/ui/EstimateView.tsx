@@ -23,7 +23,7 @@ export function EstimateView(props: { lang: Language; modelId: string; method: M
   const { lang, state } = props;
   let body: JSX.Element;
   if (!state.ok && state.reason === 'seq-len') {
-    body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.seqLenInvalid', { min: state.min, max: state.max })}</p>;
+    body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.seqLenInvalid', { min: formatCount(state.min), max: formatCount(state.max) })}</p>;
   } else if (!state.ok) {
     body = <p className="jp-ModelAdvisor-error">{t(lang, 'ui.estimateFailed', { model: props.modelId, message: state.message })}</p>;
   } else {

@@ -230,6 +230,16 @@ for (const host of HOSTS) {
       expect(t4).not.toContain('for this runtime');
     });
 
+    test('a sequence length of a billion is refused at its field, the bound written as numbers are', async () => {
+      const field = widgets[HUB].getByTestId('model-advisor-seq-len');
+      await field.fill('1000000000');
+      await expect(field).toHaveAttribute('aria-invalid', 'true');
+      const message = widgets[HUB].locator(`[id="${await field.getAttribute('aria-describedby')}"]`);
+      await expect(message).toHaveText(/^The sequence length must be a whole number of tokens from 16 to \d{1,3}(,\d{3})+\.$/);
+      await field.fill('1024');
+      await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+    });
+
     test('a Hub failure is said under the box; the source chosen beside it changes the cells and is kept for the next panel', async () => {
       const widget = widgets[HUB];
       await widget.getByTestId('model-advisor-hub-id').fill('someone/any-model');

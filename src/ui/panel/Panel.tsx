@@ -17,6 +17,7 @@ import { calibrate, calibrationFrom, findCalibration } from '../../core/runs';
 import type { CalibratedFigure } from '../../core/runs';
 import type { KnownPlan, Method } from '../../core';
 import { newPanelPrefix, PanelIds } from '../ids';
+import { formatCount } from '../format';
 import { modelRow, ModelRow, timeView, verdictText } from '../rows';
 import { platformOf, Platform } from '../../core/speed';
 import { AdvisorModel } from './advisor';
@@ -68,7 +69,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
     const runtimeGpu = runtime.kind === 'ready' ? profileText(lang, gpuFromReport(runtime.report)) : null;
     const seqLenError = validSeqLen(chosen?.model, choices.seqLen)
       ? null
-      : t(lang, 'ui.seqLenInvalid', { min: MIN_SEQ_LEN, max: chosen && !chosen.estimate.ok && chosen.estimate.reason === 'seq-len' ? chosen.estimate.max : MAX_SEQ_LEN });
+      : t(lang, 'ui.seqLenInvalid', { min: formatCount(MIN_SEQ_LEN), max: formatCount(chosen && !chosen.estimate.ok && chosen.estimate.reason === 'seq-len' ? chosen.estimate.max : MAX_SEQ_LEN) });
     const output = this.props.layout === 'output';
     const gone = host.kernelGone ? (
       <p className="jp-ModelAdvisor-gone" role="alert" data-testid="model-advisor-kernel-gone">

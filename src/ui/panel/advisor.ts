@@ -212,7 +212,7 @@ export class AdvisorModel {
     const chosen = state.advice.chosen;
     if (!chosen) return failed(t(lang, 'ui.chooseModel'));
     if (!chosen.estimate.ok && chosen.estimate.reason === 'seq-len') {
-      return failed(t(lang, 'ui.seqLenInvalid', { min: chosen.estimate.min, max: chosen.estimate.max }));
+      return failed(t(lang, 'ui.seqLenInvalid', { min: formatCount(chosen.estimate.min), max: formatCount(chosen.estimate.max) }));
     }
     if (chosen.steps.length === 0) return failed(t(lang, 'ui.noSteps'));
     const request = loadingOnly ? loadingRequest : cellRequest;
