@@ -52,10 +52,16 @@ def transformers_count(config):
 
 
 def causal_lm_count(config):
-    """What `AutoModelForCausalLM` (our cells' load class) builds from this config, on the meta device."""
+    """What our cells' load class builds from this config, on the meta device: `AutoModelForCausalLM`,
+    or for Gemma 3n the text class `Gemma3nForCausalLM` the cells name (its multimodal class needs timm;
+    params/families/gemma4.ts says why the cells load the text model alone)."""
     fields = {k: v for k, v in config.items() if k not in ("model_type", "architectures")}
+    built = AutoConfig.for_model(config["model_type"], **fields)
     with torch.device("meta"):
-        model = AutoModelForCausalLM.from_config(AutoConfig.for_model(config["model_type"], **fields))
+        if config["model_type"] == "gemma3n":
+            model = transformers.Gemma3nForCausalLM(built.text_config)
+        else:
+            model = AutoModelForCausalLM.from_config(built)
     return type(model).__name__, sum(p.numel() for p in model.parameters())
 
 
@@ -88,6 +94,25 @@ FAMILY_CONFIGS = {
     "glm4_moe": ("Glm4MoeForCausalLM", {"num_hidden_layers": 4, "head_dim": 128}),
     "glm4_moe (qk norms, shared experts)": ("Glm4MoeForCausalLM", {
         "num_hidden_layers": 4, "use_qk_norm": True, "first_k_dense_replace": 2, "n_shared_experts": 2, "attention_bias": True}),
+    # Gemma 3n: AltUp, Laurel, per-layer embeddings, KV sharing; counted as the text class the cells load.
+    "gemma3n_text": ("Gemma3nForCausalLM", {}),
+    "gemma3n": ("Gemma3nForConditionalGeneration", {}),
+    # Gemma 4: per-layer embeddings, KV sharing with double-wide MLPs, K = V full layers with their own
+    # KV heads, the MoE block, and the vision and audio towers of Gemma4ForConditionalGeneration.
+    "gemma4_text": ("Gemma4ForCausalLM", {}),
+    "gemma4_text (kv sharing, k = v)": ("Gemma4ForCausalLM", {
+        "num_kv_shared_layers": 10, "use_double_wide_mlp": True, "attention_k_eq_v": True, "num_global_key_value_heads": 2}),
+    "gemma4_text (moe)": ("Gemma4ForCausalLM", {
+        "num_hidden_layers": 6, "enable_moe_block": True, "num_experts": 16, "top_k_experts": 4, "moe_intermediate_size": 64,
+        "hidden_size_per_layer_input": 0}),
+    "gemma4 (vision, audio)": ("Gemma4ForConditionalGeneration", {
+        "audio_config": {"model_type": "gemma4_audio"}, "vision_config": {"model_type": "gemma4_vision", "standardize": True}}),
+    # Ministral 3: the text model, and the published mistral3 wrapper with Pixtral and the projector.
+    "ministral3": ("Ministral3ForCausalLM", {}),
+    "mistral3": ("Mistral3ForConditionalGeneration", {"text_config": {"model_type": "ministral3"}}),
+    "mistral3 (tied, projector bias)": ("Mistral3ForConditionalGeneration", {
+        "text_config": {"model_type": "ministral3", "tie_word_embeddings": True}, "tie_word_embeddings": True,
+        "multimodal_projector_bias": True}),
 }
 
 

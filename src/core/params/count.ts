@@ -4,6 +4,8 @@ import { bertLike, marian, t5 } from './families/encoders';
 import { bloom, gemma, glm, gpt2, llamaLike, mixtral, phi, phi3, qwenMoe } from './families/decoders';
 import { baichuan, chatglm, internlm2, qwenV1 } from './families/remote';
 import { countedArchitecture, gemma3, glm4Moe, gptOss, olmo3, qwen35, qwen3Next, smollm3 } from './families/current';
+import { gemma3n, gemma4 } from './families/gemma4';
+import { ministral3 } from './families/ministral3';
 import { ParamCount, Part, sumParts, UnknownFamilyError } from './parts';
 
 type Layout = (config: ModelConfig, family: string, architecture: string) => Part[];
@@ -32,6 +34,12 @@ const FAMILIES: Readonly<Record<string, Layout>> = {
   olmo3: olmo3,
   smollm3: smollm3,
   glm4_moe: glm4Moe,
+  gemma3n: gemma3n,
+  gemma3n_text: gemma3n,
+  gemma4: gemma4,
+  gemma4_text: gemma4,
+  ministral3: ministral3,
+  mistral3: ministral3,
   gpt2: gpt2,
   bloom: bloom,
   bert: bertLike,

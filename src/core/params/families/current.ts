@@ -174,6 +174,8 @@ export function qwen35(c: ModelConfig, family: string, architecture: string): Pa
 /** The class `countParameters` reports for a config: what the cells' `AutoModelForCausalLM` builds. */
 export function countedArchitecture(family: string, architecture: string): string {
   if ((family === 'qwen3_5' || family === 'qwen3_5_text') && /ForConditionalGeneration$/.test(architecture)) return 'Qwen3_5ForCausalLM';
+  // Gemma 3n: the cells load the text class (params/families/gemma4.ts says why).
+  if ((family === 'gemma3n' || family === 'gemma3n_text') && /ForConditionalGeneration$/.test(architecture)) return 'Gemma3nForCausalLM';
   return architecture;
 }
 
