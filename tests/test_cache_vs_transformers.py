@@ -1,7 +1,8 @@
 """The cache a generating model keeps, as we price it (src/core/memory/terms.ts `kvCacheBytes`),
 against the cache transformers itself fills: a tiny random model of each family with layers that
 do not keep a full KV cache — sliding-window layers (Gemma 3, gpt-oss, OLMo 3) keep the last
-window of tokens, Gated DeltaNet layers (Qwen3.5, Qwen3-Next) a fixed-size state — runs a prompt
+window of tokens, Gated DeltaNet layers (Qwen3.5, Qwen3-Next) a fixed-size state, KV-sharing layers
+(Gemma 3n, Gemma 4) none — runs a prompt
 on the CPU with `use_cache=True`, and the bytes of every tensor in its `past_key_values` must
 equal ours, at two prompt lengths (so a cache that grew where it should not is caught).
 """
@@ -28,6 +29,14 @@ CASES = {
     "qwen3_next": ("Qwen3NextForCausalLM", dict(SMALL, num_hidden_layers=4, num_experts=4, num_experts_per_tok=2,
                                                 moe_intermediate_size=32, shared_expert_intermediate_size=32, **LINEAR)),
     "llama": ("LlamaForCausalLM", dict(SMALL, num_hidden_layers=2)),
+    # KV sharing: the last layers reuse an earlier layer's cache and keep none (Gemma 3n, Gemma 4);
+    # Gemma 4's full layers are wider (global_head_dim) and K = V there with their own KV heads.
+    "gemma3n_text": ("Gemma3nForCausalLM", dict(SMALL, num_hidden_layers=10, num_kv_shared_layers=4, sliding_window=8,
+                                                hidden_size_per_layer_input=16, vocab_size_per_layer_input=128,
+                                                laurel_rank=8)),
+    "gemma4_text": ("Gemma4ForCausalLM", dict(SMALL, num_hidden_layers=12, num_kv_shared_layers=4, sliding_window=8,
+                                              global_head_dim=32, attention_k_eq_v=True, num_global_key_value_heads=1,
+                                              hidden_size_per_layer_input=16, vocab_size_per_layer_input=128)),
 }
 
 

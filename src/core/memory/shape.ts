@@ -29,6 +29,14 @@ export interface Shape {
   layerKinds: { full: number; sliding: number; linear: number };
   slidingWindow: number;
   /**
+   * Of the full and sliding layers, those that reuse an earlier layer's K/V and keep no cache of
+   * their own (Gemma 3n / Gemma 4 `num_kv_shared_layers`: transformers gives them a "dummy" cache
+   * layer, cache_utils.py:1979-1985).
+   */
+  kvShared: { full: number; sliding: number };
+  /** Width of K (= of V) per token on full-attention layers: Gemma 4's are wider (global_head_dim). */
+  kvWidthFull: number;
+  /**
    * Per sequence, per linear-attention layer: the recurrent state (value heads × key head dim ×
    * value head dim, fp32) and the causal conv's last `kernel` inputs (conv_dim × kernel).
    */
@@ -71,21 +79,55 @@ function headOf(c: ModelConfig, vocab: number): Shape['head'] {
  * `sliding_window_pattern` (6, Gemma3TextConfig), OLMo 3 one in four (Olmo3Config), Qwen3.5 and
  * Qwen3-Next one full-attention layer in `full_attention_interval` (4), the rest linear.
  */
-function layerKinds(c: ModelConfig, family: string, layers: number): Shape['layerKinds'] {
+function layerKinds(c: ModelConfig, family: string, layers: number): Shape['layerKinds'] & { types: string[] } {
   let types: string[];
   if (Array.isArray(c.layer_types) && c.layer_types.length === layers) {
     types = c.layer_types.map(String);
   } else {
     const every = (n: number, other: string) => Array.from({ length: layers }, (_, i) => ((i + 1) % n === 0 ? 'full_attention' : other));
     if (family === 'gemma2' || family === 'gpt_oss') types = every(2, 'sliding_attention');
+    else if (family === 'gemma3n' || family === 'gemma3n_text') types = every(5, 'sliding_attention');
+    else if (family === 'gemma4' || family === 'gemma4_text') types = every(6, 'sliding_attention');
     else if (family === 'gemma3' || family === 'gemma3_text') types = every(num(c, ['sliding_window_pattern']) ?? 6, 'sliding_attention');
     else if (family === 'olmo3') types = every(4, 'sliding_attention');
     else if (['qwen3_5', 'qwen3_5_text', 'qwen3_next'].includes(family)) types = every(num(c, ['full_attention_interval']) ?? 4, 'linear_attention');
     else types = Array.from({ length: layers }, () => 'full_attention');
   }
+  // Gemma4TextConfig makes the last layer full attention whatever layer_types says (configuration_gemma4.py:195).
+  if ((family === 'gemma4' || family === 'gemma4_text') && layers > 0) types[layers - 1] = 'full_attention';
   const sliding = types.filter(t => t === 'sliding_attention' || t === 'chunked_attention').length;
   const linear = types.filter(t => t === 'linear_attention').length;
-  return { full: layers - sliding - linear, sliding, linear };
+  return { full: layers - sliding - linear, sliding, linear, types };
+}
+
+/**
+ * The layers that keep no cache: Gemma 3n and Gemma 4's last `num_kv_shared_layers` reuse the K/V
+ * of an earlier layer of their kind (configuration_gemma4.py:226 `kv_sharing_modes`, and
+ * configuration_gemma3n.py:206; Gemma3nTextConfig's default is 15 of 35).
+ */
+function kvSharedLayers(c: ModelConfig, family: string, types: string[]): Shape['kvShared'] {
+  const fallback = family === 'gemma3n' || family === 'gemma3n_text' ? 15 : 0;
+  const n = Math.min(types.length, typeof c.num_kv_shared_layers === 'number' ? c.num_kv_shared_layers : fallback);
+  const shared = types.slice(types.length - n);
+  const sliding = shared.filter(t => t === 'sliding_attention' || t === 'chunked_attention').length;
+  return { full: shared.filter(t => t === 'full_attention').length, sliding };
+}
+
+/**
+ * K's width on full-attention layers: Gemma 4 gives them `global_head_dim` (512) and, with
+ * `attention_k_eq_v`, `num_global_key_value_heads` (configuration_gemma4.py:208-221), or a saved
+ * `per_layer_config` says so per layer (params/families/gemma4.ts counts with the same rule).
+ */
+function fullLayerKvWidth(c: ModelConfig, family: string, kvHeads: number, headDim: number, types: string[]): number {
+  if (family !== 'gemma4' && family !== 'gemma4_text') return kvHeads * headDim;
+  const per = c.per_layer_config;
+  if (per !== null && typeof per === 'object' && !Array.isArray(per)) {
+    const i = types.indexOf('full_attention');
+    const o = Object.entries(per as Record<string, ModelConfig>).find(([k]) => Number(k) === i)?.[1] ?? {};
+    return (num(o, ['num_key_value_heads']) ?? kvHeads) * (num(o, ['head_dim']) ?? headDim);
+  }
+  const globalKv = c.attention_k_eq_v === true ? num(c, ['num_global_key_value_heads']) ?? kvHeads : kvHeads;
+  return globalKv * (num(c, ['global_head_dim']) ?? 512);
 }
 
 function num(c: ModelConfig, names: string[]): number | undefined {
@@ -135,8 +177,10 @@ export function modelShape(config: ModelConfig): Shape {
     attentionWidth: heads * headDim,
     encoderOnly: ['bert', 'roberta', 'xlm-roberta'].includes(family),
     cellsAttention: pricedAttention({ config: c }),
-    layerKinds: kinds,
+    layerKinds: { full: kinds.full, sliding: kinds.sliding, linear: kinds.linear },
     slidingWindow: num(c, ['sliding_window']) ?? 0,
+    kvShared: kvSharedLayers(c, family, kinds.types),
+    kvWidthFull: fullLayerKvWidth(c, family, kvHeads, headDim, kinds.types),
     linearState: {
       recurrent: kinds.linear > 0 ? valueHeads * (num(c, ['linear_key_head_dim']) ?? 128) * (num(c, ['linear_value_head_dim']) ?? 128) : 0,
       conv: kinds.linear > 0 ? (2 * keyDim + valueDim) * (num(c, ['linear_conv_kernel_dim']) ?? 4) : 0

@@ -360,6 +360,8 @@ export function logitsBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile, 
  * - sliding-window layers keep the last `sliding_window - 1` tokens of them
  *   (`DynamicSlidingWindowLayer`, transformers cache_utils.py): Gemma 3 (1024 of 5 layers in 6),
  *   gpt-oss (128, every other layer), Gemma 2, OLMo 3;
+ * - Gemma 3n / Gemma 4's KV-sharing layers keep none (they read an earlier layer's), and Gemma 4's
+ *   full layers are wider (global_head_dim 512);
  * - linear-attention layers (Qwen3.5 / Qwen3-Next Gated DeltaNet, `LinearAttentionLayer`) keep a
  *   state that does not grow: the recurrent state batch × value heads × key dim × value dim,
  *   fp32 (the torch path casts to float32, qwen3_5/modeling_qwen3_5.py
@@ -371,7 +373,8 @@ export function kvCacheBytes(shape: Shape, s: EstimateSettings, gpu: GpuProfile)
   const bytes = kv === null ? BYTES[computeOf(s, gpu)] : kv === 'fp8' ? 1 : 2;
   const { full, sliding, linear } = shape.layerKinds;
   const windowTokens = shape.slidingWindow > 0 ? Math.min(s.seqLen, shape.slidingWindow - 1) : s.seqLen;
-  const kvCache = 2 * shape.kvWidth * s.batch * bytes * (full * s.seqLen + sliding * windowTokens);
+  const kvCache =
+    2 * s.batch * bytes * ((full - shape.kvShared.full) * shape.kvWidthFull * s.seqLen + (sliding - shape.kvShared.sliding) * shape.kvWidth * windowTokens);
   const state = linear * s.batch * (4 * shape.linearState.recurrent + BYTES[computeOf(s, gpu)] * shape.linearState.conv);
   return kvCache + state;
 }
