@@ -21,6 +21,27 @@ export const AUTO_CLASS: Record<Head, string> = {
   qa: 'AutoModelForQuestionAnswering'
 };
 
+/**
+ * The class the load and merge cells name: the head's Auto class, except for two families whose
+ * causal-LM Auto class cannot build the checkpoint for a text fine-tune (transformers 5.24):
+ * - Gemma 3n (gemma3n): AutoModelForCausalLM builds Gemma3nForConditionalGeneration, whose vision
+ *   tower is a timm MobileNetV5 (TimmWrapperModel: `timm` must be installed) beside a 0.7B audio
+ *   tower. Gemma3nForCausalLM loads the text model alone from the same checkpoint:
+ *   conversion_mapping.py maps "gemma3n_text" onto "qwen3_5_text"'s
+ *   PrefixChange(prefix_to_remove="language_model"), so model.language_model.* lands on model.*
+ *   (checked on a tiny checkpoint in that layout: no missing key). params counts that class.
+ * - Ministral 3 (mistral3): MODEL_FOR_CAUSAL_LM_MAPPING_NAMES has no "mistral3", so
+ *   AutoModelForCausalLM raises "Unrecognized configuration class"; AutoModelForImageTextToText
+ *   (MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES "mistral3") loads Mistral3ForConditionalGeneration,
+ *   Pixtral tower included, which is what params counts.
+ */
+export function loadClass(model: ModelEntry, head: Head): string {
+  const type = String(model.config.model_type ?? '');
+  if (head === 'causal' && type === 'gemma3n') return 'Gemma3nForCausalLM';
+  if (head === 'causal' && type === 'mistral3') return 'AutoModelForImageTextToText';
+  return AUTO_CLASS[head];
+}
+
 /** peft's `TaskType` values, which decide what get_peft_model wraps (and which head it keeps trainable). */
 export const LORA_TASK_TYPE: Record<Head, string> = {
   causal: 'CAUSAL_LM',

@@ -9,7 +9,7 @@ import { renderSnippet } from './render';
 import { pythonCode, PythonValue } from './literal';
 import { markdownValue } from './formats';
 import { Cell, CellRequest, CellRequestError } from './request';
-import { AUTO_CLASS, Head, LORA_TASK_TYPE, learningRate, loadDtype, nanMessage, packagesToInstall, requiredPackages, SAVE_STEPS } from './plan';
+import { Head, loadClass, LORA_TASK_TYPE, learningRate, loadDtype, nanMessage, packagesToInstall, requiredPackages, SAVE_STEPS } from './plan';
 import { EstimateSettings, launches, Plan } from '../memory';
 import { trainTime } from './time';
 import { renderTrainPeak } from './trainPeak';
@@ -178,6 +178,7 @@ const load: StepRecord = {
     if (d.head === 'causal' && bertTokenizer(request.model)) text += '\n\n' + tr('cells.load.sep');
     if (d.attention.why === 'no_sdpa') text += '\n\n' + tr('cells.load.eager', { family });
     if (d.attention.why === 'remote') text += '\n\n' + tr('cells.load.attn.remote');
+    if (d.attention.why === 'per_part') text += '\n\n' + tr('cells.load.attn.parts');
     if (d.attention.why === 'unknown') text += '\n\n' + tr('cells.load.attn.unknown', { family });
     if (d.loadDefinesPath) text += '\n\n' + tr('cells.load.path', { path: markdownValue(d.modelPath) });
     return text;
@@ -197,7 +198,7 @@ const load: StepRecord = {
       // (trl/trainer/sft_trainer.py:1292-1297, str.endswith(None) raises), so [SEP] serves.
       EOS_FROM_SEP: d.head === 'causal'
     };
-    const values: Values = { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), DTYPE: torch(loadDtype(request.gpu, request.method, model)) };
+    const values: Values = { AUTO_CLASS: pythonCode(loadClass(model, d.head)), DTYPE: torch(loadDtype(request.gpu, request.method, model)) };
     if (flags.EOS_FROM_SEP) values.EOS_NOTE = t(d.lang, 'load.eos_sep', { token: '{token}' });
     if (d.attention.impl !== null) values.ATTENTION = d.attention.impl;
     if (d.loadDefinesPath) values.MODEL_PATH = d.modelPath;
@@ -357,7 +358,7 @@ const save: StepRecord = {
       GPU: adapter && d.gpuRuntime
     };
     const values: Values = { SAVE_DIR: d.saveDir };
-    if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(AUTO_CLASS[d.head]), MERGE_DTYPE: torch(d.compute) });
+    if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(loadClass(request.model, d.head)), MERGE_DTYPE: torch(d.compute) });
     if (adapter && d.head === 'classification') values.NUM_LABELS = request.numLabels ?? 2;
     return renderSnippet('save', values, flags, d.lang);
   }

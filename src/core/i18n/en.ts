@@ -36,6 +36,7 @@ export const EN = {
   'cells.load.sep': "This model's tokenizer is a BERT one, with no end-of-text token: the cell uses its [SEP] to end each training text and to stop generating.",
   'load.eos_sep': 'This tokenizer has no end-of-text token: {token} ends each training text and stops generating instead.',
   'cells.load.attn.remote': 'This model runs its own code from its repository, which the advisor cannot inspect: the cell leaves the attention implementation to that code.',
+  'cells.load.attn.parts': 'Its audio tower supports only the plain ("eager") attention, and asking for sdpa would stop the load: the cell names none, so transformers gives each part its own (sdpa for the text model and the vision tower, eager for the audio tower).',
   'cells.load.attn.unknown': 'The advisor has not checked which attention implementations this family ({family}) supports, so the cell lets transformers choose.',
   'cells.load.path': 'The step "Where the weights come from" was left out, so this cell names the model itself: {path}.',
   'cells.train.estimate': 'Estimated peak for this GPU: **{estimate} MiB** of memory held by PyTorch (what `torch.cuda.max_memory_reserved()` reports); the CUDA context adds about {context} MiB more in nvidia-smi. The cell prints the measured peak beside it.',

@@ -38,6 +38,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'cells.load.sep': '这个模型的分词器是 BERT 式的，没有文本结束 token：单元格改用它的 [SEP] 来结束每段训练文本，生成时也在它处停下。',
   'load.eos_sep': '这个分词器没有文本结束 token：改用 {token} 结束每段训练文本，生成时也在它处停下。',
   'cells.load.attn.remote': '这个模型运行其仓库中自带的代码，顾问无法检查：注意力实现交给这些代码决定。',
+  'cells.load.attn.parts': '它的音频塔只支持普通（"eager"）注意力，指定 sdpa 会让加载失败：单元格不指定注意力，由 transformers 为每个部分各自选择（文本模型和视觉塔用 sdpa，音频塔用 eager）。',
   'cells.load.attn.unknown': '顾问尚未核实这个模型家族（{family}）支持哪些注意力实现，因此由 transformers 自行选择。',
   'cells.load.path': '"模型文件来源"这一步没有选，所以本单元格自己指定模型：{path}。',
   'cells.train.estimate': '此 GPU 的峰值估算：PyTorch 占用 **{estimate} MiB** 显存（即 `torch.cuda.max_memory_reserved()` 的值）；CUDA 上下文在 nvidia-smi 中还要多约 {context} MiB。单元格会打印实测峰值以便对比。',

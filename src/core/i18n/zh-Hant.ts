@@ -38,6 +38,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'cells.load.sep': '這個模型的分詞器是 BERT 式的，沒有文字結束 token：儲存格改用它的 [SEP] 來結束每段訓練文字，生成時也在它處停下。',
   'load.eos_sep': '這個分詞器沒有文字結束 token：改用 {token} 結束每段訓練文字，生成時也在它處停下。',
   'cells.load.attn.remote': '這個模型執行其儲存庫中自帶的程式碼，顧問無法檢查：注意力實作交給這些程式碼決定。',
+  'cells.load.attn.parts': '它的音訊塔只支援一般（"eager"）注意力，指定 sdpa 會讓載入失敗：儲存格不指定注意力，由 transformers 為每個部分各自選擇（文字模型和視覺塔用 sdpa，音訊塔用 eager）。',
   'cells.load.attn.unknown': '顧問尚未核實這個模型家族（{family}）支援哪些注意力實作，因此由 transformers 自行選擇。',
   'cells.load.path': '「模型檔案來源」這一步沒有勾選，所以本儲存格自己指定模型：{path}。',
   'cells.train.estimate': '此 GPU 的峰值估算：PyTorch 佔用 **{estimate} MiB** GPU 記憶體（即 `torch.cuda.max_memory_reserved()` 的值）；CUDA 執行內容在 nvidia-smi 中還要多約 {context} MiB。儲存格會印出實測峰值以便對照。',

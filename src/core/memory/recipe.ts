@@ -74,7 +74,12 @@ export const DEFAULT_RECIPE: Readonly<Recipe> = Object.freeze({
  */
 export const SDPA_FAMILIES: readonly string[] = [
   'llama', 'mistral', 'mixtral', 'qwen2', 'qwen2_moe', 'qwen3', 'gemma', 'phi3', 'gpt2', 'bert', 't5', 'mt5', 'marian', 'xlm-roberta',
-  'gemma3', 'gemma3_text', 'qwen3_5', 'qwen3_5_text', 'qwen3_next', 'olmo3', 'smollm3', 'glm4_moe'
+  'gemma3', 'gemma3_text', 'qwen3_5', 'qwen3_5_text', 'qwen3_next', 'olmo3', 'smollm3', 'glm4_moe',
+  // Gemma3nPreTrainedModel, Gemma4PreTrainedModel, Ministral3PreTrainedModel, Mistral3PreTrainedModel and
+  // PixtralPreTrainedModel set `_supports_sdpa = True` (gemma3n/modeling_gemma3n.py:1332,
+  // gemma4/modeling_gemma4.py:1447, ministral3/modeling_ministral3.py:264, mistral3/modeling_mistral3.py:168,
+  // pixtral/modeling_pixtral.py:351); a gemma4 config with an audio tower: see cellsAttention.
+  'gemma3n', 'gemma3n_text', 'gemma4', 'gemma4_text', 'ministral3', 'mistral3'
 ];
 export const EAGER_FAMILIES: readonly string[] = ['gemma2', 'bloom', 'gpt_oss'];
 
@@ -85,19 +90,25 @@ export const EAGER_FAMILIES: readonly string[] = ['gemma2', 'bloom', 'gpt_oss'];
  */
 export interface CellsAttention {
   impl: Attention | null;
-  why: 'no_sdpa' | 'remote' | 'unknown' | null;
+  why: 'no_sdpa' | 'remote' | 'unknown' | 'per_part' | null;
 }
 
-export function cellsAttention(model: { trust_remote_code?: boolean; config: { model_type?: unknown } }): CellsAttention {
+export function cellsAttention(model: { trust_remote_code?: boolean; config: { model_type?: unknown; audio_config?: unknown } }): CellsAttention {
   const type = String(model.config.model_type ?? '');
   if (model.trust_remote_code) return { impl: null, why: 'remote' };
+  // Gemma 4's audio tower (the E-sizes) refuses sdpa (Gemma4AudioModel `_supports_sdpa = False`,
+  // gemma4/modeling_gemma4.py:1964): an explicit "sdpa" makes from_pretrained raise, while naming
+  // none lets transformers give each part its own (sdpa for the text model and the vision tower,
+  // eager for the audio tower) — checked on a tiny Gemma4ForConditionalGeneration.
+  const audio = model.config.audio_config;
+  if (type === 'gemma4' && audio !== null && typeof audio === 'object') return { impl: null, why: 'per_part' };
   if (EAGER_FAMILIES.includes(type)) return { impl: 'eager', why: 'no_sdpa' };
   if (SDPA_FAMILIES.includes(type)) return { impl: 'sdpa', why: null };
   return { impl: null, why: 'unknown' };
 }
 
 /** The attention the estimate prices for a model: the cells' choice; where they leave it to the library, sdpa (transformers' default where a class supports it). */
-export function pricedAttention(model: { trust_remote_code?: boolean; config: { model_type?: unknown } }): Attention {
+export function pricedAttention(model: { trust_remote_code?: boolean; config: { model_type?: unknown; audio_config?: unknown } }): Attention {
   return cellsAttention(model).impl ?? 'sdpa';
 }
 
@@ -208,7 +219,13 @@ export function recipeProblem(method: string, recipe: Recipe, count: ParamCount)
  *   it (gemma3, gemma3n, later gemma4) — never did. It keeps fp16 on a T4; the training cell's
  *   non-finite-loss guard names the way out if it overflows.
  */
-export const FP16_OVERFLOW_TYPES: ReadonlySet<string> = new Set(['t5', 'mt5', 'umt5', 'gemma3', 'gemma3_text']);
+export const FP16_OVERFLOW_TYPES: ReadonlySet<string> = new Set([
+  't5', 'mt5', 'umt5', 'gemma3', 'gemma3_text',
+  // Gemma 3n and Gemma 4 share Gemma 3's unclamped residual stream and scaled embeddings (their
+  // decoder layers are Gemma 3's plus per-layer inputs), and Unsloth's float32 list names both
+  // (FORCE_FLOAT32 in unsloth/models/loader.py): float32 on a GPU without bfloat16 as for Gemma 3.
+  'gemma3n', 'gemma3n_text', 'gemma4', 'gemma4_text'
+]);
 
 export function overflowsFp16(config: ModelConfig): boolean {
   return FP16_OVERFLOW_TYPES.has(String(config.model_type ?? ''));

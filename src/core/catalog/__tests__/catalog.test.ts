@@ -59,7 +59,13 @@ describe('the catalog rows', () => {
 
   it('mark the remote-code families and the gated repositories', () => {
     expect(findModel('THUDM/chatglm3-6b')!.trust_remote_code).toBe(true);
-    expect(MODELS.filter(m => m.id.startsWith('meta-llama/') || m.id.startsWith('google/gemma')).every(m => m.gated)).toBe(true);
+    // Meta's and the Gemma Terms' repositories ask the user to accept a licence; Gemma 4 is Apache-2.0.
+    expect(MODELS.filter(m => m.id.startsWith('meta-llama/') || (m.id.startsWith('google/gemma') && m.license === 'gemma')).every(m => m.gated)).toBe(true);
+    expect(MODELS.filter(m => m.id.startsWith('google/gemma-4')).map(m => [m.license, m.gated])).toEqual([
+      ['apache-2.0', false],
+      ['apache-2.0', false],
+      ['apache-2.0', false]
+    ]);
     expect(MODELS.filter(m => m.id.startsWith('Qwen/Qwen2.5')).every(m => !m.trust_remote_code && !m.gated)).toBe(true);
   });
 

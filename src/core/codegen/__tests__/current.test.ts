@@ -32,4 +32,18 @@ describe('current families in the cells', () => {
     expect(script).toContain('enable_thinking=False');
     expect(load('Qwen/Qwen3.5-4B', 't4')).toContain('attn_implementation="sdpa"');
   });
+
+  it('Gemma 3n loads its text model alone (no timm, no towers), Gemma 4 with its towers, Gemma 4 E-sizes without naming sdpa', () => {
+    const g3n = load('google/gemma-3n-E2B-it', 't4');
+    expect(g3n).toContain('from transformers import AutoTokenizer, Gemma3nForCausalLM');
+    expect(g3n).toContain('model = Gemma3nForCausalLM.from_pretrained(');
+    expect(g3n).toContain('bnb_4bit_compute_dtype=torch.float32');
+    // The E-sizes' audio tower refuses sdpa (Gemma4AudioModel): transformers picks per part, and the markdown says so.
+    const e2b = renderCells({ model: model('google/gemma-4-E2B-it'), gpu: findGpu('t4'), method: 'qlora', steps: ['load'] });
+    expect(e2b.map(c => c.source).join('\n')).toContain('model = AutoModelForCausalLM.from_pretrained(');
+    expect(e2b.map(c => c.source).join('\n')).not.toContain('attn_implementation');
+    expect(e2b.find(c => c.cell_type === 'markdown' && c.step === 'load')!.source).toContain('audio tower supports only the plain');
+    expect(load('google/gemma-4-31B-it', 'a100-80gb')).toContain('attn_implementation="sdpa"');
+    expect(load('google/gemma-4-31B-it', 'a100-80gb')).toContain('bnb_4bit_compute_dtype=torch.bfloat16');
+  });
 });

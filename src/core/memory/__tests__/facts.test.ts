@@ -32,9 +32,10 @@ describe('the attention the cells load with is the attention the estimate prices
     const method = model.config.quantization_config ? 'lora' : 'qlora';
     // A model whose 4-bit weights pass a T4's memory gets no cells for it (bitsandbytes cannot
     // spill to the CPU; issue 18 item 14): the first GPU that holds them (an H200 holds every
-    // catalog model's, Mixtral's unquantized experts included).
+    // catalog model's, Mixtral's unquantized experts included, except GLM-4.5-Air's 185 GiB of
+    // bf16 experts, which take two).
     const fits = (id: string) => { try { renderCells({ model, gpu: findGpu(id), method, steps: ['load'] }); return true; } catch { return false; } };
-    const gpu = findGpu(['t4', 'a100-80gb', 'h200'].find(fits) ?? 'h200');
+    const gpu = findGpu(['t4', 'a100-80gb', 'h200', '2xh200'].find(fits) ?? 'h200');
     const source = renderCells({ model, gpu, method, steps: ['load'] }).map(c => c.source).join('\n');
     const named = /attn_implementation="(\w+)"/.exec(source)?.[1] ?? 'sdpa';
     expect(named).toBe(pricedAttention(model));
