@@ -108,6 +108,29 @@ export function speaks(model: ModelEntry, language: string): boolean {
 }
 
 /** A model tuned for the script asked (Breeze, TAIDE for zh-Hant) beats a general Chinese model of its size. */
+/**
+ * "A current model" (issue 19): released in the 12 months up to the catalog's date, the newest
+ * `released` of models.json (Gemma 4, 2026-04; recommend.test.ts checks the two agree, so a newer
+ * row moves this date on purpose). Current models get the full freshness points (3) and say so;
+ * a model of the 12 months before 1.5, of the 12 before those 1 (Breeze and TAIDE, whose
+ * Traditional-Chinese tuning still puts them first for zh-Hant data); older ones none.
+ */
+export const CATALOG_DATE = '2026-04';
+export const CURRENT_MONTHS = 12;
+
+/** Whole months from `released` (YYYY-MM) to the catalog's date; null for "unknown". */
+export function monthsBeforeCatalog(released: string): number | null {
+  const m = /^(\d{4})-(\d{2})$/.exec(released);
+  if (m === null) return null;
+  const [cy, cm] = CATALOG_DATE.split('-').map(Number);
+  return (cy - Number(m[1])) * 12 + (cm - Number(m[2]));
+}
+
+export function isCurrent(released: string): boolean {
+  const age = monthsBeforeCatalog(released);
+  return age !== null && age < CURRENT_MONTHS;
+}
+
 const SCRIPT_BONUS = 4;
 /** A reasoning model thinks aloud before every answer: slow and wordy as an assistant, so others rank first. */
 const REASONING_PENALTY = 3;
@@ -169,10 +192,12 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
       score += 2;
       reasons.push(reason('language', { language }));
     }
-    const year = Number(model.released.slice(0, 4));
-    if (year >= 2024) {
-      score += Math.min(3, year - 2023);
+    const age = monthsBeforeCatalog(model.released);
+    if (age !== null && age < CURRENT_MONTHS) {
+      score += 3;
       reasons.push(reason('recent', { released: model.released }));
+    } else if (age !== null && age < 3 * CURRENT_MONTHS) {
+      score += age < 2 * CURRENT_MONTHS ? 1.5 : 1;
     }
     if (model.reasoning) {
       score -= REASONING_PENALTY;

@@ -1,7 +1,7 @@
 import { MODELS } from '../../catalog';
 import { findGpu } from '../../gpu';
 import { ModelEntry } from '../../types';
-import { recommendModels, describeRecommendation, speaks } from '../index';
+import { recommendModels, describeRecommendation, speaks, CATALOG_DATE, CURRENT_MONTHS, isCurrent } from '../index';
 import { planTraining } from '../../memory';
 import { reasonText } from '../reasons';
 
@@ -101,6 +101,31 @@ describe('recommendModels', () => {
     }
     // A model that reads fewer tokens than asked is left out, not estimated at its own length.
     expect(recs.every(r => r.model.context_length === 0 || r.model.context_length >= 8192)).toBe(true);
+  });
+});
+
+describe('a current model', () => {
+  it('is one released in the 12 months up to the catalog date, the newest release in the catalog', () => {
+    expect(CATALOG_DATE).toBe(MODELS.map(m => m.released).filter(r => r !== 'unknown').sort().pop());
+    expect(CURRENT_MONTHS).toBe(12);
+    expect([isCurrent('2026-04'), isCurrent('2025-05'), isCurrent('2025-04'), isCurrent('unknown')]).toEqual([true, true, false, false]);
+  });
+
+  it.each([['zh'], ['en']])('on a Colab T4 for %s chat, the top picks are current models that fit and say so; an older one in the top three says why', language => {
+    const top = recommendModels({ task: 'chat', language, gpu: findGpu('t4'), limit: 3 });
+    expect(isCurrent(top[0].model.released)).toBe(true);
+    for (const r of top) {
+      expect(r.estimate.verdict).not.toBe('no');
+      if (isCurrent(r.model.released)) expect(describeRecommendation(r)).toContain(`a current model (released ${r.model.released})`);
+      // Qwen3-8B (2025-04, 12 months before the catalog date) for Chinese: its 5/5 Chinese is the reason.
+      else expect(r.reasons.find(x => x.code === 'chinese')?.values.stars).toBe(5);
+    }
+  });
+
+  it('an older model no longer says it is current', () => {
+    const recs = recommendModels({ task: 'chat', language: 'zh', gpu: findGpu('t4') });
+    const qwen2 = recs.find(r => r.model.id === 'Qwen/Qwen2-7B-Instruct')!;
+    expect(qwen2.reasons.map(x => x.code)).not.toContain('recent');
   });
 });
 
