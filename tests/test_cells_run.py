@@ -58,11 +58,23 @@ def core_cases():
     return core
 
 
+# The newest families (tests/tiny_models.py NEWEST): the sidebar's default recipe (QLoRA on a
+# T4, float32 compute for the Gemmas) in the core set, LoRA on an A100 (bf16) in the tail. Gemma 3n
+# takes LoRA on the T4 instead: bitsandbytes' CPU repacking of a 4-bit Linear for the try cell's
+# eval forward wants outputs in blocks of 32, which AltUp's 4- and 16-output coefficient layers
+# are not (bitsandbytes functional.py `_convert_weight_packed_for_cpu`; a GPU has no such limit).
+NEWEST_CASES = [c for v in tiny.NEWEST
+                for c in ((v, "t4", "lora" if v == "gemma3n" else "qlora", "sample-zh"), (v, "a100-40gb", "lora", "file"))]
+
+
 def matrix_params():
     core = core_cases()
     params = []
     for variant, gpu, method, data in all_cases():
         marks = () if (variant, gpu, method) in core else (pytest.mark.matrix_tail,)
+        params.append(pytest.param(variant, gpu, method, data, marks=marks, id="%s-%s-%s-%s" % (variant, gpu, method, data)))
+    for variant, gpu, method, data in NEWEST_CASES:
+        marks = () if gpu == "t4" else (pytest.mark.matrix_tail,)
         params.append(pytest.param(variant, gpu, method, data, marks=marks, id="%s-%s-%s-%s" % (variant, gpu, method, data)))
     return params
 
@@ -146,8 +158,8 @@ def test_generated_notebook_runs(variant, gpu, method, data, built_lib, tiny_mod
     save_dir = str(tmp_path / "saved")
     assert "Loaded " + model_dir in outputs["load"]
     # The recipe is the target GPU's: the unquantized weights in its dtype (fp32 for full fine-tuning).
-    # T5, mT5 and Gemma 3 overflow float16: on a GPU without bfloat16 they load (and train) in float32.
-    overflows = tiny.family_of(variant) in ("t5", "mt5", "gemma3", "gemma3_text") and gpu == "t4"
+    # T5, mT5 and Gemma 3, 3n and 4 overflow float16: on a GPU without bfloat16 they load (and train) in float32.
+    overflows = tiny.family_of(variant) in ("t5", "mt5", "gemma3", "gemma3_text", "gemma3n", "gemma4") and gpu == "t4"
     want = "torch.float32" if method == "full" or overflows else COMPUTE[gpu]
     assert kernel.evaluate("str(model.get_input_embeddings().weight.dtype)") == want
     if method != "full":
@@ -170,6 +182,12 @@ def test_generated_notebook_runs(variant, gpu, method, data, built_lib, tiny_mod
     else:
         # A random tiny model may well say nothing readable; what counts is that it generated.
         assert kernel.evaluate('int(output.shape[1] > (1 if %r else inputs["input_ids"].shape[1]))' % (head == "seq2seq")) == 1
+    # The class each loads: Gemma 3n's text model alone (no timm, no towers), Ministral 3 through
+    # the image-text-to-text class, Gemma 4 with its towers (and no attention named: its audio tower has no sdpa).
+    loaded = {"gemma3n": "Gemma3nForCausalLM", "mistral3": "Mistral3ForConditionalGeneration",
+              "gemma4": "Gemma4ForConditionalGeneration"}.get(tiny.family_of(variant))
+    if loaded is not None:
+        assert kernel.evaluate("type(model.get_base_model() if hasattr(model, 'get_base_model') else model).__name__") == loaded
     if tiny.family_of(variant) == "qwen3" and not variant.endswith("-base"):
         # Qwen3 answers without a <think> block: the prompt ends with the empty one the template writes.
         assert kernel.evaluate('text.endswith("</think>\\n\\n")') is True

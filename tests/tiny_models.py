@@ -39,11 +39,18 @@ GENERATIVE = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "phi3", "
 # Qwen3.5's text model (hybrid Gated DeltaNet + gated attention), SmolLM3, OLMo 3. Chat
 # variants only: the base-model path (no chat template) is the older families' to cover.
 CURRENT = ("gemma3_text", "gemma3", "qwen3_5_text", "smollm3", "olmo3", "gpt_oss")
+# Gemma 4 E-size (vision and audio towers, per-layer embeddings, KV sharing: AutoModelForCausalLM
+# builds Gemma4ForConditionalGeneration), Gemma 3n as published (a multimodal checkpoint whose
+# text model the cells load with Gemma3nForCausalLM) and Ministral 3 (mistral3: Pixtral +
+# ministral3, loaded with AutoModelForImageTextToText). Two cases each in the matrix, not the
+# rotation: test_cells_run.py NEWEST_CASES.
+NEWEST = ("gemma4", "gemma3n", "mistral3")
 ENCODERS = ("bert", "xlm-roberta")
 SEQ2SEQ = ("t5", "mt5", "marian")
 # Every family; an older generative one also as "<family>-base" (no chat template).
-FAMILIES = GENERATIVE + CURRENT + ENCODERS + SEQ2SEQ
+FAMILIES = GENERATIVE + CURRENT + NEWEST + ENCODERS + SEQ2SEQ
 VARIANTS = tuple(f for g in GENERATIVE for f in (g, g + "-base")) + CURRENT + ENCODERS + SEQ2SEQ
+# The newest families run two chosen cases each, not the rotation over VARIANTS.
 
 
 def family_of(variant):
@@ -149,6 +156,35 @@ def _config(family, vocab_size):
         return tf.Qwen3_5TextConfig(**decoder, head_dim=16, tie_word_embeddings=True, linear_num_key_heads=2,
                                     linear_num_value_heads=32, linear_key_head_dim=8, linear_value_head_dim=8,
                                     layer_types=["linear_attention", "full_attention"])
+    if family == "gemma4":
+        # The E-sizes' layout in small: per-layer inputs, the last layer of each kind sharing K/V,
+        # wider full-attention heads, double-wide MLPs on the sharing layers, both towers.
+        text = dict(decoder, num_hidden_layers=4, head_dim=16, global_head_dim=32, pad_token_id=0, sliding_window=8,
+                    layer_types=["sliding_attention", "full_attention"] * 2, num_kv_shared_layers=2,
+                    hidden_size_per_layer_input=64, vocab_size_per_layer_input=vocab_size, use_double_wide_mlp=True)
+        # Every 4-bit Linear at least 64 wide in and a multiple of 32 out: bitsandbytes' CPU
+        # repacking for an eval forward (functional.py `_convert_weight_packed_for_cpu`) needs both.
+        vision = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2,
+                      num_key_value_heads=2, head_dim=32)
+        audio = dict(hidden_size=64, num_hidden_layers=1, num_attention_heads=2, output_proj_dims=64)
+        return tf.Gemma4Config(text_config=text, vision_config=vision, audio_config=audio,
+                               boi_token_id=vocab_size - 6, eoi_token_id=vocab_size - 5, image_token_id=vocab_size - 4,
+                               video_token_id=vocab_size - 3, boa_token_id=vocab_size - 2, eoa_token_index=vocab_size - 1,
+                               audio_token_id=vocab_size - 7)
+    if family == "gemma3n":
+        # The text config of a Gemma 3n checkpoint (built below as the published layout). Widths in
+        # multiples of 32 for bitsandbytes' CPU repacking (see qwen3_5_text); AltUp's coefficient
+        # layers (n and n² outputs: 4 and 16 in the real model) cannot be, so Gemma 3n runs LoRA only here.
+        return tf.Gemma3nTextConfig(**dict(decoder, num_hidden_layers=4), head_dim=16, pad_token_id=0, sliding_window=8,
+                                    layer_types=["sliding_attention", "full_attention"] * 2, num_kv_shared_layers=2,
+                                    hidden_size_per_layer_input=64, vocab_size_per_layer_input=vocab_size,
+                                    laurel_rank=32, altup_num_inputs=2, activation_sparsity_pattern=[0.0] * 4)
+    if family == "mistral3":
+        text = dict(decoder, model_type="ministral3", head_dim=16, pad_token_id=0)
+        vision = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=1, num_attention_heads=2,
+                      image_size=32, patch_size=16)
+        return tf.Mistral3Config(text_config=text, vision_config=vision, image_token_index=vocab_size - 1,
+                                 tie_word_embeddings=False)
     if family == "gpt_oss":
         # Random bf16 weights: the published MXFP4 experts (quantization_config quant_method mxfp4)
         # are what transformers dequantizes without the MXFP4 kernels; this is the dequantized model.
@@ -202,11 +238,40 @@ def build(variant, folder):
     config = _config("gpt2-chinese" if variant == "gpt2-chinese" else family, len(tok) + 16)
     auto = (tf.AutoModelForMaskedLM if family in ENCODERS
             else tf.AutoModelForSeq2SeqLM if family in SEQ2SEQ else tf.AutoModelForCausalLM)
+    if family == "mistral3":
+        auto = tf.AutoModelForImageTextToText
     model = auto.from_config(config, dtype=torch.float32)
     os.makedirs(folder, exist_ok=True)
-    model.save_pretrained(folder)
+    if family == "gemma3n":
+        _save_as_gemma3n_checkpoint(model, config, folder)
+    else:
+        model.save_pretrained(folder)
     tok.save_pretrained(folder)
     return folder
+
+
+def _save_as_gemma3n_checkpoint(model, text_config, folder):
+    """A Gemma 3n checkpoint as google/gemma-3n-* publish it: config model_type "gemma3n" with a
+    text_config, the text weights under model.language_model.*, and tower weights beside them. The
+    real vision tower is a timm MobileNetV5 (not installed here): a stand-in tensor under its
+    prefix shows the cells' Gemma3nForCausalLM leaves the towers out."""
+    import torch
+    from safetensors.torch import save_file
+
+    state = {}
+    for name, tensor in model.state_dict().items():
+        if name == "lm_head.weight":
+            continue  # tied to the embeddings, as published
+        state[("model.language_model." + name[len("model."):]) if name.startswith("model.") else name] = tensor.contiguous()
+    state["model.vision_tower.timm_model.conv_stem.conv.weight"] = torch.zeros(8, 3, 3, 3)
+    state["model.audio_tower.subsample_conv_projection.input_proj_linear.weight"] = torch.zeros(8, 8)
+    save_file(state, os.path.join(folder, "model.safetensors"), metadata={"format": "pt"})
+    config = {"architectures": ["Gemma3nForConditionalGeneration"], "model_type": "gemma3n",
+              "text_config": text_config.to_dict(), "vision_config": {"model_type": "gemma3n_vision"},
+              "audio_config": {"model_type": "gemma3n_audio"}, "tie_word_embeddings": True}
+    with open(os.path.join(folder, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(config, f)
+    model.generation_config.save_pretrained(folder)
 
 
 def write_dataset(path, kind="text"):
