@@ -1,7 +1,8 @@
 # How well does it tag? Entity-level F1 (seqeval, the usual NER score: an entity
 # counts only when its words and its type are both right) if seqeval is
 # installed, else the share of words whose tag is right.
-import numpy as np
+# >>> include _ner_score
+
 
 # >>> if CPU_FP16
 with torch.autocast("cpu", dtype=torch.float16):
@@ -10,17 +11,4 @@ with torch.autocast("cpu", dtype=torch.float16):
 # >>> unless CPU_FP16
 prediction = trainer.predict(eval_data)
 # <<< CPU_FP16
-true_tags, predicted_tags = [], []
-for predicted, labels in zip(np.argmax(prediction.predictions, axis=-1), prediction.label_ids):
-    scored = labels != -100  # the first piece of each word
-    true_tags.append([label_names[i] for i in labels[scored]])
-    predicted_tags.append([label_names[i] for i in predicted[scored]])
-try:
-    from seqeval.metrics import classification_report, f1_score
-except ImportError:
-    right = sum(t == p for row, guess in zip(true_tags, predicted_tags) for t, p in zip(row, guess))
-    words = sum(len(row) for row in true_tags)
-    print(f"Token accuracy: {right / words:.1%} of {words} words (pip install seqeval for the entity F1)")
-else:
-    print(f"Entity F1: {f1_score(true_tags, predicted_tags, zero_division=0):.3f}")
-    print(classification_report(true_tags, predicted_tags, zero_division=0))
+print_tag_score(prediction)

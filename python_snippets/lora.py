@@ -19,18 +19,6 @@ model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reen
 model.enable_input_require_grads()  # lets gradients reach the adapters through the frozen layers
 # <<< CHECKPOINTING
 
-lora_config = LoraConfig(
-    r=__LORA_R__,  # rank: the size of each adapter
-    lora_alpha=__LORA_ALPHA__,  # scaling of the adapter's output (alpha / r)
-    lora_dropout=0.05,
-    target_modules="all-linear",  # every linear layer except the output layer
-# >>> if HEAD_MODULES
-    exclude_modules=__HEAD_MODULES__,  # the new head trains whole, beside the adapters (peft's modules_to_save)
-# <<< HEAD_MODULES
-    task_type=__TASK_TYPE__,
-)
-model = get_peft_model(model, lora_config)
-for param in model.parameters():
-    if param.requires_grad:
-        param.data = param.data.float()  # adapters learn in 32-bit precision
+# >>> include _lora_config
+# >>> include _peft_model
 model.print_trainable_parameters()

@@ -5,15 +5,29 @@ import math
 
 import torch
 from accelerate import PartialState
-from datasets import load_dataset
+from datasets import Dataset, load_dataset
 # >>> if LORA
-from peft import LoraConfig
+from peft import LoraConfig, get_peft_model
 # <<< LORA
-from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+from transformers import AutoTokenizer, __AUTO_CLASS__, TrainerCallback
 # >>> if QUANTIZE
 from transformers import BitsAndBytesConfig
 # <<< QUANTIZE
+# >>> if SFT
 from trl import SFTConfig, SFTTrainer
+# <<< SFT
+# >>> if CLASSIFY
+from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+# <<< CLASSIFY
+# >>> if SEQ2SEQ
+from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments
+# <<< SEQ2SEQ
+# >>> if TOKEN
+from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments
+# <<< TOKEN
+# >>> if QA
+from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+# <<< QA
 
 model_path = __MODEL_PATH__
 output_dir = __OUTPUT_DIR__
@@ -21,11 +35,13 @@ state = PartialState()  # which process this is, and its device
 
 # The training settings come first: with DeepSpeed ZeRO-3 they make from_pretrained
 # load each weight straight into its shard.
-training_args = SFTConfig(
+training_args = __ARGS_CLASS__(
     output_dir=output_dir,
     per_device_train_batch_size=__BATCH__,  # per GPU: each process takes its own samples
     gradient_accumulation_steps=__GRAD_ACCUM__,
+# >>> if SFT
     max_length=__SEQ_LEN__,
+# <<< SFT
     max_steps=__MAX_STEPS__,  # a first, short run; -1 means one pass over the dataset
     learning_rate=__LEARNING_RATE__,
     optim=__OPTIMIZER__,
@@ -56,50 +72,23 @@ training_args = SFTConfig(
     report_to="none",
 )
 
-tokenizer = AutoTokenizer.from_pretrained(model_path)
-if tokenizer.pad_token is None:
-    tokenizer.pad_token = tokenizer.eos_token
-
+# The model and its tokenizer, loaded as the cells for one GPU load them.
 # >>> if QUANTIZE
-quant_config = BitsAndBytesConfig(
-    load_in_4bit=True,
-    bnb_4bit_quant_type="nf4",
-    bnb_4bit_use_double_quant=True,
-    bnb_4bit_compute_dtype=__COMPUTE_DTYPE__,
-    # FSDP and DeepSpeed ZeRO-3 can split only float tensors over the GPUs: the packed
-    # 4-bit weights are stored in the compute dtype (bitsandbytes docs, "FSDP-QLoRA").
-    bnb_4bit_quant_storage=__COMPUTE_DTYPE__,
-)
+# >>> include _quantize
 # <<< QUANTIZE
-model = AutoModelForCausalLM.from_pretrained(
-    model_path,
-    dtype=__DTYPE__,
-# >>> if QUANTIZE
-    quantization_config=quant_config,
-# <<< QUANTIZE
-# >>> if WHOLE_COPY
-    device_map=state.device,  # DDP / ZeRO-2: a whole copy on this process's device
-# <<< WHOLE_COPY
-)
+# >>> include _load
 model.config.use_cache = False  # the cache is for generating, not training
 
 # >>> if LORA
-peft_config = LoraConfig(
-    r=__LORA_R__,
-    lora_alpha=__LORA_ALPHA__,
-    lora_dropout=0.05,
-    target_modules="all-linear",
-    task_type="CAUSAL_LM",
-)
+# >>> include _lora_config
+# >>> unless SFT
+# >>> include _peft_model
+# <<< SFT
 # <<< LORA
 
-dataset_name = __DATASET__
-# >>> if LOCAL_DATA
-dataset = load_dataset(__DATA_FORMAT__, data_files=dataset_name, split="train")
-# <<< LOCAL_DATA
-# >>> unless LOCAL_DATA
-dataset = load_dataset(dataset_name, split="train")
-# <<< LOCAL_DATA
+# The data, read and prepared as the training cell for one GPU does it.
+# >>> if SFT
+# >>> include _sft_data
 
 trainer = SFTTrainer(
     model=model,
@@ -107,7 +96,7 @@ trainer = SFTTrainer(
     train_dataset=dataset,
     processing_class=tokenizer,
 # >>> if LORA
-    peft_config=peft_config,
+    peft_config=lora_config,
 # <<< LORA
 )
 # >>> if RECAST
@@ -117,12 +106,36 @@ for param in trainer.model.parameters():
     if param.requires_grad:
         param.data = param.data.float()
 # <<< RECAST
+# <<< SFT
+# >>> if CLASSIFY
+# >>> include _classify
+# <<< CLASSIFY
+# >>> if SEQ2SEQ
+# >>> include _seq2seq
+# <<< SEQ2SEQ
+# >>> if TOKEN
+# >>> include _ner
+# <<< TOKEN
+# >>> if QA
+# >>> include _qa
+# <<< QA
 
 
 # >>> include _nan_guard
 trainer.train()
 if state.is_main_process:
     print(f"Trained on {state.num_processes} processes ({trainer.accelerator.distributed_type})")
+# >>> if TOKEN
+
+# How well does it tag? Every process predicts its share of the held-out rows,
+# the Trainer gathers them, and the main process prints the score.
+# >>> include _ner_score
+
+
+prediction = trainer.predict(eval_data)
+if state.is_main_process:
+    print_tag_score(prediction)
+# <<< TOKEN
 
 # FSDP keeps the weights in shards: gather them into one file to save (peft's FSDP guide).
 if trainer.is_fsdp_enabled:

@@ -138,26 +138,43 @@ def test_deepspeed_reads_every_deepspeed_config(rendered, tmp_path):
     assert deepspeed.__version__
 
 
-@pytest.mark.parametrize("strategy,language,method", [("ddp", "en", "qlora"), ("fsdp", "zh-Hant", "lora")])
-def test_two_processes_train_two_steps_on_this_cpu(strategy, language, method, built_lib, tiny_models, tmp_path):
+# The rehearsals: a tiny Llama (chat template, a local text file) with DDP-QLoRA and FSDP-LoRA; a
+# tiny BERT classifier (a local file of "text" + "label" rows); a GPT-2 with GPT2-chinese's BERT
+# tokenizer — no chat template, no end-of-text token — on the built-in Chinese sample rows.
+REHEARSALS = [
+    ("llama", "ddp", "en", "qlora", {"dataset": "text"}),
+    ("llama", "fsdp", "zh-Hant", "lora", {"dataset": "text"}),
+    ("bert", "ddp", "en", "lora", {"dataset": "classification", "task": "classification"}),
+    ("gpt2-chinese", "ddp", "zh-Hans", "lora", {"dataLanguage": "zh"}),
+]
+
+
+@pytest.mark.parametrize("variant,strategy,language,method,extra", REHEARSALS,
+                         ids=["-".join(r[:2] + r[3:4]) for r in REHEARSALS])
+def test_two_processes_train_two_steps_on_this_cpu(variant, strategy, language, method, extra, built_lib, tiny_models,
+                                                   tmp_path):
     """The generated cells, run as a user runs them: config, script, accelerate launch (2 processes, gloo).
-    One run in 繁體中文: the written script carries Chinese comments, which Python must read back.
+    The runs in Chinese: the written script carries Chinese comments, which Python must read back.
     The DDP run is QLoRA (4-bit by bitsandbytes on the CPU): the adapters TRL casts to bfloat16 go
-    back to fp32 before training (on a CPU the grad scaler would take bfloat16; on a T4 it does not)."""
+    back to fp32 before training (on a CPU the grad scaler would take bfloat16; on a T4 it does not).
+    The BERT run trains a classification head (peft's SEQ_CLS, the head saved whole beside the
+    adapters), the GPT-2 run plain-text rows ending in [SEP]: the one-GPU cells' head and data."""
     import tiny_models as builder
 
-    model = tiny_models("llama")
-    data = builder.write_dataset(str(tmp_path / "data.jsonl"))
-    [cells] = render(built_lib, [{
-        "modelPath": model, "cpuProcesses": 2, "method": method, "strategy": strategy, "dataset": data,
+    model = tiny_models(variant)
+    request = {
+        "modelPath": model, "cpuProcesses": 2, "method": method, "strategy": strategy,
         "maxSteps": 2, "saveDir": str(tmp_path / "adapter"), "settings": {"seqLen": 32, "batch": 1},
-        "language": language,
-    }])
+        "language": language, **extra,
+    }
+    if "dataset" in extra:
+        request["dataset"] = builder.write_dataset(str(tmp_path / "data.jsonl"), extra["dataset"])
+    [cells] = render(built_lib, [request])
     assert "refused" not in cells, cells
     config_cell, script_cell, launch_cell = launch_cells(cells)
     run_cell(config_cell, tmp_path)
     run_cell(script_cell, tmp_path)
-    if language != "en":
+    if language == "zh-Hant":
         assert "# 訓練腳本" in (tmp_path / "train_multi_gpu.py").read_text(encoding="utf-8")
     printed = run_cell(launch_cell, tmp_path)
     assert "'loss'" in printed and "'train_runtime'" in printed, printed[-3000:]
@@ -169,6 +186,19 @@ def test_two_processes_train_two_steps_on_this_cpu(strategy, language, method, b
     assert (tmp_path / "adapter" / "adapter_model.safetensors").exists()
     # A checkpoint while training (a stopped session keeps its work): the last step's, here.
     assert (tmp_path / "adapter" / "checkpoint-2").is_dir(), os.listdir(tmp_path / "adapter")
+    adapter_config = json.loads((tmp_path / "adapter" / "adapter_config.json").read_text())
+    if variant == "bert":
+        # The classifier learns whole beside the adapters, and is saved with them.
+        from safetensors import safe_open
+
+        assert adapter_config["task_type"] == "SEQ_CLS", adapter_config
+        with safe_open(str(tmp_path / "adapter" / "adapter_model.safetensors"), "pt") as f:
+            assert "base_model.model.classifier.weight" in set(f.keys()), sorted(f.keys())
+    else:
+        assert adapter_config["task_type"] == "CAUSAL_LM", adapter_config
+    if variant == "gpt2-chinese":
+        # No end-of-text token: [SEP] ends each text, said by every process as it loads.
+        assert "[SEP]" in printed and "Adding EOS to train dataset" in printed, printed[-3000:]
     if method == "qlora":
         from safetensors import safe_open
 
@@ -198,3 +228,86 @@ def test_the_written_script_keeps_every_value_exactly(built_lib, tmp_path):
                     if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
                     and node.targets[0].id in ("dataset_name", "output_dir")}
         assert assigned == {"dataset_name": request["dataset"], "output_dir": request["saveDir"]}
+
+
+# Every head the one-GPU cells train, on 2×T4 (issue 18 item 2): the model each request names, the
+# Auto class and trainer its script must build, and where its rows come from ("sample": the built-in
+# rows; "hub": a hub dataset; "chat-or-text": chosen by the tokenizer's chat template).
+HEADS = [
+    ({"model": "bert-base-chinese", "task": "classification", "method": "full"}, "AutoModelForSequenceClassification", "Trainer", "hub"),
+    ({"model": "bert-base-chinese", "task": "classification", "method": "lora", "dataLanguage": "zh"}, "AutoModelForSequenceClassification", "Trainer", "sample"),
+    ({"model": "bert-base-chinese", "task": "ner", "method": "lora"}, "AutoModelForTokenClassification", "Trainer", "sample"),
+    ({"model": "hfl/chinese-roberta-wwm-ext", "task": "qa", "method": "full"}, "AutoModelForQuestionAnswering", "Trainer", "sample"),
+    ({"model": "FacebookAI/xlm-roberta-base", "task": "ner", "method": "qlora"}, "AutoModelForTokenClassification", "Trainer", "sample"),
+    ({"model": "Helsinki-NLP/opus-mt-en-zh", "method": "full"}, "AutoModelForSeq2SeqLM", "Trainer", "sample"),
+    ({"model": "google/mt5-base", "method": "lora"}, "AutoModelForSeq2SeqLM", "Trainer", "sample"),
+    ({"model": "google/mt5-base", "task": "qa", "method": "lora"}, "AutoModelForSeq2SeqLM", "Trainer", "sample"),
+    ({"model": "Qwen/Qwen2.5-14B", "method": "qlora"}, "AutoModelForCausalLM", "SFTTrainer", "chat-or-text"),
+    ({"model": "Qwen/Qwen2.5-14B-Instruct", "method": "qlora", "dataLanguage": "zh"}, "AutoModelForCausalLM", "SFTTrainer", "sample"),
+    ({"model": "uer/gpt2-chinese-cluecorpussmall", "method": "full", "dataLanguage": "zh"}, "AutoModelForCausalLM", "SFTTrainer", "sample"),
+    ({"model": "Qwen/Qwen-7B", "method": "qlora"}, "AutoModelForCausalLM", "SFTTrainer", "chat-or-text"),
+    ({"model": "internlm/internlm2_5-7b-chat", "method": "lora", "strategy": "fsdp"}, "AutoModelForCausalLM", "SFTTrainer", "chat-or-text"),
+]
+
+
+def written_script(cells, folder):
+    """The script the script cell writes, parsed by Python."""
+    import ast
+
+    folder.mkdir()
+    write_files(launch_cells(cells)[1], folder)
+    source = (folder / "train_multi_gpu.py").read_text(encoding="utf-8")
+    return source, ast.parse(source)
+
+
+def calls(tree, name):
+    """Every call of `name(...)` or `x.name(...)` in the tree."""
+    import ast
+
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and (getattr(n.func, "attr", None) == name or getattr(n.func, "id", None) == name)]
+
+
+def test_the_launched_script_trains_each_head_as_one_gpu_would(built_lib, tmp_path):
+    """The head (Auto class, trainer, peft task), the data and trust_remote_code of the one-GPU cells,
+    read off the written script's syntax tree; every case launches (2 × T4 plans DDP or FSDP)."""
+    import ast
+
+    requests = [{"gpu": "2xt4", **request} for request, _, _, _ in HEADS]
+    for i, ((request, auto, trainer, data), cells) in enumerate(zip(HEADS, render(built_lib, requests))):
+        assert "refused" not in cells, (request, cells)
+        assert [c["step"] for c in cells if c["cell_type"] == "code"][-3:] == ["launch"] * 3, request
+        source, tree = written_script(cells, tmp_path / str(i))
+        loads = [c for c in calls(tree, "from_pretrained") if isinstance(c.func.value, ast.Name)]
+        assert {c.func.value.id for c in loads} == {"AutoTokenizer", auto}, (request, ast.dump(loads[-1].func))
+        assert len(calls(tree, trainer)) == 1 and not calls(tree, {"Trainer": "SFTTrainer", "SFTTrainer": "Trainer"}[trainer]), request
+        remote = request["model"] in ("Qwen/Qwen-7B", "internlm/internlm2_5-7b-chat")
+        for load in loads:
+            trusted = {k.arg: ast.literal_eval(k.value) for k in load.keywords if k.arg == "trust_remote_code"}
+            assert trusted == ({"trust_remote_code": True} if remote else {}), (request, load.func.value.id)
+        if request["method"] != "full":
+            [config] = calls(tree, "LoraConfig")
+            task_type = {k.arg: k.value for k in config.keywords}["task_type"]
+            expected = {"AutoModelForSequenceClassification": "SEQ_CLS", "AutoModelForTokenClassification": "TOKEN_CLS",
+                        "AutoModelForQuestionAnswering": "QUESTION_ANS", "AutoModelForSeq2SeqLM": "SEQ_2_SEQ_LM",
+                        "AutoModelForCausalLM": "CAUSAL_LM"}[auto]
+            assert ast.literal_eval(task_type) == expected, request
+        from_list = calls(tree, "from_list")
+        hub = [ast.unparse(n.value) for n in tree.body if isinstance(n, ast.Assign)
+               and getattr(n.targets[0], "id", None) == "dataset_name"]
+        if data == "sample":
+            assert len(from_list) == 1 and hub == ["None"], (request, hub)
+        elif data == "hub":
+            assert not from_list and hub == ["'stanfordnlp/imdb'"], (request, hub)
+        else:
+            # A base model (no chat template) trains on plain text, a chat model on conversations.
+            assert not from_list and hub == ["'trl-lib/Capybara' if tokenizer.chat_template else 'stanfordnlp/imdb'"], hub
+        if request["method"] == "qlora":
+            [quant] = calls(tree, "BitsAndBytesConfig")
+            skipped = {k.arg for k in quant.keywords} & {"llm_int8_skip_modules"}
+            # A new head stays out of 4-bit, so that it can learn.
+            assert bool(skipped) is (auto != "AutoModelForCausalLM"), request
+        if auto == "AutoModelForTokenClassification":
+            assert calls(tree, "print_tag_score") and "DataCollatorForTokenClassification" in source
+        if request["model"] == "uer/gpt2-chinese-cluecorpussmall":
+            assert "tokenizer.eos_token = tokenizer.sep_token" in source

@@ -51,6 +51,14 @@ export const LORA_TASK_TYPE: Record<Head, string> = {
   qa: 'QUESTION_ANS'
 };
 
+/**
+ * peft's "all-linear" leaves out only the output embeddings and, for SEQ_CLS, the classifier
+ * (peft tuners_utils.py `_maybe_include_all_linear_layers`): a token-classification or QA head would
+ * get an adapter, and then TOKEN_CLS / QUESTION_ANS's modules_to_save refuses the wrapped Linear
+ * ("modules_to_save cannot be applied to modules of type lora.Linear", peft utils/other.py:360).
+ */
+export const HEAD_MODULES: Partial<Record<Head, string[]>> = { token: ['classifier', 'score'], qa: ['qa_outputs'] };
+
 // Encoder–decoder families whose generation head is AutoModelForSeq2SeqLM (transformers'
 // MODEL_FOR_SEQ_TO_SEQ_CAUSAL_LM_MAPPING_NAMES).
 const SEQ2SEQ_TYPES = new Set(['t5', 'mt5', 'umt5', 'bart', 'mbart', 'marian', 'pegasus', 'm2m_100', 'nllb-moe', 'led', 'longt5']);

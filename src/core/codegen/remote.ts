@@ -20,6 +20,9 @@
  * name a native successor the cells do train.
  */
 import type { ModelEntry } from '../types';
+import { t, Language, MessageKey } from '../i18n';
+import { CellRequestError } from './request';
+import type { Head } from './plan';
 
 export interface RemoteTrainingProblem {
   /** The message key (cells.remote.<family>) that says why, in the user's language. */
@@ -41,4 +44,13 @@ export function remoteTrainingProblem(model: Pick<ModelEntry, 'trust_remote_code
   const type = String(model.config.model_type ?? '');
   if (type === 'chatglm' || type === 'baichuan') return { family: type, instead: INSTEAD };
   return null;
+}
+
+/**
+ * Refuse, in the user's language, to train a model our training cannot train, with what to train
+ * instead: the one-GPU train step and the launched several-GPU script alike.
+ */
+export function refuseUntrainable(model: Pick<ModelEntry, 'id' | 'trust_remote_code' | 'config'>, head: Head, lang: Language): void {
+  const remote = head === 'causal' ? remoteTrainingProblem(model) : null;
+  if (remote !== null) throw new CellRequestError(t(lang, `cells.remote.${remote.family}` as MessageKey, { model: model.id, instead: remote.instead.join(', ') }));
 }

@@ -9,15 +9,16 @@ import { renderSnippet } from './render';
 import { pythonCode, PythonValue } from './literal';
 import { markdownValue } from './formats';
 import { Cell, CellRequest, CellRequestError } from './request';
-import { Head, loadClass, LORA_TASK_TYPE, learningRate, loadDtype, nanMessage, packagesToInstall, requiredPackages, SAVE_STEPS } from './plan';
+import { HEAD_MODULES, loadClass, LORA_TASK_TYPE, learningRate, loadDtype, nanMessage, packagesToInstall, requiredPackages, SAVE_STEPS } from './plan';
 import { EstimateSettings, launches, Plan } from '../memory';
 import { trainTime } from './time';
 import { renderTrainPeak } from './trainPeak';
 import { launchCells } from './launch';
-import { remoteTrainingProblem } from './remote';
-import { NER_LABELS, QA_TRY, qaStride, sampleExtractiveQa, sampleGenerativeQa, sampleNer, sampleSeq2seqQa } from './tasks';
-import { HUB_CHAT_DATASET, HUB_CLASSIFICATION_DATASET, HUB_TEXT_DATASET, sampleClassification, sampleGeneration, sampleTranslation } from './samples';
-import { DEFAULT_MIRROR, Decisions, generativeQa, gib, localDataFormat, MAX_NEW_TOKENS, Step } from './decisions';
+import { refuseUntrainable } from './remote';
+import { QA_TRY } from './tasks';
+import { dataNotes, trainingData } from './data';
+import { loadHoles, quantizeHoles } from './loading';
+import { DEFAULT_MIRROR, Decisions, gib, MAX_NEW_TOKENS, Step } from './decisions';
 
 /** What every record reads: the request, its decisions, the plan's settings, and the words of the user's language. */
 export interface StepContext {
@@ -90,14 +91,6 @@ function hubEnvironment(request: CellRequest, d: Decisions, values: Values, flag
   if (request.cacheDir !== undefined) values.CACHE_DIR = request.cacheDir;
 }
 
-/**
- * peft's "all-linear" leaves out only the output embeddings and, for SEQ_CLS, the classifier
- * (peft tuners_utils.py `_maybe_include_all_linear_layers`): a token-classification or QA head would
- * get an adapter, and then TOKEN_CLS / QUESTION_ANS's modules_to_save refuses the wrapped Linear
- * ("modules_to_save cannot be applied to modules of type lora.Linear", peft utils/other.py:360).
- */
-const HEAD_MODULES: Partial<Record<Head, string[]>> = { token: ['classifier', 'score'], qa: ['qa_outputs'] };
-
 /** A decoder known to ship a BERT tokenizer (no eos): its config or catalog notes name it (uer/gpt2-chinese-*). */
 function bertTokenizer(model: CellRequest['model']): boolean {
   return /^Bert/.test(String(model.config.tokenizer_class ?? '')) || /BertTokenizer/.test(model.notes ?? '');
@@ -157,14 +150,9 @@ const quantize: StepRecord = {
   markdown: ({ d, tr }) => tr('cells.quantize', { bits: d.bits ?? 4, compute: d.compute }),
   code({ request, d }) {
     if (d.bits === null) throw new CellRequestError(`the quantize step is for --method qlora (or 4/8-bit inference), not ${request.method}`);
-    // transformers keeps only the output embeddings and the last parameter's module out of
-    // bitsandbytes (get_keys_to_not_convert); a task head ("classifier.bias" is the last
-    // parameter, which names no module) would be quantized and peft could not train it.
-    const newHead = d.head === 'classification' || d.head === 'token' || d.head === 'qa';
-    const values: Values = {};
-    if (d.bits === 4) values.COMPUTE_DTYPE = torch(d.compute);
-    if (newHead) values.SKIP_MODULES = ['classifier', 'score', 'pooler.dense', 'qa_outputs'];
-    return renderSnippet('quantize', values, { FOUR_BIT: d.bits === 4, NEW_HEAD: newHead }, d.lang);
+    const { values, flags } = quantizeHoles(d, d.bits, d.compute);
+    // FLOAT_STORAGE is the launched script's (FSDP and ZeRO-3 shard only float tensors).
+    return renderSnippet('quantize', values, { ...flags, FLOAT_STORAGE: false }, d.lang);
   }
 };
 
@@ -184,26 +172,11 @@ const load: StepRecord = {
     return text;
   },
   code({ request, d }) {
-    const { model } = request;
-    const flags: Flags = {
-      QUANTIZE: d.bits !== null,
-      GPU: d.gpuRuntime,
-      NUM_LABELS: d.head === 'classification',
-      LABEL_NAMES: d.head === 'token',
-      CLASSIFIER: d.classifier,
-      REMOTE_CODE: model.trust_remote_code,
-      ATTENTION: d.attention.impl !== null,
-      DEFINE_PATH: d.loadDefinesPath,
-      // A tokenizer without an eos (GPT2-chinese's BERT one): TRL appends eos_token to each text
-      // (trl/trainer/sft_trainer.py:1292-1297, str.endswith(None) raises), so [SEP] serves.
-      EOS_FROM_SEP: d.head === 'causal'
-    };
-    const values: Values = { AUTO_CLASS: pythonCode(loadClass(model, d.head)), DTYPE: torch(loadDtype(request.gpu, request.method, model)) };
-    if (flags.EOS_FROM_SEP) values.EOS_NOTE = t(d.lang, 'load.eos_sep', { token: '{token}' });
-    if (d.attention.impl !== null) values.ATTENTION = d.attention.impl;
+    const load = loadHoles(request, d);
+    // WHOLE_COPY is the launched script's (a copy on each process's own GPU).
+    const flags: Flags = { ...load.flags, GPU: d.gpuRuntime, DEFINE_PATH: d.loadDefinesPath, WHOLE_COPY: false };
+    const values: Values = { ...load.values, DTYPE: torch(loadDtype(request.gpu, request.method, request.model)) };
     if (d.loadDefinesPath) values.MODEL_PATH = d.modelPath;
-    if (d.head === 'classification') values.NUM_LABELS = request.numLabels ?? 2;
-    if (d.head === 'token') values.LABEL_NAMES = [...NER_LABELS];
     warningsFlag(values, flags, loadWarnings(request, d));
     return renderSnippet('load', values, flags, d.lang);
   }
@@ -243,24 +216,16 @@ const train: StepRecord = {
         ? tr('cells.train.noestimate')
         : tr('cells.train.estimate', { estimate: figures.tensorMib.toLocaleString('en-US'), context: (figures.totalMib - figures.tensorMib).toLocaleString('en-US') }));
     text += trainTime(request, d.plan, d.lang, d.simulate);
-    if (d.head === 'token') text += '\n\n' + tr('cells.train.ner');
-    if (d.head === 'qa') text += '\n\n' + tr('cells.train.qa', { seq: s.seqLen, stride: qaStride(s.seqLen) });
-    if (generativeQa(d)) text += '\n\n' + tr(d.head === 'seq2seq' ? 'cells.train.qa.seq2seq' : 'cells.train.qa.generative');
-    if (d.dataset === null) {
-      text += '\n\n' + (d.sample ? tr('cells.train.sample') : tr(d.head === 'classification' ? 'cells.train.hub.classify' : 'cells.train.hub', { chat: markdownValue(HUB_CHAT_DATASET), text: markdownValue(HUB_TEXT_DATASET) }));
-    }
+    for (const note of dataNotes(d)) text += '\n\n' + note;
     return text;
   },
   code({ request, d, s }) {
     const { method, model } = request;
     if (!d.training) throw new CellRequestError('the train step needs a training method: --method lora, qlora or full');
-    const remote = d.head === 'causal' ? remoteTrainingProblem(model) : null;
-    if (remote !== null) throw new CellRequestError(t(d.lang, `cells.remote.${remote.family}`, { model: model.id, instead: remote.instead.join(', ') }));
+    refuseUntrainable(model, d.head, d.lang);
+    const data = trainingData(d);
     const flags: Flags = {
-      LOCAL_DATA: d.format !== null,
-      HUB_DATA: d.dataset !== null && d.format === null,
-      SAMPLE: d.sample,
-      DEFAULT_HUB: d.dataset === null && !d.sample,
+      ...data.flags,
       CPU: d.onCpu,
       SIMULATE: d.simulate,
       // accelerate 1.15 turns fp16 autocast on only off the CPU (accelerator.py:565-567: native_amp
@@ -281,36 +246,25 @@ const train: StepRecord = {
       BF16: d.mixed === 'bfloat16',
       FP16: d.mixed === 'float16',
       ARGS_CLASS: pythonCode(d.head === 'causal' ? 'SFTConfig' : 'TrainingArguments'),
-      NAN_MESSAGE: nanMessage(d.lang, model, method, d.mixed)
+      NAN_MESSAGE: nanMessage(d.lang, model, method, d.mixed),
+      ...data.values
     };
-    if (d.dataset !== null) values.DATASET = d.dataset;
-    if (d.format !== null) values.DATA_FORMAT = d.format;
     // Every trainer ends the same way: the measured peak beside our estimate, and with
     // device_map="auto" over several GPUs each GPU's peak beside its share (the busiest decides an OOM).
     const perGpu = d.plan.known && d.plan.strategy === 'device-map' ? d.plan.spread.per_gpu.map(g => g.total_mib - (g.breakdown.cuda_context ?? 0)) : null;
     const peak = renderTrainPeak({ request, plan: d.plan, lang: d.lang, simulate: d.simulate, steps: d.maxSteps, tensorMib: planFigures(d.plan)?.tensorMib ?? null, perGpuMib: perGpu });
     let trainer: string;
     if (d.head === 'token') {
-      if (d.sample) values.SAMPLE_ROWS = sampleNer(d.dataLang);
       // The score comes after the peak: predicting is not part of what the estimate prices.
       return [renderSnippet('train_ner', values, flags, d.lang), peak, renderSnippet('eval_ner', {}, { CPU_FP16: flags.CPU_FP16 }, d.lang)].join('\n');
     } else if (d.head === 'qa') {
-      if (d.sample) values.SAMPLE_ROWS = sampleExtractiveQa(d.dataLang);
-      values.STRIDE = qaStride(s.seqLen);
       trainer = renderSnippet('train_qa', values, flags, d.lang);
     } else if (d.head === 'causal') {
       flags.QUANTIZE = method === 'qlora' && d.steps.includes('lora');
-      const rows = d.task === 'qa' ? sampleGenerativeQa(d.dataLang) : sampleGeneration();
-      if (d.sample) Object.assign(values, { SAMPLE_CHAT: rows.chat, SAMPLE_TEXT: rows.text });
-      if (flags.DEFAULT_HUB) Object.assign(values, { HUB_CHAT: HUB_CHAT_DATASET, HUB_TEXT: HUB_TEXT_DATASET });
       trainer = renderSnippet('train_sft', values, flags, d.lang);
     } else if (d.head === 'seq2seq') {
-      if (d.sample) values.SAMPLE_ROWS = d.task === 'qa' ? sampleSeq2seqQa(d.dataLang) : sampleTranslation(d.dataLang);
-      if (flags.DEFAULT_HUB) throw new Error('translation always has sample rows');
       trainer = renderSnippet('train_seq2seq', values, flags, d.lang);
     } else {
-      if (d.sample) values.SAMPLE_ROWS = sampleClassification();
-      if (flags.DEFAULT_HUB) values.HUB_DATASET = HUB_CLASSIFICATION_DATASET;
       trainer = renderSnippet('train_classifier', values, flags, d.lang);
     }
     // Every trainer ends the same way: the measured peak beside our estimate.
@@ -319,11 +273,9 @@ const train: StepRecord = {
 };
 
 const launch: CellsRecord = {
-  // Several GPUs: the engine's config, the training script and accelerate launch (launch.ts).
-  cells({ request, d }) {
-    const dataset = d.dataset ?? HUB_CHAT_DATASET;
-    return launchCells(request, d.plan, d.lang, dataset, localDataFormat(dataset), d.saveDir);
-  }
+  // Several GPUs: the engine's config, the training script and accelerate launch (launch.ts),
+  // with the head, the data and the loading these decisions give the one-GPU cells.
+  cells: ({ request, d }) => launchCells(request, d)
 };
 
 const tryIt: StepRecord = {

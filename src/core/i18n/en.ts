@@ -18,6 +18,7 @@ export const EN = {
   'cells.train.run': 'A first run of {steps} steps, with a checkpoint every {save_steps} steps',
   'cells.train.short': 'A smoke test of {steps} steps, which shows that every cell runs (too short for a checkpoint: one comes every {save_steps} steps)',
   'cells.launch': "## Train on {gpus} GPUs\n{gpus} × {gpu} share the training with {strategy} (about {per_gpu} GiB per GPU by the estimate). The first cell writes accelerate's config ({config}), the second the training script ({script}), the third runs `accelerate launch`: one process per GPU. The notebook itself loads no model onto the GPUs, so they stay free for the training processes. A first run of {steps} steps, with a checkpoint every {save_steps} steps; raise `max_steps` in the script (or set it to -1 for one pass over the data) once it works.",
+  'cells.launch.head': "The script loads `{auto}` and prepares the data as the cells for one GPU would; where the notes below say *this cell* or *the load cell*, read the script ({script}).",
   'cells.on': 'on',
   'cells.off': 'off',
   'cells.try': '## Try it\nAsk the model something (edit the prompt and run again).',

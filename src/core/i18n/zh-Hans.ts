@@ -20,6 +20,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'cells.train.run': '先短跑 {steps} 步，每 {save_steps} 步保存一次检查点',
   'cells.train.short': '先做 {steps} 步的冒烟测试，确认每个单元格都能运行（太短，不会保存检查点：每 {save_steps} 步才保存一次）',
   'cells.launch': "## 在 {gpus} 张 GPU 上训练\n{gpus} × {gpu} 用 {strategy} 分担训练（按估算每张 GPU 约 {per_gpu} GiB）。第一个单元格写入 accelerate 的配置（{config}），第二个写入训练脚本（{script}），第三个运行 `accelerate launch`：每张 GPU 一个进程。笔记本本身不把模型加载到 GPU 上，让显存留给训练进程。先试跑 {steps} 步，每 {save_steps} 步保存一次检查点；跑通后再调大脚本中的 `max_steps`（或设为 -1，完整遍历一遍数据）。",
+  'cells.launch.head': "脚本加载 `{auto}`，并按单 GPU 单元格的方式准备数据；下文说到“本单元格”或“加载单元格”时，指的是脚本（{script}）。",
   'cells.on': '开启',
   'cells.off': '关闭',
   'cells.try': '## 试一试\n向模型提问（修改提示词后可再次运行）。',

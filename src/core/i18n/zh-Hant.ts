@@ -20,6 +20,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'cells.train.run': '先短跑 {steps} 步，每 {save_steps} 步儲存一次檢查點',
   'cells.train.short': '先做 {steps} 步的冒煙測試，確認每個儲存格都能執行（太短，不會儲存檢查點：每 {save_steps} 步才儲存一次）',
   'cells.launch': "## 在 {gpus} 張 GPU 上訓練\n{gpus} × {gpu} 用 {strategy} 分擔訓練（按估算每張 GPU 約 {per_gpu} GiB）。第一個儲存格寫入 accelerate 的設定（{config}），第二個寫入訓練腳本（{script}），第三個執行 `accelerate launch`：每張 GPU 一個行程。筆記本本身不把模型載入到 GPU 上，讓 GPU 記憶體留給訓練行程。先試跑 {steps} 步，每 {save_steps} 步儲存一次檢查點；跑通後再調大腳本中的 `max_steps`（或設為 -1，完整走過一遍資料）。",
+  'cells.launch.head': "腳本載入 `{auto}`，並依單 GPU 儲存格的方式準備資料；下文說到「本儲存格」或「載入儲存格」時，指的是腳本（{script}）。",
   'cells.on': '開啟',
   'cells.off': '關閉',
   'cells.try': '## 試試看\n向模型提問（修改提示詞後可再次執行）。',
