@@ -149,3 +149,51 @@ describe('the launched script trains as the single-GPU cells do (issue 18 items 
     expect(scriptOf({ ...request, maxSteps: 500 })).toContain('max_steps=500,');
   });
 });
+
+describe('the launched script has the one-GPU cells\' head, data and loading (issue 18 item 2)', () => {
+  const scriptOf = (request: CellRequest) => codeOf(request).filter(c => c.step === 'launch')[1].source;
+  const twoT4 = findGpu('2xt4');
+
+  it.each([
+    ['bert-base-chinese', 'classification', 'AutoModelForSequenceClassification', 'DataCollatorWithPadding(tokenizer)'],
+    ['bert-base-chinese', 'ner', 'AutoModelForTokenClassification', 'DataCollatorForTokenClassification(tokenizer)'],
+    ['FacebookAI/xlm-roberta-base', 'qa', 'AutoModelForQuestionAnswering', 'return_overflowing_tokens=True'],
+    ['Helsinki-NLP/opus-mt-en-zh', 'translation', 'AutoModelForSeq2SeqLM', 'DataCollatorForSeq2Seq(tokenizer, model=model)']
+  ] as const)('%s (%s) on 2×T4 launches with %s and transformers\' Trainer, as on one T4', (id, task, auto, detail) => {
+    const request: CellRequest = { model: model(id), gpu: twoT4, method: 'lora', task };
+    const script = scriptOf(request);
+    expect(script).toContain(`model = ${auto}.from_pretrained(`);
+    expect(script).not.toContain('AutoModelForCausalLM');
+    expect(script).not.toContain('SFTTrainer');
+    expect(script).toContain('trainer = Trainer(');
+    expect(script).toContain(detail);
+    // The one-GPU train cell reads the same rows the same way.
+    const oneGpu = codeOf({ ...request, gpu: findGpu('t4') }).find(c => c.step === 'train')!.source;
+    expect(oneGpu).toContain(detail);
+  });
+
+  it('a remote-code model gets trust_remote_code in the script; one our cells cannot train is refused as on one GPU', () => {
+    const script = scriptOf({ model: model('internlm/internlm2_5-7b-chat'), gpu: twoT4, method: 'qlora' });
+    expect(script).toContain('tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=True)');
+    expect(script).toMatch(/AutoModelForCausalLM\.from_pretrained\([^)]*trust_remote_code=True,\n\)/);
+    const glm = model('THUDM/chatglm3-6b');
+    const one = (() => { try { renderCells({ model: glm, gpu: findGpu('t4'), method: 'qlora' }); return ''; } catch (e) { return (e as Error).message; } })();
+    expect(one).toContain('transformer.output_layer');
+    expect(() => renderCells({ model: glm, gpu: twoT4, method: 'lora' })).toThrow(one.replace(/\.$/, ''));
+  });
+
+  it('a base model chooses plain text or conversations by its chat template, as the train cell does', () => {
+    const script = scriptOf({ model: model('Qwen/Qwen2.5-14B'), gpu: twoT4, method: 'qlora' });
+    expect(script).toContain('dataset_name = "trl-lib/Capybara" if tokenizer.chat_template else "stanfordnlp/imdb"');
+  });
+
+  it.each([
+    ['en', 'The script loads `AutoModelForTokenClassification`'],
+    ['zh-Hans', '脚本加载 `AutoModelForTokenClassification`'],
+    ['zh-Hant', '腳本載入 `AutoModelForTokenClassification`']
+  ] as const)('the markdown says which head the script loads and keeps the task\'s own notes (%s)', (language, words) => {
+    const intro = renderCells({ model: model('bert-base-chinese'), gpu: twoT4, method: 'lora', task: 'ner', language }).find(c => c.step === 'launch' && c.cell_type === 'markdown')!.source;
+    expect(intro).toContain(words);
+    expect(intro).toContain('`B-PER`');
+  });
+});
