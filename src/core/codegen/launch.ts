@@ -177,7 +177,7 @@ export function launchCells(request: CellRequest, d: Decisions): Cell[] {
   const head = t(lang, 'cells.launch.head', { auto: loadClass(request.model, d.head), script: SCRIPT_FILE });
   const notes = [head, ...dataNotes(d)].map(note => '\n\n' + note).join('');
   return [
-    { cell_type: 'markdown', source: intro + launchTime(request, plan, lang, d.onCpu) + notes, step: 'launch' },
+    { cell_type: 'markdown', source: intro + launchTime(request, plan, lang, d.onCpu, d.maxSteps) + notes, step: 'launch' },
     { cell_type: 'code', source: configCode(gpu, strategy, settings, d), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_script', { SCRIPT_FILE: SCRIPT_FILE, SCRIPT: pythonTextBlock(script.replace(/\n*$/, '\n')) }, {}, lang), step: 'launch' },
     { cell_type: 'code', source: renderSnippet('multi_gpu_launch', { ACCELERATE_FILE: ACCELERATE_FILE, SCRIPT_FILE: SCRIPT_FILE, OUTPUT_DIR: saveDir }, {}, lang), step: 'launch' }

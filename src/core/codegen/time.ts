@@ -28,13 +28,18 @@ export function trainTime(request: CellRequest, plan: Plan, lang: Language, simu
   return text;
 }
 
-/** A paragraph for the launch cells' markdown: the speed over every GPU and the link assumed, or ''. */
-export function launchTime(request: CellRequest, plan: Plan, lang: Language, simulate: boolean): string {
+/**
+ * A paragraph for the launch cells' markdown: the speed over every GPU, the link assumed and the
+ * first run's time (`steps`, the script's max_steps), or ''.
+ */
+export function launchTime(request: CellRequest, plan: Plan, lang: Language, simulate: boolean, steps: number): string {
   const speed = trainingSpeed(request, plan, simulate);
   if (speed === null || speed.interconnect === null) return '';
   return (
     '\n\n' +
     t(lang, 'cells.launch.speed', {
+      steps: steps.toLocaleString('en-US'),
+      time: formatDuration(lang, runSeconds(speed, steps)),
       tokens: Math.round(speed.tokens_per_second).toLocaleString('en-US'),
       gpus: speed.processes,
       step_tokens: speed.tokens_per_step.toLocaleString('en-US'),

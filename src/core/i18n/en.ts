@@ -315,7 +315,7 @@ export const EN = {
   'speed.session_run': '{steps} steps take about {time}, longer than a {platform} session (about {hours} h): the cells save a checkpoint every save_steps, and in a new session `trainer.train(resume_from_checkpoint=True)` continues from the last one; or set max_steps to {fit} or fewer.',
   'speed.session_epoch': 'One pass over your data takes about {time}, longer than a {platform} session (about {hours} h): train it over several sessions with `trainer.train(resume_from_checkpoint=True)`, or cap it with max_steps={fit}.',
   'speed.session_quota': "That is more than {platform}'s weekly GPU quota (about {quota} h): it spans more than a week of sessions.",
-  'cells.launch.speed': 'Estimated speed: about **{tokens} tokens/s** over the {gpus} GPUs, a step of {step_tokens} tokens about {step}, with {link} between them (about {gbs} GB/s assumed). The script makes one pass over the data (`max_steps=-1`): its time is the data\'s tokens ÷ that speed.',
+  'cells.launch.speed': 'Estimated speed: about **{tokens} tokens/s** over the {gpus} GPUs, a step of {step_tokens} tokens about {step}, with {link} between them (about {gbs} GB/s assumed). Its first {steps} steps take about {time}; one pass over your data takes its tokens ÷ that speed.',
   'cells.train.speed': 'Estimated time on this GPU: about **{time}** for these {steps} steps ({tokens} tokens/s).',
   'time.s': '{n} s',
   'time.min': '{n} min',

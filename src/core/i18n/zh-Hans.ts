@@ -316,7 +316,7 @@ export const ZH_HANS: Partial<Record<keyof typeof EN, string>> = {
   'speed.session_run': '{steps} 步约需 {time}，超过一次 {platform} 会话（约 {hours} 小时）：单元格每 save_steps 步保存一次检查点，在新会话中用 `trainer.train(resume_from_checkpoint=True)` 从最后一个检查点接着训练；或把 max_steps 设为 {fit} 或更少。',
   'speed.session_epoch': '完整遍历一遍你的数据约需 {time}，超过一次 {platform} 会话（约 {hours} 小时）：可以分几次会话用 `trainer.train(resume_from_checkpoint=True)` 接着训练，或用 max_steps={fit} 限制步数。',
   'speed.session_quota': '这超过了 {platform} 每周的 GPU 配额（约 {quota} 小时）：需要一周以上的会话。',
-  'cells.launch.speed': '估计速度：{gpus} 块 GPU 合计约每秒 **{tokens} 个 token**，一步（{step_tokens} 个 token）约 {step}，GPU 之间按 {link}（约 {gbs} GB/s）估算。脚本完整遍历一遍数据（`max_steps=-1`）：用时约为数据的 token 数 ÷ 这个速度。',
+  'cells.launch.speed': '估计速度：{gpus} 块 GPU 合计约每秒 **{tokens} 个 token**，一步（{step_tokens} 个 token）约 {step}，GPU 之间按 {link}（约 {gbs} GB/s）估算。脚本先跑的 {steps} 步约需 {time}；完整遍历一遍数据的用时约为数据的 token 数 ÷ 这个速度。',
   'cells.train.speed': '在这块 GPU 上的估计用时：这 {steps} 步约 **{time}**（每秒 {tokens} 个 token）。',
   'time.s': '{n} 秒',
   'time.min': '{n} 分钟',

@@ -316,7 +316,7 @@ export const ZH_HANT: Partial<Record<keyof typeof EN, string>> = {
   'speed.session_run': '{steps} 步約需 {time}，超過一次 {platform} 工作階段（約 {hours} 小時）：儲存格每 save_steps 步儲存一次檢查點，在新的工作階段中用 `trainer.train(resume_from_checkpoint=True)` 從最後一個檢查點接著訓練；或把 max_steps 設為 {fit} 或更少。',
   'speed.session_epoch': '完整走過一遍你的資料約需 {time}，超過一次 {platform} 工作階段（約 {hours} 小時）：可以分幾次工作階段用 `trainer.train(resume_from_checkpoint=True)` 接著訓練，或用 max_steps={fit} 限制步數。',
   'speed.session_quota': '這超過了 {platform} 每週的 GPU 配額（約 {quota} 小時）：需要一週以上的工作階段。',
-  'cells.launch.speed': '估計速度：{gpus} 張 GPU 合計約每秒 **{tokens} 個 token**，一步（{step_tokens} 個 token）約 {step}，GPU 之間以 {link}（約 {gbs} GB/s）估算。腳本完整走過一遍資料（`max_steps=-1`）：所需時間約為資料的 token 數 ÷ 這個速度。',
+  'cells.launch.speed': '估計速度：{gpus} 張 GPU 合計約每秒 **{tokens} 個 token**，一步（{step_tokens} 個 token）約 {step}，GPU 之間以 {link}（約 {gbs} GB/s）估算。腳本先跑的 {steps} 步約需 {time}；完整走過一遍資料所需的時間約為資料的 token 數 ÷ 這個速度。',
   'cells.train.speed': '在這張 GPU 上的估計時間：這 {steps} 步約 **{time}**（每秒 {tokens} 個 token）。',
   'time.s': '{n} 秒',
   'time.min': '{n} 分鐘',

@@ -27,6 +27,9 @@ describe('the launch step', () => {
     const request: CellRequest = { model: model('Qwen/Qwen2.5-14B-Instruct'), gpu: findGpu('2xt4'), method: 'qlora' };
     const markdown = renderCells(request).filter(c => c.cell_type === 'markdown' && c.step === 'launch').map(c => c.source).join('\n');
     expect(markdown).toMatch(/Estimated speed: about \*\*[\d,]+ tokens\/s\*\* over the 2 GPUs, a step of [\d,]+ tokens about \d+ (s|min), with PCIe 3\.0 x16 between them/);
+    // The script's first run is 60 steps (issue 18 item 5), not one pass over the data.
+    expect(markdown).toMatch(/Its first 60 steps take about \d[^;]*; one pass over your data/);
+    expect(markdown).not.toContain('max_steps=-1`)');
     const rehearsed = renderCells({ ...request, simulateOnCpu: true }).filter(c => c.cell_type === 'markdown').map(c => c.source).join('\n');
     expect(rehearsed).not.toMatch(/Estimated speed/);
   });
