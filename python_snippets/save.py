@@ -24,7 +24,12 @@ if merge_now:
         torch.cuda.empty_cache()
     base = __AUTO_CLASS__.from_pretrained(
         model_path,
+# >>> if TORCH_DTYPE
+        torch_dtype=__MERGE_DTYPE__,  # transformers 4 names it torch_dtype
+# <<< TORCH_DTYPE
+# >>> unless TORCH_DTYPE
         dtype=__MERGE_DTYPE__,
+# <<< TORCH_DTYPE
 # >>> if GPU
         device_map="auto",  # on the GPU (spilling to CPU RAM only if needed): a runtime's RAM is often smaller
 # <<< GPU

@@ -21,6 +21,7 @@ import { availableMib, cellsAttention, CellsAttention, estimateMemory, EstimateS
 import { UnknownFamilyError } from '../params';
 import { modelForTask, NER_PROMPT, PromptLanguage, QA_TRY, qaPrompt } from './tasks';
 import { DataLanguage, toDataLanguage } from './samples';
+import { RemoteStack, remoteStackFor } from './remoteStack';
 
 /** Every step, in the order the cells run. */
 export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'launch', 'try', 'save'] as const;
@@ -138,6 +139,8 @@ export interface Decisions {
   maxSteps: number;
   /** The optimizer the cells name (`optimizerFor`: the paged/8-bit ones only on CUDA). */
   optimizer: Optimizer;
+  /** Remote code that runs on the older stack its repository states (codegen/remoteStack.ts), or null. */
+  stack: RemoteStack | null;
   steps: Step[];
   /** Steps the user did not tick that a ticked one needs, with the step that needs them. */
   added: Partial<Record<Step, Step>>;
@@ -182,7 +185,10 @@ export function planOf(request: CellRequest): Plan {
   try {
     // Priced with the head these cells load for the task (an encoder's NER or QA head). A family
     // that overflows fp16 computes (and loads) in fp32 on a GPU without bf16: the plan's own rule.
-    return planTraining(modelForTask(model, request.task), gpu, method, request.settings ?? {}, request.strategy ?? 'auto');
+    // Remote code on its own stack trains in one process (the launched script is the current
+    // stack's): over several GPUs, with device_map="auto" unless the user asks otherwise.
+    const strategy = request.strategy ?? (gpu.count > 1 && method !== 'inference' && remoteStackFor(model) !== null ? 'device-map' : 'auto');
+    return planTraining(modelForTask(model, request.task), gpu, method, request.settings ?? {}, strategy);
   } catch (e) {
     // A strategy these GPUs or settings cannot use is the user's to change.
     if (e instanceof Error && /the [\w-]+ strategy /.test(e.message)) throw new CellRequestError(e.message);
@@ -253,6 +259,7 @@ export function decide(request: CellRequest): Decisions {
     prompt: request.prompt ?? defaultPrompt(head, task, promptLang),
     maxSteps: firstRunSteps(request),
     optimizer: optimizerFor(gpu, plan.settings),
+    stack: head === 'causal' ? remoteStackFor(model) : null,
     ...chosen
   };
 }

@@ -20,5 +20,7 @@ export type { Notebook, NotebookCell } from './formats';
 export { CellRequestError } from './request';
 export { modelForTask } from './tasks';
 export { remoteTrainingProblem } from './remote';
+export { remoteStackFor, REMOTE_STACKS } from './remoteStack';
+export type { RemoteStack, RemoteStackId } from './remoteStack';
 export type { Cell, CellRequest, RuntimeFacts, WeightSource } from './request';
 export type { EstimateSettings, Head } from './plan';

@@ -17,7 +17,7 @@ import { HEAD_MODULES, loadClass, learningRate, loadDtype, LORA_TASK_TYPE, nanMe
 import type { Decisions } from './decisions';
 import { dataNotes, trainingData } from './data';
 import { loadHoles, quantizeHoles } from './loading';
-import { refuseUntrainable } from './remote';
+import { refuseLaunchOnOwnStack, refuseUntrainable } from './remote';
 
 export const ACCELERATE_FILE = 'accelerate_config.yaml';
 export const DEEPSPEED_FILE = 'ds_config.json';
@@ -153,6 +153,7 @@ export function launchCells(request: CellRequest, d: Decisions): Cell[] {
   const { plan, lang, saveDir } = d;
   if (method === 'inference') throw new CellRequestError('the launch step trains: use --method lora, qlora or full');
   refuseUntrainable(request.model, d.head, lang);
+  refuseLaunchOnOwnStack(request.model, d.head, lang);
   if (!launches(plan)) {
     throw new CellRequestError(
       gpu.count <= 1

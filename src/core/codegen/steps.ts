@@ -19,6 +19,7 @@ import { QA_TRY } from './tasks';
 import { dataNotes, trainingData } from './data';
 import { loadHoles, quantizeHoles } from './loading';
 import { DEFAULT_MIRROR, Decisions, gib, MAX_NEW_TOKENS, Step } from './decisions';
+import { remoteLoad, remoteLora, remoteMarkdown, stackPackages } from './remoteStack';
 
 /** What every record reads: the request, its decisions, the plan's settings, and the words of the user's language. */
 export interface StepContext {
@@ -97,12 +98,17 @@ function bertTokenizer(model: CellRequest['model']): boolean {
 }
 
 const install: StepRecord = {
-  markdown: ({ tr }) => tr('cells.install'),
+  markdown: ({ d, tr }) => (d.stack ? remoteMarkdown('install', d.stack, d.lang) : tr('cells.install')),
   code({ request, d }) {
     // A ZeRO launch needs DeepSpeed itself (accelerate imports it for a DEEPSPEED config).
     const deepspeed = d.steps.includes('launch') && launches(d.plan) && d.plan.strategy.startsWith('zero');
-    const packages = packagesToInstall(requiredPackages(d.head, request.method, d.bits, d.training, d.source, d.optimizer, deepspeed), request.report);
-    return renderSnippet('install', packages.length ? { PACKAGES: packages } : {}, { PACKAGES: packages.length > 0 }, d.lang);
+    const current = packagesToInstall(requiredPackages(d.head, request.method, d.bits, d.training, d.source, d.optimizer, deepspeed), request.report);
+    // Remote code on its own stack: that stack's exact pins (codegen/remoteStack.ts), and a restart after.
+    const packages = d.stack ? stackPackages(d.stack, { adapter: d.adapter, training: d.training, bitsandbytes: current.some(p => p.startsWith('bitsandbytes')) }, request.report, current) : current;
+    const values: Values = {};
+    if (packages.length) values.PACKAGES = packages;
+    if (packages.length && d.stack) values.RESTART_NOTE = t(d.lang, 'install.restart');
+    return renderSnippet('install', values, { PACKAGES: packages.length > 0, PINNED: d.stack !== null }, d.lang);
   }
 };
 
@@ -169,9 +175,11 @@ const load: StepRecord = {
     if (d.attention.why === 'per_part') text += '\n\n' + tr('cells.load.attn.parts');
     if (d.attention.why === 'unknown') text += '\n\n' + tr('cells.load.attn.unknown', { family });
     if (d.loadDefinesPath) text += '\n\n' + tr('cells.load.path', { path: markdownValue(d.modelPath) });
+    if (d.stack) text += '\n\n' + remoteMarkdown('load', d.stack, d.lang);
     return text;
   },
   code({ request, d }) {
+    if (d.stack) return remoteLoad(d.stack, { dtype: torch(loadDtype(request.gpu, request.method, request.model)), quantize: d.bits !== null, gpu: d.gpuRuntime, modelPath: d.loadDefinesPath ? d.modelPath : null, warnings: loadWarnings(request, d) }, d.lang);
     const load = loadHoles(request, d);
     // WHOLE_COPY is the launched script's (a copy on each process's own GPU).
     const flags: Flags = { ...load.flags, GPU: d.gpuRuntime, DEFINE_PATH: d.loadDefinesPath, WHOLE_COPY: false };
@@ -187,6 +195,7 @@ const lora: StepRecord = {
   code({ request, d, s }) {
     const { method } = request;
     if (method !== 'lora' && method !== 'qlora') throw new CellRequestError(`the lora step is for --method lora or qlora, not ${method}`);
+    if (d.stack) return remoteLora(d.stack, { r: s.loraR, alpha: s.loraAlpha, quantize: method === 'qlora', checkpointing: s.gradientCheckpointing }, d.lang);
     const modules = HEAD_MODULES[d.head];
     return renderSnippet(
       'lora',
@@ -217,6 +226,7 @@ const train: StepRecord = {
         : tr('cells.train.estimate', { estimate: figures.tensorMib.toLocaleString('en-US'), context: (figures.totalMib - figures.tensorMib).toLocaleString('en-US') }));
     text += trainTime(request, d.plan, d.lang, d.simulate);
     for (const note of dataNotes(d)) text += '\n\n' + note;
+    if (d.stack) text += '\n\n' + remoteMarkdown('train', d.stack, d.lang);
     return text;
   },
   code({ request, d, s }) {
@@ -261,7 +271,9 @@ const train: StepRecord = {
       trainer = renderSnippet('train_qa', values, flags, d.lang);
     } else if (d.head === 'causal') {
       flags.QUANTIZE = method === 'qlora' && d.steps.includes('lora');
-      trainer = renderSnippet('train_sft', values, flags, d.lang);
+      // Remote code on its own stack: transformers' Trainer, with that version's argument names.
+      if (d.stack) delete values.ARGS_CLASS;
+      trainer = renderSnippet(d.stack ? 'train_remote' : 'train_sft', values, flags, d.lang);
     } else if (d.head === 'seq2seq') {
       trainer = renderSnippet('train_seq2seq', values, flags, d.lang);
     } else {
@@ -307,7 +319,8 @@ const save: StepRecord = {
       NUM_LABELS: adapter && d.head === 'classification',
       LABEL_NAMES: adapter && d.head === 'token',
       REMOTE_CODE: adapter && request.model.trust_remote_code,
-      GPU: adapter && d.gpuRuntime
+      GPU: adapter && d.gpuRuntime,
+      TORCH_DTYPE: d.stack !== null // transformers 4's name for dtype, on a remote model's own stack
     };
     const values: Values = { SAVE_DIR: d.saveDir };
     if (adapter) Object.assign(values, { AUTO_CLASS: pythonCode(loadClass(request.model, d.head)), MERGE_DTYPE: torch(d.compute) });

@@ -55,6 +55,13 @@ export interface Shape {
   sftHead: boolean;
 }
 
+/**
+ * Remote-code families the cells train with transformers' Trainer on the stack their repositories
+ * state (codegen/remoteStack.ts: ChatGLM3, GLM-4, Baichuan2): their own forward computes the loss on
+ * the full logits, as ChatGLM's upcast to fp32 (modeling_chatglm.py `lm_logits.to(torch.float32)`).
+ */
+const OWN_LOSS_FAMILIES = new Set(['chatglm', 'baichuan']);
+
 /** Encoder–decoder families (the cells load them with AutoModelForSeq2SeqLM: codegen/plan.ts). */
 const ENCODER_DECODER = new Set(['t5', 'mt5', 'umt5', 'bart', 'mbart', 'marian', 'pegasus', 'm2m_100', 'nllb-moe', 'led', 'longt5']);
 
@@ -186,6 +193,6 @@ export function modelShape(config: ModelConfig): Shape {
       conv: kinds.linear > 0 ? (2 * keyDim + valueDim) * (num(c, ['linear_conv_kernel_dim']) ?? 4) : 0
     },
     head: headOf(c, vocab),
-    sftHead: !['bert', 'roberta', 'xlm-roberta'].includes(family) && c.is_encoder_decoder !== true && !ENCODER_DECODER.has(family) && headOf(c, vocab).width === vocab && headOf(c, vocab).perToken
+    sftHead: !['bert', 'roberta', 'xlm-roberta'].includes(family) && !OWN_LOSS_FAMILIES.has(family) && c.is_encoder_decoder !== true && !ENCODER_DECODER.has(family) && headOf(c, vocab).width === vocab && headOf(c, vocab).perToken
   };
 }

@@ -21,6 +21,7 @@ const REASON_KEYS: Record<Reason['code'], MessageKey> = {
   gated: 'ui.reason.gated',
   remote_code: 'ui.reason.remote_code',
   remote_no_train: 'ui.reason.remote_no_train',
+  remote_old_stack: 'ui.reason.remote_old_stack',
   spread_fits: 'ui.reason.spread_fits',
   spread_tight: 'ui.reason.spread_tight',
   spread_only: 'ui.reason.spread_only',

@@ -8,7 +8,7 @@ import { MODELS } from '../catalog';
 import { estimateStrategy, planTraining, strategyLabel, EstimateSettings, KnownPlan, MemoryEstimate, Strategy, StrategyEstimate } from '../memory';
 import { countParameters } from '../params';
 import { reason } from './reasons';
-import { modelForTask, remoteTrainingProblem } from '../codegen';
+import { modelForTask, remoteStackFor, remoteTrainingProblem } from '../codegen';
 import { GpuProfile, Method, ModelEntry, Task } from '../types';
 
 /** One reason, as data the UI can translate, plus its English rendering. */
@@ -26,7 +26,8 @@ export interface Reason {
     | 'license'
     | 'gated'
     | 'remote_code'
-    | 'remote_no_train' // its own code does not train with our cells (ChatGLM, Baichuan2)
+    | 'remote_no_train' // its own code does not train with our cells (ChatGLM and Baichuan relatives)
+    | 'remote_old_stack' // its own code trains on the older stack its repository states (ChatGLM3, GLM-4, Baichuan2)
     // Several GPUs (values: gpus, gpu, strategy — a `strategyLabel` — method, seq_len, batch, per_gpu_gib):
     | 'spread_fits'
     | 'spread_tight'
@@ -217,6 +218,13 @@ export function recommendModels(request: RecommendRequest): Recommendation[] {
     if (untrainable !== null) {
       score -= 4;
       reasons.push(reason('remote_no_train', { instead: untrainable.instead[0] }));
+    }
+    // Its cells install the stack its repository states (codegen/remoteStack.ts), not run here: a
+    // native model on the current stack comes first when both fit.
+    const stack = method !== 'inference' ? remoteStackFor(model) : null;
+    if (stack !== null) {
+      score -= 2;
+      reasons.push(reason('remote_old_stack', { transformers: stack.transformers, successor: stack.successor }));
     }
     if (!model.commercial) reasons.push(reason('license', { license: model.license }));
     ranked.push({ model, method, params, plan: planned, settings, estimate, spread, score, reasons });
