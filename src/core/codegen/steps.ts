@@ -104,7 +104,7 @@ const install: StepRecord = {
     const deepspeed = d.steps.includes('launch') && launches(d.plan) && d.plan.strategy.startsWith('zero');
     const current = packagesToInstall(requiredPackages(d.head, request.method, d.bits, d.training, d.source, d.optimizer, deepspeed), request.report);
     // Remote code on its own stack: that stack's exact pins (codegen/remoteStack.ts), and a restart after.
-    const packages = d.stack ? stackPackages(d.stack, { adapter: d.adapter, training: d.training, bitsandbytes: current.some(p => p.startsWith('bitsandbytes')) }, request.report, current) : current;
+    const packages = d.stack ? stackPackages(d.stack, { adapter: request.method === 'lora' || request.method === 'qlora', training: d.training, bitsandbytes: current.some(p => p.startsWith('bitsandbytes')) }, request.report, current) : current;
     const values: Values = {};
     if (packages.length) values.PACKAGES = packages;
     if (packages.length && d.stack) values.RESTART_NOTE = t(d.lang, 'install.restart');
