@@ -179,10 +179,18 @@ describe('the launched script has the one-GPU cells\' head, data and loading (is
     const script = scriptOf({ model: model('internlm/internlm2_5-7b-chat'), gpu: twoT4, method: 'qlora' });
     expect(script).toContain('tokenizer = AutoTokenizer.from_pretrained(model_path, trust_remote_code=True)');
     expect(script).toMatch(/AutoModelForCausalLM\.from_pretrained\([^)]*trust_remote_code=True,\n\)/);
-    const glm = model('THUDM/chatglm3-6b');
-    const one = (() => { try { renderCells({ model: glm, gpu: findGpu('t4'), method: 'qlora' }); return ''; } catch (e) { return (e as Error).message; } })();
+    // A ChatGLM relative whose stack the cells do not know: refused as on one GPU.
+    const glm2 = { ...model('THUDM/chatglm3-6b'), id: 'THUDM/chatglm2-6b' };
+    const one = (() => { try { renderCells({ model: glm2, gpu: findGpu('t4'), method: 'qlora' }); return ''; } catch (e) { return (e as Error).message; } })();
     expect(one).toContain('transformer.output_layer');
-    expect(() => renderCells({ model: glm, gpu: twoT4, method: 'lora' })).toThrow(one.replace(/\.$/, ''));
+    expect(() => renderCells({ model: glm2, gpu: twoT4, method: 'lora' })).toThrow(one.replace(/\.$/, ''));
+    // ChatGLM3 trains on its own stack in one process: device_map over the two GPUs, no launch;
+    // a launch asked for anyway (--strategy ddp) is refused with why.
+    const glm3 = model('THUDM/chatglm3-6b');
+    const cells = renderCells({ model: glm3, gpu: twoT4, method: 'lora' });
+    expect(cells.some(c => c.step === 'launch')).toBe(false);
+    expect(cells.some(c => c.step === 'train' && c.source.includes('trainer = Trainer('))).toBe(true);
+    expect(() => renderCells({ model: glm3, gpu: twoT4, method: 'lora', strategy: 'ddp' })).toThrow(/transformers 4\.40\.0\), in one process/);
   });
 
   it('a base model chooses plain text or conversations by its chat template, as the train cell does', () => {
