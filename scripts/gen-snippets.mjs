@@ -9,20 +9,26 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'python_snippets');
 const out = join(root, 'src', 'core', 'codegen', 'snippets.generated.ts');
 
-// A line `# >>> include _name` (at the start of the line) becomes python_snippets/_name.py: the
-// part several templates share (the training settings, say). A partial is valid Python by itself,
-// with its own optional blocks; it may include another, never itself.
-const INCLUDE = /^# >>> include (_[a-z0-9_]+)\s*$/;
+// A line `# >>> include _name` becomes python_snippets/_name.py: the part several templates share
+// (the training settings, say). A partial is valid Python by itself, with its own optional blocks;
+// it may include another, never itself. An indented marker indents the partial's lines as much
+// (the data check loads the Train cell's data inside a `try:`).
+const INCLUDE = /^(\s*)# >>> include (_[a-z0-9_]+)\s*$/;
 function expand(name, text, within = []) {
   return text
     .split('\n')
     .map(line => {
       const m = INCLUDE.exec(line);
       if (!m) return line;
-      const partial = join(dir, m[1] + '.py');
-      if (!existsSync(partial)) throw new Error(`python_snippets/${name}.py: no python_snippets/${m[1]}.py to include`);
-      if (within.includes(m[1])) throw new Error(`python_snippets/${name}.py: ${m[1]}.py includes itself`);
-      return expand(m[1], readFileSync(partial, 'utf8').replace(/\n$/, ''), [...within, m[1]]);
+      const [, indent, included] = m;
+      const partial = join(dir, included + '.py');
+      if (!existsSync(partial)) throw new Error(`python_snippets/${name}.py: no python_snippets/${included}.py to include`);
+      if (within.includes(included)) throw new Error(`python_snippets/${name}.py: ${included}.py includes itself`);
+      const body = expand(included, readFileSync(partial, 'utf8').replace(/\n$/, ''), [...within, included]);
+      return body
+        .split('\n')
+        .map(l => (l.trim() === '' ? l : indent + l))
+        .join('\n');
     })
     .join('\n');
 }
