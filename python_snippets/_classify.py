@@ -1,12 +1,10 @@
 # >>> include _classify_rows
 
 
-def tokenize(batch):
-    # Longer texts are cut here: the memory estimate assumed this length.
-    return tokenizer(batch["text"], truncation=True, max_length=__SEQ_LEN__)
+# >>> include _tokenize_text
 
 
-dataset = dataset.map(tokenize, batched=True)
+dataset = dataset.map(tokenize, batched=True, fn_kwargs={"max_length": max_length})
 
 trainer = Trainer(
     model=model,

@@ -16,11 +16,13 @@ def tag_number(tag):
     return label_names.index(tag) if isinstance(tag, str) else int(tag)
 
 
-def tokenize_and_align(batch):
-    # The tokenizer splits a word into pieces: the first piece of each word carries
-    # the word's tag; the other pieces and the special tokens get -100, which the
-    # loss ignores. Longer texts are cut here: the memory estimate assumed this length.
-    encoded = tokenizer(batch["tokens"], is_split_into_words=True, truncation=True, max_length=__SEQ_LEN__)
+# >>> include _tokenize_words
+
+
+def tokenize_and_align(batch, max_length):
+    # The first piece of each word carries the word's tag; the other pieces and the
+    # special tokens get -100, which the loss ignores.
+    encoded = encode_words(batch, max_length)
     encoded["labels"] = []
     for row, tags in enumerate(batch["ner_tags"]):
         labels, previous = [], None
@@ -31,7 +33,8 @@ def tokenize_and_align(batch):
     return encoded
 
 
-dataset = dataset.map(tokenize_and_align, batched=True, remove_columns=dataset.column_names)
+dataset = dataset.map(tokenize_and_align, batched=True, fn_kwargs={"max_length": max_length},
+                      remove_columns=dataset.column_names)
 # Hold out a tenth of the rows to score the tagger on sentences it did not train on.
 # A dataset this small is scored on its training rows: that shows the cell works, not how good the model is.
 if len(dataset) >= 20:

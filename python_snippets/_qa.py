@@ -2,17 +2,15 @@
 # >>> include _data
 if not tokenizer.is_fast:
     raise ValueError("Finding the answer's tokens needs a fast tokenizer (tokenizer.is_fast); this model has none.")
-question_first = tokenizer.padding_side == "right"  # left-padding tokenizers take the context first
+# >>> include _qa_pairs
 
 
 def to_windows(batch):
     # A context longer than max_length is cut into windows that overlap by stride
     # tokens, so an answer near a cut is whole in one of them; the question is
     # never cut. The memory estimate assumed this length.
-    questions = [q.strip() for q in batch["question"]]
-    pairs = (questions, batch["context"]) if question_first else (batch["context"], questions)
     encoded = tokenizer(
-        *pairs,
+        *question_and_context(batch),
         truncation="only_second" if question_first else "only_first",
         max_length=__SEQ_LEN__,
         stride=__STRIDE__,

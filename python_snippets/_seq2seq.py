@@ -2,12 +2,10 @@
 # >>> include _data
 
 
-def tokenize(batch):
-    # Longer texts are cut here: the memory estimate assumed this length.
-    return tokenizer(text=batch["source"], text_target=batch["target"], truncation=True, max_length=__SEQ_LEN__)
+# >>> include _tokenize_pairs
 
 
-dataset = dataset.map(tokenize, batched=True, remove_columns=dataset.column_names)
+dataset = dataset.map(tokenize, batched=True, fn_kwargs={"max_length": max_length}, remove_columns=dataset.column_names)
 
 trainer = Trainer(
     model=model,

@@ -3,7 +3,7 @@ training_args = __ARGS_CLASS__(
     per_device_train_batch_size=__BATCH__,
     gradient_accumulation_steps=__GRAD_ACCUM__,  # the effective batch is batch x accumulation
 # >>> if SFT
-    max_length=__SEQ_LEN__,  # longer samples are cut here: the memory estimate assumed this length
+    max_length=max_length,  # set above: longer samples are cut there
 # <<< SFT
     max_steps=__MAX_STEPS__,  # a first, short run; -1 means one pass over the dataset
     learning_rate=__LEARNING_RATE__,

@@ -32,6 +32,7 @@ from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 model_path = __MODEL_PATH__
 output_dir = __OUTPUT_DIR__
 state = PartialState()  # which process this is, and its device
+max_length = __SEQ_LEN__  # longer samples are cut here: the memory estimate assumed this length
 
 # The training settings come first: with DeepSpeed ZeRO-3 they make from_pretrained
 # load each weight straight into its shard.
@@ -40,7 +41,7 @@ training_args = __ARGS_CLASS__(
     per_device_train_batch_size=__BATCH__,  # per GPU: each process takes its own samples
     gradient_accumulation_steps=__GRAD_ACCUM__,
 # >>> if SFT
-    max_length=__SEQ_LEN__,
+    max_length=max_length,
 # <<< SFT
     max_steps=__MAX_STEPS__,  # a first, short run; -1 means one pass over the dataset
     learning_rate=__LEARNING_RATE__,

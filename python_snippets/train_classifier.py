@@ -4,6 +4,7 @@ import torch
 from datasets import Dataset, load_dataset
 from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
 
+# >>> include _max_length
 # >>> include _training_args
 
 # >>> include _classify

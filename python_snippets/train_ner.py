@@ -6,6 +6,7 @@ import torch
 from datasets import Dataset, load_dataset
 from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments
 
+# >>> include _max_length
 # >>> include _training_args
 
 # >>> include _ner

@@ -5,6 +5,7 @@ import torch
 from datasets import Dataset, load_dataset
 from transformers import DataCollatorForSeq2Seq, Trainer, TrainingArguments
 
+# >>> include _max_length
 # >>> include _training_args
 
 # >>> include _seq2seq

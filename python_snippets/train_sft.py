@@ -8,6 +8,7 @@ from trl import SFTConfig, SFTTrainer
 
 # >>> include _sft_data
 
+# >>> include _max_length
 # >>> include _training_args
 trainer = SFTTrainer(
     model=model,

@@ -28,7 +28,7 @@ def test_the_training_settings_reach_the_cells(built_lib):
     text = model_advisor.cells("Qwen/Qwen2.5-0.5B-Instruct", gpu="t4", seq_len=2048, batch=2, grad_accum=3)
     assert "per_device_train_batch_size=2" in text
     assert "gradient_accumulation_steps=3" in text
-    assert "max_length=2048" in text
+    assert "max_length = 2048" in text
 
 
 def test_a_switch_is_true_or_left_out(built_lib):

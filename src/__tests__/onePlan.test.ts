@@ -33,7 +33,7 @@ function cellSettings(source: string): { batch: number; accum: number; seqLen: n
     if (!m) throw new Error(`not in the cells: ${re}`);
     return Number(m[1]);
   };
-  return { batch: num(/per_device_train_batch_size=(\d+)/), accum: num(/gradient_accumulation_steps=(\d+)/), seqLen: num(/max_length=(\d+)/) };
+  return { batch: num(/per_device_train_batch_size=(\d+)/), accum: num(/gradient_accumulation_steps=(\d+)/), seqLen: num(/max_length ?= ?(\d+)/) };
 }
 
 /** What the train cell states as its estimate (MiB without the CUDA context), or null. */

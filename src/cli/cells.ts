@@ -19,7 +19,7 @@ export const CELL_OPTIONS: OptionTable = [
   ['--dataset <id|file>', 'a hub dataset id, or a local .json / .jsonl / .csv file'],
   ['--source <hf|modelscope|mirror>', 'where the weights come from (default hf)'],
   ['--max-steps <N>', 'optimizer steps of the first run (default 60)'],
-  ['--steps <a,b,…>', 'which steps, comma-separated (install, login, source, quantize, load, lora, train, launch, try, save)'],
+  ['--steps <a,b,…>', 'which steps, comma-separated (install, login, source, check, quantize, load, lora, train, launch, try, save); check (off by default) measures the token lengths of your data before training'],
   ['--lang <en|zh-Hans|zh-Hant>', 'the language of the markdown (default en)'],
   ['--prompt <text>', 'the "try it" prompt'],
   ['--labels <N>', 'classification: how many labels (default 2)'],

@@ -48,6 +48,7 @@ const STEP_KEYS: Record<Step, MessageKey> = {
   install: 'ui.step.install',
   login: 'ui.step.login',
   source: 'ui.step.source',
+  check: 'ui.step.check',
   quantize: 'ui.step.quantize',
   load: 'ui.step.load',
   lora: 'ui.step.lora',

@@ -24,7 +24,7 @@ import { DataLanguage, toDataLanguage } from './samples';
 import { RemoteStack, remoteStackFor } from './remoteStack';
 
 /** Every step, in the order the cells run. */
-export const STEPS = ['install', 'login', 'source', 'quantize', 'load', 'lora', 'train', 'launch', 'try', 'save'] as const;
+export const STEPS = ['install', 'login', 'source', 'check', 'quantize', 'load', 'lora', 'train', 'launch', 'try', 'save'] as const;
 export type Step = (typeof STEPS)[number];
 
 
@@ -62,6 +62,8 @@ export const MAX_NEW_TOKENS = 128;
  */
 export function defaultSteps(method: Method, gated: boolean, quantized: boolean, source: string = 'hf', launched = false): Step[] {
   return STEPS.filter(step => {
+    // The data check is the user's to add (datacheck.ts says why).
+    if (step === 'check') return false;
     if (launched && !['install', 'login', 'source', 'launch'].includes(step)) return false;
     if (step === 'launch') return launched;
     // ModelScope downloads need no Hugging Face token.
@@ -146,13 +148,21 @@ export interface Decisions {
   added: Partial<Record<Step, Step>>;
   /** The load cell defines model_path itself (the source step was left out). */
   loadDefinesPath: boolean;
+  /** The data check defines model_path itself (the source step was left out). */
+  checkDefinesPath: boolean;
 }
 
 /**
  * Every subset of steps runs: a step another one needs comes along (and its markdown says why),
  * except the plain hub source, which the load cell replaces with one line.
  */
-function withDependencies(asked: Step[], method: Method, bits: 4 | 8 | null, source: string, localPath: boolean): { steps: Step[]; added: Partial<Record<Step, Step>>; loadDefinesPath: boolean } {
+function withDependencies(
+  asked: Step[],
+  method: Method,
+  bits: 4 | 8 | null,
+  source: string,
+  localPath: boolean
+): { steps: Step[]; added: Partial<Record<Step, Step>>; loadDefinesPath: boolean; checkDefinesPath: boolean } {
   const have = new Set(asked);
   const added: Partial<Record<Step, Step>> = {};
   const need = (step: Step, by: Step) => {
@@ -164,12 +174,14 @@ function withDependencies(asked: Step[], method: Method, bits: 4 | 8 | null, sou
   for (const by of ['lora', 'train', 'try', 'save'] as const) if (have.has(by)) need('load', by);
   if (have.has('train') && (method === 'lora' || method === 'qlora')) need('lora', 'train');
   if (have.has('load') && bits !== null) need('quantize', 'load');
-  let loadDefinesPath = false;
-  if (have.has('load') && !have.has('source')) {
-    if (source === 'hf' || localPath) loadDefinesPath = true;
-    else need('source', 'load'); // the mirror or ModelScope is more than one line
+  // The load cell and the data check (which loads only the tokenizer) need model_path.
+  const definesPath = { load: false, check: false };
+  for (const by of ['check', 'load'] as const) {
+    if (!have.has(by) || have.has('source')) continue;
+    if (source === 'hf' || localPath) definesPath[by] = true;
+    else need('source', by); // the mirror or ModelScope is more than one line
   }
-  return { steps: STEPS.filter(s => have.has(s)), added, loadDefinesPath };
+  return { steps: STEPS.filter(s => have.has(s)), added, loadDefinesPath: definesPath.load, checkDefinesPath: definesPath.check };
 }
 
 /**

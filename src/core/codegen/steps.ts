@@ -17,6 +17,7 @@ import { launchCells } from './launch';
 import { refuseUntrainable } from './remote';
 import { QA_TRY } from './tasks';
 import { dataNotes, trainingData } from './data';
+import { dataCheckCode, dataCheckMarkdown, suggestedLengthHoles } from './datacheck';
 import { loadHoles, quantizeHoles } from './loading';
 import { DEFAULT_MIRROR, Decisions, gib, MAX_NEW_TOKENS, Step } from './decisions';
 import { remoteLoad, remoteLora, remoteMarkdown, stackPackages } from './remoteStack';
@@ -259,6 +260,10 @@ const train: StepRecord = {
       NAN_MESSAGE: nanMessage(d.lang, model, method, d.mixed),
       ...data.values
     };
+    // With the data check: its suggested length, when the user opts in there (datacheck.ts).
+    const suggested = suggestedLengthHoles(d.steps, d.head, d.lang);
+    Object.assign(flags, suggested.flags);
+    Object.assign(values, suggested.values);
     // Every trainer ends the same way: the measured peak beside our estimate, and with
     // device_map="auto" over several GPUs each GPU's peak beside its share (the busiest decides an OOM).
     const perGpu = d.plan.known && d.plan.strategy === 'device-map' ? d.plan.spread.per_gpu.map(g => g.total_mib - (g.breakdown.cuda_context ?? 0)) : null;
@@ -282,6 +287,12 @@ const train: StepRecord = {
     // Every trainer ends the same way: the measured peak beside our estimate.
     return trainer + '\n' + peak;
   }
+};
+
+/** "Check your data" (datacheck.ts): the Train cell's rows, tokenized as it will, measured before training. */
+const check: StepRecord = {
+  markdown: ({ request, d }) => dataCheckMarkdown(request, d),
+  code: ({ request, d }) => dataCheckCode(request, d)
 };
 
 const launch: CellsRecord = {
@@ -330,7 +341,7 @@ const save: StepRecord = {
 };
 
 /** Every step's record, by name: the compiler checks that each step has one. */
-const RECORDS: Readonly<Record<Step, StepRecord | CellsRecord>> = { install, login, source, quantize, load, lora, train, launch, try: tryIt, save };
+const RECORDS: Readonly<Record<Step, StepRecord | CellsRecord>> = { install, login, source, check, quantize, load, lora, train, launch, try: tryIt, save };
 
 /** The cells of one step: its markdown (with the line saying which ticked step brought it along) and its code. */
 export function stepCells(step: Step, request: CellRequest, d: Decisions): Cell[] {

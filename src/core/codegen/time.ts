@@ -11,7 +11,8 @@ import { CellRequest } from './request';
 /** The optimizer steps of a first run (cells.ts says why 60). */
 export const DEFAULT_MAX_STEPS = 60;
 
-function trainingSpeed(request: CellRequest, plan: Plan, simulate: boolean): TrainingSpeed | null {
+/** The plan's training speed on a CUDA GPU; null on a CPU, in a simulation, or without an estimate. */
+export function trainingSpeed(request: CellRequest, plan: Plan, simulate: boolean): TrainingSpeed | null {
   const speed = simulate || request.gpu.backend !== 'cuda' ? null : planSpeed(request.model, request.gpu, plan);
   return speed !== null && speed.kind === 'training' ? speed : null;
 }

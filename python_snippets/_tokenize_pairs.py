@@ -1,0 +1,4 @@
+def tokenize(batch, max_length):
+    # Longer texts are cut at max_length (None: nothing is cut, as the data check measures).
+    return tokenizer(text=batch["source"], text_target=batch["target"], truncation=max_length is not None,
+                     max_length=max_length)
