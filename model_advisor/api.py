@@ -139,10 +139,44 @@ def check(model, method="qlora", seq_len=None, gpu=None, quiet=False):
     `Estimate` (a dict); a notebook displays it as the table, a script prints the table
     (not with `quiet`).
     """
-    data, table = estimate(model, method=method, seq_len=seq_len, gpu=gpu)
+    try:
+        data, table = estimate(model, method=method, seq_len=seq_len, gpu=gpu)
+    except ValueError as e:
+        if "unknown model family" not in str(e) or method == "inference":
+            raise
+        # A family the estimator does not count: the tracer builds it with the installed
+        # transformers, and its trace is the estimate.
+        data, table = traced_estimate(model, method, seq_len, gpu, str(e))
     if not quiet and not _in_ipython():
         print(table, end="" if table.endswith("\n") else "\n")
     return Estimate(data, table)
+
+
+def traced_estimate(model, method, seq_len, gpu, refusal):
+    """(dict, table) for a family the estimator does not count: one training step of the cells'
+    plan traced on fake tensors (model_advisor/measure.py), no weights read."""
+    files = {}
+    argv = ["fit", _model_args(model, files), *_method_args(method), *_gpu_args(gpu, files), "--settings-only"]
+    if seq_len is not None:
+        argv += ["--seq-len", str(seq_len)]
+    planned = json.loads(_answer(run(argv, files))["out"])
+    try:
+        from model_advisor.measure import MeasureError, measure  # noqa: PLC0415
+
+        traced = measure(model, planned["gpu"], method, seq_len=seq_len)
+    except ImportError as e:
+        raise ValueError(f"{refusal}; tracing it needs torch, transformers, peft and trl here ({e})") from None
+    except MeasureError as e:
+        raise ValueError(f"{refusal}; and the tracer cannot build it: {e}") from None
+    st = traced["settings"]
+    table = "\n".join([
+        f"{traced['model']}: the estimator does not count its family, so this is the trace of one training step (no weights read).",
+        f"{traced['params']:,.0f} parameters · {traced['method']} · {traced['gpu']} · {st['seq_len']:,} tokens × batch {st['batch']} · {st['compute_dtype']}, {st['optimizer']}",
+        f"Traced peak: {traced['peak_allocated_mib']:,.0f} MiB allocated, before the CUDA context and the allocator's reserve.",
+        *[f"  {k.replace('_', ' ')}: {v:,.0f} MiB" for k, v in traced["parts_mib"].items()],
+        f"Traced with transformers {traced['versions'].get('transformers')} in {traced['seconds']} s.",
+    ]) + "\n"
+    return {"model": traced["model"], "gpu": traced["gpu"], "method": traced["method"], "known": False, "trace": traced}, table
 
 
 def _cell_args(model, method, gpu, options, files):

@@ -46,6 +46,10 @@ class MeasureError(RuntimeError):
     """The trace cannot run for this model or recipe; the message says why, in a user's words."""
 
 
+class RemoteCodeNeeded(MeasureError):
+    """The family exists only in the model's own code: tracing it would run that code."""
+
+
 # ---------------------------------------------------------------------------------------------
 # The plan: what the core says the cells run (engine.py runs the same bundle as the CLI).
 
@@ -84,7 +88,14 @@ def plan(model, gpu, method, seq_len=None, batch=None, optimizer=None):
         if optimizer not in OPTIMIZERS:
             raise MeasureError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, not {optimizer!r}")
         argv += ["--optimizer", optimizer]
-    fit = _answer(run(argv + ["--json"], files))
+    try:
+        fit = _answer(run(argv + ["--json"], files))
+    except MeasureError as e:
+        if "unknown model family" not in str(e):
+            raise
+        # A family the estimator does not count: the plan the cells follow for it (its
+        # settings, `fit --settings-only`), and the trace is the estimate (`fit` is None).
+        fit = dict(_answer(run(argv + ["--settings-only"], files)), breakdown=None)
     profiles = {p["id"]: p for p in _answer(run(["gpus", "--json"]))}
     profile = profiles.get(fit["gpu"])
     if profile is None:
@@ -93,8 +104,11 @@ def plan(model, gpu, method, seq_len=None, batch=None, optimizer=None):
 
 
 def fit_allocated_mib(fit):
-    """`fit`'s allocated part: its total less the CUDA context and the allocator allowance."""
+    """`fit`'s allocated part: its total less the CUDA context and the allocator allowance
+    (None for a family the estimator does not count)."""
     b = fit["breakdown"]
+    if b is None:
+        return None
     return fit["total_mib"] - b.get("cuda_context_mib", 0) - b.get("allocator_overhead_mib", 0)
 
 
@@ -207,15 +221,51 @@ def _dispatch_mode(tracker, on_op=None):
 # Building the model the cells load, with no weights.
 
 
+class RemoteCode(str):
+    """A model whose classes are its repository's own code (`auto_map`, trust_remote_code): a Hub
+    id or a local folder. Tracing it imports and runs that code with the user's permissions, so
+    it is built only when the caller passes one of these (the panel: only on an explicit click)."""
+
+
+# Where a remote-code config keeps its depth (ChatGLM: num_layers; GPT-2 style: n_layer).
+_DEPTH_FIELDS = ("num_hidden_layers", "num_layers", "n_layer", "n_layers")
+
+
+def _remote_config_object(ref, layers):
+    from transformers import AutoConfig  # noqa: PLC0415
+
+    try:
+        # Downloads (or reads) config.json and the repository's configuration code, no weights.
+        cfg = AutoConfig.from_pretrained(str(ref), trust_remote_code=True)
+    except Exception as e:  # noqa: BLE001 - the repository's own code may raise anything
+        raise MeasureError(f"cannot read {ref}'s config with its own code: {type(e).__name__}: {e}") from None
+    field = next((f for f in _DEPTH_FIELDS if isinstance(getattr(cfg, f, None), int)), None)
+    if field is None:
+        raise MeasureError(f"{ref}'s config names no layer count ({', '.join(_DEPTH_FIELDS)})")
+    full = getattr(cfg, field)
+    if layers is not None:
+        setattr(cfg, field, layers)
+    return cfg, full
+
+
 def _config_object(config, layers):
     from transformers import AutoConfig  # noqa: PLC0415
 
+    if isinstance(config, RemoteCode):
+        return _remote_config_object(config, layers)
     data = dict(config)
     model_type = data.pop("model_type", None)
     if model_type is None:
         raise MeasureError("the config has no model_type: transformers cannot build it")
+    from transformers import CONFIG_MAPPING  # noqa: PLC0415
+
+    if model_type not in CONFIG_MAPPING and isinstance(data.get("auto_map"), dict):
+        raise RemoteCodeNeeded(f"{model_type!r} is defined by the model's own code (trust_remote_code): "
+                           "it is traced only when you allow that code to run")
     # transformers 5's strict configs reject an int where a float is declared (a JSON that wrote
     # 30.0 as 30): every known float field back to a float.
+    if model_type not in CONFIG_MAPPING:
+        raise MeasureError(f"transformers {__import__('transformers').__version__} has no {model_type!r} model type: it cannot build this config")
     for k in ("final_logit_softcapping", "attn_logit_softcapping", "rope_theta", "rms_norm_eps", "layer_norm_eps", "initializer_range"):
         if isinstance(data.get(k), int) and not isinstance(data.get(k), bool):
             data[k] = float(data[k])
@@ -223,7 +273,7 @@ def _config_object(config, layers):
         data.pop(k, None)
     try:
         cfg = AutoConfig.for_model(model_type, **data)
-    except (ValueError, KeyError, TypeError) as e:
+    except Exception as e:  # noqa: BLE001 - strict configs raise their own validation errors
         raise MeasureError(f"transformers {__import__('transformers').__version__} cannot build a {model_type!r} config: {e}") from None
     full = cfg.num_hidden_layers
     if layers is not None:
@@ -298,11 +348,17 @@ def _build(config, layers, method, compute_dtype, attention, lora_r, lora_alpha,
     kwargs = {"dtype": load_dtype}
     if attention is not None:
         kwargs["attn_implementation"] = attention
+    if isinstance(config, RemoteCode):
+        kwargs["trust_remote_code"] = True
     with torch.device("meta") if fake is not None else contextlib.nullcontext():
         try:
             model = AutoModelForCausalLM.from_config(cfg, **kwargs)
         except (ValueError, KeyError, TypeError, ImportError) as e:
             raise MeasureError(f"transformers cannot build this config: {e}") from None
+        except Exception as e:  # noqa: BLE001 - a repository's own modeling code may raise anything
+            if not isinstance(config, RemoteCode):
+                raise
+            raise MeasureError(f"the model's own code could not build it: {type(e).__name__}: {e}") from None
     if method == "qlora":
         from transformers import BitsAndBytesConfig  # noqa: PLC0415
         from transformers.integrations.bitsandbytes import replace_with_bnb_linear  # noqa: PLC0415
@@ -717,6 +773,9 @@ def main(argv):
     """`python -m model_advisor measure MODEL --gpu … --method …`: prints the trace (JSON with --json)."""
     import argparse  # noqa: PLC0415
 
+    if argv[:2] == ["--request", "-"]:
+        return request_main(sys.stdin)
+
     parser = argparse.ArgumentParser(prog="python -m model_advisor measure", description="Trace one training step of the cells on fake tensors: the peak GPU memory the libraries allocate, no weights read.")
     parser.add_argument("model", help="a catalog id or a config.json (or its folder)")
     parser.add_argument("--gpu", required=True, help='a GPU profile ("t4", "a100-40gb"; `model-advisor gpus`)')
@@ -741,8 +800,10 @@ def main(argv):
         return 0
     st = r["settings"]
     lines = [
-        f"{r['model']} ({r['params']:,} parameters) · {r['method']} · {r['gpu']} · {st['seq_len']:,} tokens × batch {st['batch']} · {st['compute_dtype']}, {st['optimizer']}",
-        f"Traced peak: {r['peak_allocated_mib']:,.0f} MiB allocated (fit's allocated part: {r['fit_allocated_mib']:,} MiB)",
+        f"{r['model']} ({r['params']:,.0f} parameters) · {r['method']} · {r['gpu']} · {st['seq_len']:,} tokens × batch {st['batch']} · {st['compute_dtype']}, {st['optimizer']}",
+        f"Traced peak: {r['peak_allocated_mib']:,.0f} MiB allocated " + (
+            f"(fit's allocated part: {r['fit_allocated_mib']:,} MiB)" if r["fit_allocated_mib"] is not None
+            else "(the estimator does not count this family: the trace is the estimate)"),
     ]
     lines += [f"  {k.replace('_', ' ')}: {v:,.0f} MiB" for k, v in r["parts_mib"].items()]
     lines += [f"  analytic: {a['term']} {a['mib']:,.0f} MiB ({a['why']})" for a in r["analytic"]]
@@ -762,31 +823,41 @@ def measure(model, gpu, method="qlora", seq_len=None, batch=None, optimizer=None
     otherwise: the cells' plan). `layers`: trace at that depth exactly instead of extrapolating
     from one and two layers. No weights are read or downloaded.
     """
-    import torch  # noqa: PLC0415
-
     if task is not None and task not in SFT_TASKS:
         raise MeasureError(f"task {task!r}: the tracer follows the SFT cells ({', '.join(SFT_TASKS)}) for now")
     started = time.perf_counter()
     p = plan(model, gpu, method, seq_len=seq_len, batch=batch, optimizer=optimizer)
     fit, profile, config = p["fit"], p["gpu"], p["config"]
-    settings = fit["settings"]
-    # terms.ts computeDtype: bf16 where the GPU has it natively, fp16 below (T4, V100).
-    compute_dtype = torch.bfloat16 if profile.get("bf16") else torch.float16
     # The cells load "eager" for the families without sdpa (recipe.ts cellsAttention), sdpa else.
     attention = "eager" if fit["recipe"]["attention"] == "eager" else "sdpa"
+    traced = trace(config, fit["settings"], bool(profile.get("bf16")), attention, layers)
+    return {"model": fit["model"], "gpu": fit["gpu"], **traced, "fit_allocated_mib": fit_allocated_mib(fit),
+            "seconds": round(time.perf_counter() - started, 2)}
+
+
+def trace(config, settings, bf16, attention="sdpa", layers=None):
+    """One traced step at a plan's settings, as the core names them (`fit --json`'s "settings",
+    the panel's plan): method, seqLen, batch, gradAccum, optimizer, loraR, loraAlpha,
+    gradientCheckpointing. `config`: the config.json as a dict, or a RemoteCode (its own code
+    runs); `bf16`: the GPU computes in bf16 (else fp16: T4, V100)."""
+    import torch  # noqa: PLC0415
+
+    started = time.perf_counter()
+    if settings.get("method") not in METHODS:
+        raise MeasureError(f"method must be one of {', '.join(METHODS)} (the tracer traces training), not {settings.get('method')!r}")
+    # terms.ts computeDtype: bf16 where the GPU has it natively, fp16 below (T4, V100).
+    compute_dtype = torch.bfloat16 if bf16 else torch.float16
     peak, parts, params, analytic, depth, trained = _depth_traces(config, settings, compute_dtype, attention, layers)
     for a in analytic:
         parts[a["term"]] += a["bytes"]
         peak += a["bytes"]
+    period = _layer_period(config) if layers is None else None
     return {
-        "model": fit["model"],
-        "gpu": fit["gpu"],
         "method": settings["method"],
         "params": params,
         "trained_params": trained,
         "peak_allocated_mib": round(peak / MIB, 1),
         "parts_mib": {k: round(v / MIB, 1) for k, v in parts.items()},
-        "fit_allocated_mib": fit_allocated_mib(fit),
         "settings": {
             "seq_len": settings["seqLen"], "batch": settings["batch"], "grad_accum": settings["gradAccum"],
             "optimizer": settings["optimizer"], "lora_r": settings["loraR"],
@@ -794,11 +865,147 @@ def measure(model, gpu, method="qlora", seq_len=None, batch=None, optimizer=None
             "compute_dtype": str(compute_dtype).removeprefix("torch."), "attention": attention,
             "loss": "trl-fused-lm-head",
         },
-        "depth": {"layers": depth, "traced_layers": [layers] if layers is not None else [_layer_period(config), 2 * _layer_period(config)], "extrapolated": layers is None},
+        "depth": {"layers": depth, "traced_layers": [layers] if layers is not None else [period, 2 * period], "extrapolated": layers is None},
         "analytic": [{"term": a["term"], "why": a["why"], "mib": round(a["bytes"] / MIB, 1)} for a in analytic],
         "versions": _versions(),
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# "Measure exactly" in the panel (the sidebar and the widget): one request, one JSON answer.
+#
+# The panel sends its own plan (the one its cells follow) and the model's config; the kernel
+# traces it in a child process of its own Python, so that a trace past its budget can be stopped
+# (a thread cannot be) and the user's kernel keeps none of the tracer's modules or memory.
+
+# Seconds a trace may take before it is stopped and the estimate stands. Measured on this
+# 2-core machine (`python -m model_advisor measure … --json`, wall time with the imports):
+# Qwen2.5-0.5B-Instruct QLoRA on a T4 9.9 s, Qwen2.5-7B-Instruct 8.3 s (5.3 s of trace,
+# ~5 s importing torch, transformers, peft and trl); a cold Colab disk can triple the imports.
+BUDGET_S = 120
+# What a trace imports, by method (the name pip installs); bitsandbytes for 4-bit weights and 8-bit optimizers.
+_NEEDS = ("torch", "transformers", "peft", "trl")
+_REQUEST_KEYS = {"config", "settings", "bf16", "attention", "layers", "remote", "source"}
+_SETTING_KEYS = {"method": str, "seqLen": int, "batch": int, "gradAccum": int, "optimizer": str, "loraR": int, "loraAlpha": (int, float), "gradientCheckpointing": bool}
+
+
+def missing_packages(settings):
+    """The packages this trace needs that this Python cannot import (found, not imported)."""
+    import importlib.util  # noqa: PLC0415
+
+    needs = list(_NEEDS)
+    if settings.get("method") == "qlora" or "8bit" in str(settings.get("optimizer", "")):
+        needs.append("bitsandbytes")
+    return [name for name in needs if importlib.util.find_spec(name) is None]
+
+
+def checked_request(request):
+    """The panel's request, every field checked; MessageError-like ValueError on anything else."""
+    if not isinstance(request, dict) or set(request) - _REQUEST_KEYS or not {"config", "settings", "bf16"} <= set(request):
+        raise ValueError(f"a measure request is a JSON object with config, settings and bf16 (and only {', '.join(sorted(_REQUEST_KEYS))})")
+    config, settings = request["config"], request["settings"]
+    if not isinstance(config, dict) or not isinstance(config.get("model_type"), str):
+        raise ValueError("config must be the model's config.json, with its model_type")
+    if not isinstance(settings, dict):
+        raise ValueError("settings must be the plan's settings")
+    for key, kind in _SETTING_KEYS.items():
+        value = settings.get(key)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ValueError(f"settings.{key} is missing or not a {getattr(kind, '__name__', 'number')}")
+    if settings["method"] not in METHODS:
+        raise ValueError(f"only training is traced ({', '.join(METHODS)}), not {settings['method']!r}")
+    if not 1 <= settings["seqLen"] <= 131_072 or not 1 <= settings["batch"] <= 4096:
+        raise ValueError("settings.seqLen or settings.batch is out of range")
+    if type(request["bf16"]) is not bool or request.get("attention", "sdpa") not in ("sdpa", "eager"):
+        raise ValueError("bf16 is true or false; attention is sdpa or eager")
+    layers = request.get("layers")
+    if layers is not None and (type(layers) is not int or not 1 <= layers <= 512):
+        raise ValueError("layers is a whole number of decoder layers")
+    remote = request.get("remote")
+    if remote is not None and (type(remote) is not str or not remote.strip() or "\n" in remote):
+        raise ValueError("remote is the model's Hub id or folder")
+    if request.get("source", "hf") not in ("hf", "mirror", "modelscope"):
+        raise ValueError("source is hf, mirror or modelscope")
+    return request
+
+
+def _one_line(text, limit=400):
+    """A library's message as the one line the panel shows."""
+    line = " ".join(text.split()) or "no message"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _answer_line(answer):
+    return json.dumps(answer, allow_nan=False)
+
+
+def request_main(stream):
+    """`python -m model_advisor measure --request -`: a panel request on stdin, one JSON answer on
+    stdout — {"ok": true, "trace": {...}} or {"ok": false, "code": "bad_config" | "failed", "message"}."""
+    try:
+        request = checked_request(json.load(stream))
+    except (ValueError, json.JSONDecodeError) as e:
+        sys.stdout.write(_answer_line({"ok": False, "code": "failed", "message": str(e)}) + "\n")
+        return 2
+    config = RemoteCode(request["remote"]) if request.get("remote") else request["config"]
+    try:
+        with _quiet():
+            traced = trace(config, request["settings"], request["bf16"], request.get("attention", "sdpa"), request.get("layers"))
+    except MeasureError as e:
+        code = "remote_code" if isinstance(e, RemoteCodeNeeded) else "bad_config"
+        sys.stdout.write(_answer_line({"ok": False, "code": code, "message": _one_line(str(e))}) + "\n")
+        return 2
+    except Exception as e:  # noqa: BLE001 - a library may fail anywhere on an odd config: one line, the estimate stands
+        sys.stdout.write(_answer_line({"ok": False, "code": "failed", "message": _one_line(f"{type(e).__name__}: {e}")}) + "\n")
+        return 2
+    sys.stdout.write(_answer_line({"ok": True, "trace": traced}) + "\n")
+    return 0
+
+
+def kernel_answer(request, budget_s=BUDGET_S):
+    """The panel's "Measure exactly", run where the kernel runs: never raises. The answer:
+    {"ok": true, "trace": {...}, "seconds"} or {"ok": false, "code", "message"} where code is
+    "missing" (with "missing": [packages]), "bad_config", "timeout", "remote_code" or "failed"."""
+    import subprocess  # noqa: PLC0415
+
+    started = time.perf_counter()
+    try:
+        request = checked_request(request)
+    except ValueError as e:
+        return {"ok": False, "code": "failed", "message": str(e)}
+    missing = missing_packages(request["settings"])
+    if missing:
+        return {"ok": False, "code": "missing", "missing": missing,
+                "message": f"this kernel cannot import {', '.join(missing)} (pip install {' '.join(missing)})"}
+    if request.get("remote") and request.get("source") == "modelscope":
+        return {"ok": False, "code": "remote_code", "message": "a model's own code is fetched from Hugging Face or its mirror, not ModelScope"}
+    env = dict(os.environ)
+    # The child finds this very package, wherever the kernel imported it from.
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env["PYTHONPATH"] = here + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    if request.get("source") == "mirror" and not env.get("HF_ENDPOINT"):
+        env["HF_ENDPOINT"] = "https://hf-mirror.com"  # huggingface_hub reads it at import (constants.py)
+    # No GPU is touched: the trace runs on fake CPU tensors (a CUDA torch would still start its
+    # context on a CUDA call; hide the devices so none is made).
+    env["CUDA_VISIBLE_DEVICES"] = ""
+    try:
+        proc = subprocess.run([sys.executable, "-m", "model_advisor", "measure", "--request", "-"],
+                              input=json.dumps(request), capture_output=True, text=True, env=env,
+                              timeout=budget_s, check=False)
+    except subprocess.TimeoutExpired:
+        # subprocess.run kills the child on a timeout and waits for it: nothing is left running.
+        return {"ok": False, "code": "timeout", "message": f"the trace took longer than {budget_s:g} s and was stopped"}
+    except OSError as e:
+        return {"ok": False, "code": "failed", "message": f"cannot start {sys.executable}: {e}"}
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    try:
+        answer = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"ok": False, "code": "failed", "message": f"the trace stopped (exit {proc.returncode}): {tail[:300]}"}
+    answer["seconds"] = round(time.perf_counter() - started, 2)
+    return answer
 
 
 def _versions():

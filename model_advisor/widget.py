@@ -18,6 +18,9 @@ integer "id" that the answer repeats:
                                              folder (relative, no ".."): the shipped
                                              run_record.py, the folder as a value; it reads
                                              that one file and nothing else
+    {"type": "measure", "request": {...}}    "Measure exactly": trace the panel's plan on fake
+                                             tensors (model_advisor.measure.kernel_answer, in a
+                                             child process, stopped past its budget)
 Each cell is {"cell_type": "code" | "markdown", "source": str}; nothing else is accepted.
 """
 import contextlib
@@ -30,11 +33,12 @@ import sys
 import anywidget
 import traitlets
 
+from model_advisor.measure import BUDGET_S, checked_request, kernel_answer
 from model_advisor.probe import gpu_report
 
 _STATIC = pathlib.Path(__file__).parent / "static"
 
-MESSAGE_TYPES = ("probe", "cells", "copy", "hub", "record")
+MESSAGE_TYPES = ("probe", "cells", "copy", "hub", "record", "measure")
 HUB_SOURCES = ("hf", "mirror", "modelscope")
 # A Hub id: owner/name, each part starting with a letter or digit (the catalog's idProblem is stricter).
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
@@ -204,6 +208,8 @@ class AdvisorWidget(anywidget.AnyWidget):
     probing = traitlets.Bool(False).tag(sync=True)
     language = traitlets.Unicode("auto").tag(sync=True)  # "auto", "en", "zh-Hans", "zh-Hant"
     colab = traitlets.Bool(False).tag(sync=True)
+    # "Measure exactly": seconds before the kernel stops a trace (the estimate then stands).
+    measure_budget_s = BUDGET_S
 
     def __init__(self, language="auto", **kwargs):
         # Measured before the widget opens, so its first state already shows the runtime.
@@ -256,7 +262,7 @@ class AdvisorWidget(anywidget.AnyWidget):
                     raise MessageError("id must be a non-negative integer")
                 answer["id"] = msg_id
             allowed = {"type", "id"} | {"cells": {"cells"}, "copy": {"cells"}, "hub": {"model", "source"},
-                                         "record": {"folder"}}.get(kind, set())
+                                         "record": {"folder"}, "measure": {"request"}}.get(kind, set())
             if set(message) - allowed:
                 raise MessageError(f"{kind} takes only {', '.join(sorted(allowed))}")
             if kind == "probe":
@@ -278,6 +284,14 @@ class AdvisorWidget(anywidget.AnyWidget):
                     answer.update(ok=True, answer=record_answer(folder))
                 except Exception as e:  # noqa: BLE001 - the snippet answers failures itself; this is a bug's net
                     answer.update(ok=False, message=f"the record could not be read: {type(e).__name__}: {e}")
+            elif kind == "measure":
+                # The request is data, checked field by field (measure.py checked_request): nothing
+                # in it is code, a module name or a path written to. The trace runs in a child process.
+                try:
+                    request = checked_request(message.get("request"))
+                except ValueError as e:
+                    raise MessageError(str(e)) from None
+                answer.update(ok=True, answer=kernel_answer(request, self.measure_budget_s))
             elif kind == "copy":
                 cells = valid_cells(message.get("cells"))
                 self.last_cells = percent_script(cells)

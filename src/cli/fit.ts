@@ -6,7 +6,7 @@
 import { Command, OptionTable, ParsedArgs, UsageError, flagInt, flagString, parseOptions } from './args';
 import { fetchHubAnswer } from './hub';
 import { gib, n, table } from './format';
-import { oneOf, required, resolveModel, resolveRuntime, resolveStrategy, userError } from './resolve';
+import { oneOf, required, resolveModel, resolveRuntime, resolveStrategy, untracedFamily, userError } from './resolve';
 import { HubSource, idProblem, modelFromHub } from '../core/catalog';
 import {
   ATTENTIONS,
@@ -19,6 +19,7 @@ import {
   planMaxSeqLen,
   planTraining,
   PRE_QUANTIZED,
+  pricedAttention,
   PRECISIONS,
   Recipe,
   strategiesAt,
@@ -65,7 +66,8 @@ const FIT_OPTIONS: OptionTable = [
   ['--weights <gptq-int4|awq-int4|fp8>', "a pre-quantized base (read from the config's quantization_config when it has one)"],
   ['--kv-cache-dtype <fp16|bf16|fp8>', 'inference: the KV cache (default: the compute dtype)'],
   ['--transformers <version>', "inference: the runtime's transformers (before 4.45 the prompt's logits are all kept; default: --report's, else current)"],
-  ['--json', 'the estimate as JSON']
+  ['--json', 'the estimate as JSON'],
+  ['--settings-only', "only the plan's settings as JSON, for any family, counted or not: what `python -m model_advisor measure` traces"]
 ];
 
 /** The recipe a user stated with flags; what they leave out stays what our cells do. */
@@ -259,7 +261,13 @@ export const fitCommand: Command = {
     const { wanted, recipe } = wantedFromFlags(args, report?.packages.transformers ?? null);
     // The plan the cells would use; what the user fixed (--batch, --seq-len, …) stays fixed.
     const plan = userError(() => planTraining(model, gpu, method, wanted, asked));
-    if (!plan.known) throw new UsageError(plan.reason);
+    if (args.flags.has('settings-only')) {
+      // The tracer's input for a family the counter does not know too (the conservative plan the cells follow then).
+      const attention = plan.known ? plan.estimate.recipe.attention : pricedAttention(model);
+      out(JSON.stringify({ model: model.id, gpu: gpu.id, known: plan.known, strategy: plan.strategy, settings: plan.settings, recipe: { attention } }) + '\n');
+      return 0;
+    }
+    if (!plan.known) throw new UsageError(untracedFamily(plan.reason));
     const tried = plan.strategy === 'single' ? [plan.spread] : userError(() => strategiesAt(model, gpu, plan, asked));
     const maxSeq = planMaxSeqLen(model, gpu, plan);
     const e = plan.estimate;

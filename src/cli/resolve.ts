@@ -109,6 +109,11 @@ export function resolveStrategy(args: ParsedArgs): Strategy | 'auto' {
   return oneOf(args, 'strategy', STRATEGY_CHOICES, 'auto') as Strategy | 'auto';
 }
 
+/** The refusal for a family the counter does not know, pointing to the tracer, which builds any family the installed transformers knows. */
+export function untracedFamily(message: string): string {
+  return `${message} (python -m model_advisor measure MODEL --gpu … --method … traces it with the installed transformers)`;
+}
+
 /**
  * Core errors a user caused become one-line usage errors: a strategy these GPUs or settings
  * cannot use, an unknown family, a recipe the model cannot take, a broken config.
@@ -117,7 +122,8 @@ export function userError<T>(run: () => T): T {
   try {
     return run();
   } catch (e) {
-    if (e instanceof UnknownFamilyError || e instanceof RecipeError) throw new UsageError(e.message);
+    if (e instanceof UnknownFamilyError) throw new UsageError(untracedFamily(e.message));
+    if (e instanceof RecipeError) throw new UsageError(e.message);
     if (e instanceof Error && (/the [\w-]+ strategy /.test(e.message) || /config\.json lacks/.test(e.message))) throw new UsageError(e.message);
     throw e;
   }

@@ -8,6 +8,8 @@ import { insertCellsBelowActive } from './insert';
 import { probeKernel } from './probe';
 import { readRunRecord } from './runRecord';
 import type { Calibration } from '../core/runs';
+import { measureInKernel } from './measure';
+import type { MeasureAnswer, MeasureRequest } from '../ui/panel/measure';
 
 /**
  * The panel's host in JupyterLab. Follows the active notebook and its kernel, and probes the
@@ -65,6 +67,13 @@ export class LabHost implements PanelHost {
   }
 
   calibrationStore: ((calibrations: readonly Calibration[]) => void) | null = null;
+
+  /** "Measure exactly": this notebook's kernel traces the plan (see measure.ts). */
+  async measureExactly(request: MeasureRequest): Promise<MeasureAnswer> {
+    const kernel = this._panel?.sessionContext.session?.kernel;
+    if (!kernel) return { ok: false, code: 'unavailable', message: 'this notebook has no kernel' };
+    return measureInKernel(kernel, request);
+  }
 
   refreshRuntime(): void {
     void this.refresh();

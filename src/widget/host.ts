@@ -25,6 +25,10 @@ export function savedCalibrations(): unknown {
     return [];
   }
 }
+import { MeasureAnswer, MeasureRequest, parseMeasureAnswer } from '../ui/panel/measure';
+
+/** How long the widget waits for a trace: the kernel stops one at its budget (measure.py BUDGET_S, 120 s); this leaves it time to say so. */
+const MEASURE_WAIT_MS = 150_000;
 
 /** The part of anywidget's model the widget uses (anywidget's `AnyModel`, kept structural). */
 export interface WidgetModel {
@@ -148,6 +152,14 @@ export class WidgetHost implements PanelHost {
     } catch {
       // kept for this panel only
     }
+  }
+
+  /** "Measure exactly": the kernel side traces the plan (a "measure" message, model_advisor.measure.kernel_answer). */
+  async measureExactly(request: MeasureRequest): Promise<MeasureAnswer> {
+    if (this._gone) return { ok: false, code: 'unavailable', message: t(this.lang(), 'ui.kernelGone') };
+    const reply = await this.request({ type: 'measure', request }, MEASURE_WAIT_MS);
+    if (!reply.ok) return { ok: false, code: 'unavailable', message: reply.message ?? 'the kernel did not answer' };
+    return parseMeasureAnswer(reply.answer);
   }
 
   /** The extension first (no kernel round trip), then Colab's own API, then the clipboard. */

@@ -189,6 +189,8 @@ describe('bad input: one line on stderr, exit 2', () => {
     [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--method', 'qlora'], /--gpu .* is required/],
     [['params', path.join(dir, 'broken.json')], /is not valid JSON/],
     [['params', path.join(dir, 'rwkv.json')], /unknown model family "rwkv"/],
+    // The refusal points to the tracer, which builds any family the installed transformers knows.
+    [['fit', path.join(dir, 'rwkv.json'), '--gpu', 't4', '--method', 'qlora'], /unknown model family "rwkv".*python -m model_advisor measure MODEL --gpu/],
     [['params', path.join(dir, 'missing.json')], /cannot read/],
     [['recommend', '--gpu', 't4', '--task', 'dance', '--language', 'zh'], /--task must be one of/],
     [['fit', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', 't4', '--method', 'qlora', '--strategy', 'fsdp'], /fsdp strategy spreads training over several GPUs/],

@@ -106,13 +106,15 @@ export function modelFromHub(answer: HubAnswer): HubResult {
   } catch (e) {
     return failure(e instanceof CatalogError && /neither a Hugging Face id|is a URL|needs an id/.test(e.message) ? 'bad_id' : 'bad_config', (e as Error).message);
   }
+  let counted = true;
   try {
     countParameters(model.config as ModelConfig);
   } catch (e) {
-    if (e instanceof UnknownFamilyError && model.trust_remote_code) {
-      return failure('remote_code', `${id} runs its own modeling code (trust_remote_code, family "${e.family}"), which the advisor cannot count without running it; give a catalog model of the same architecture, or its config with a known model_type`);
-    }
-    return failure('bad_config', (e as Error).message);
+    // A family the counter does not know is still a model: the panel traces it with the kernel's
+    // transformers ("Measure exactly": the trace is its estimate; a family that is the
+    // repository's own code only on the user's explicit click), the CLI points to the tracer.
+    if (!(e instanceof UnknownFamilyError)) return failure('bad_config', (e as Error).message);
+    counted = false;
   }
   const checkpoint = { ...(model.checkpoint ?? {}) } as NonNullable<ModelEntry['checkpoint']>;
   const total = (answer.index?.json as { metadata?: { total_size?: unknown } } | undefined)?.metadata?.total_size;
@@ -130,6 +132,7 @@ export function modelFromHub(answer: HubAnswer): HubResult {
   }
   if (checkpoint.total_bytes !== undefined && checkpoint.dtype === undefined) checkpoint.dtype = 'bf16';
   if (checkpoint.dtype !== undefined) model = { ...model, checkpoint };
-  model = { ...model, notes: `Fetched from ${where}: config.json${checkpoint.total_bytes ? ', stored size from the safetensors ' + (answer.index?.status === 200 ? 'index' : 'header') : ''}.` };
+  const uncounted = counted ? '' : ` The estimator does not count the "${String(model.config.model_type)}" family${model.trust_remote_code ? ' (its architecture is the repository’s own code)' : ''}: trace it (Measure exactly, or python -m model_advisor measure).`;
+  model = { ...model, notes: `Fetched from ${where}: config.json${checkpoint.total_bytes ? ', stored size from the safetensors ' + (answer.index?.status === 200 ? 'index' : 'header') : ''}.${uncounted}` };
   return { ok: true, model };
 }

@@ -5,7 +5,7 @@
 export { estimateMemory, withConfigRecipe, priceSettings, availableMib, verdictFor, RecipeError } from './estimate';
 export { planTraining, planMaxSeqLen, planMaxBatch, strategiesAt, launches, defaultSettings, defaultDtype, defaultOptimizer, EFFECTIVE_BATCH, DEFAULT_SEQ_LEN } from './plan';
 export type { Plan, KnownPlan, UnknownPlan } from './plan';
-export { computeDtype, computeOf, weightBytes, BYTES, loraParams, layerActivationBytesPerToken, kbitPreparationExtraBytes, NF4_DOUBLE_QUANT_CONSTANT_BITS } from './terms';
+export { computeDtype, computeOf, weightBytes, BYTES, cudaContextBytes, allocatorAllowance, loraParams, layerActivationBytesPerToken, kbitPreparationExtraBytes, NF4_DOUBLE_QUANT_CONSTANT_BITS } from './terms';
 export { modelShape } from './shape';
 export type { Shape } from './shape';
 export { estimateLoading } from './loading';

@@ -8,6 +8,7 @@ import { CellsView, InsertBar, StepsView } from '../CellsView';
 import { ChoicesView } from '../ChoicesView';
 import { EstimateView } from '../EstimateView';
 import { HubModelView } from '../HubModelView';
+import { MeasureView } from '../MeasureView';
 import { ModelsView, ModelsViewState } from '../ModelsView';
 import { PlanForView, profileText } from '../PlanForView';
 import { RecipeView } from '../RecipeView';
@@ -142,6 +143,8 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
         run={this._runView(calibrated)}
       />
     );
+    // "Measure exactly" beside the estimate: the kernel traces the same plan (MeasureView).
+    const measureView = <MeasureView lang={lang} offer={advisor.measureOffer} plan={chosen?.plan ?? null} gpu={advice?.gpu ?? null} onMeasure={allow => void advisor.measureExactly(allow)} />;
     const cells = {
       lang,
       allSteps: STEPS,
@@ -172,6 +175,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
             <div className="jp-ModelAdvisor-column">{modelsView}</div>
             <div className="jp-ModelAdvisor-column">
               {estimateView}
+              {measureView}
               <StepsView {...cells} />
             </div>
           </div>
@@ -189,6 +193,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
         {modelsView}
         {hubView}
         {estimateView}
+        {measureView}
         <CellsView {...cells} />
       </PanelIds>
     );

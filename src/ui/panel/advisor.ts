@@ -1,4 +1,5 @@
 import { CellRequest, CellRequestError, renderCells } from '../../core';
+import { modelForTask } from '../../core/codegen';
 import type { Cell } from '../../core/codegen';
 import { Language, t } from '../../core/i18n';
 import { CatalogError, MODELS, ModelEntry, validateCatalog } from '../../core';
@@ -8,12 +9,23 @@ import { Calibration, calibrationFrom, judgeRecord, parseCalibrations, RecordSta
 import { Emitter, InsertOutcome, PanelHost } from './host';
 import { formatCount } from '../format';
 import { modelPathFor } from './paths';
+import { MeasureAnswer, measureKey, measureRequest, MeasureRefusal, MeasureRequest } from './measure';
 
 /** A model the user pointed at by its config.json: its row, and its folder on the server. */
 interface LocalModel {
   entry: ModelEntry;
   folder: string; // server-relative, as the contents API names it
 }
+
+/** "Measure exactly" for one plan: not asked yet, tracing, or the kernel's answer. */
+export type MeasureState = { kind: 'idle' } | { kind: 'running' } | { kind: 'done'; answer: MeasureAnswer };
+
+/** What the panel offers beside the estimate: nothing (no plan yet), why not, or the control and its state. */
+export type MeasureOffer =
+  | { kind: 'none' }
+  | { kind: 'refused'; reason: MeasureRefusal }
+  | { kind: 'unavailable' }
+  | { kind: 'ready'; modelId: string; remoteCode: boolean; unknownFamily: boolean; state: MeasureState };
 
 /** The advice for the current runtime, or why there is none yet. */
 export type AdviceState = { kind: 'waiting' } | { kind: 'ready'; advice: RuntimeAdvice } | { kind: 'error'; message: string };
@@ -83,6 +95,51 @@ export class AdvisorModel {
     this._invalidate();
   }
 
+  /** "Measure exactly" for the chosen model and plan, as the panel shows it. */
+  get measureOffer(): MeasureOffer {
+    const built = this._measureRequest(false);
+    if (built.kind !== 'ready') return built;
+    return { kind: 'ready', modelId: built.modelId, remoteCode: built.remoteCode, unknownFamily: built.unknownFamily, state: this._measured.get(measureKey(built.request)) ?? { kind: 'idle' } };
+  }
+
+  /**
+   * Trace the chosen plan in the kernel; the answer is kept for that plan (a change of model,
+   * length, batch or GPU shows the new plan's state). `allowRemoteCode`: the user clicked through
+   * the warning that the model's own code runs; without it that code is never sent for.
+   * Resolves when the answer is shown.
+   */
+  async measureExactly(allowRemoteCode = false): Promise<void> {
+    const built = this._measureRequest(allowRemoteCode);
+    if (built.kind !== 'ready' || !this.host.measureExactly) return;
+    const key = measureKey(built.request);
+    if (this._measured.get(key)?.kind === 'running') return;
+    this._measured.set(key, { kind: 'running' });
+    this._changed.emit();
+    let answer: MeasureAnswer;
+    try {
+      answer = await this.host.measureExactly(built.request);
+    } catch (e) {
+      answer = { ok: false, code: 'unavailable', message: e instanceof Error ? e.message : String(e) };
+    }
+    this._measured.set(key, { kind: 'done', answer });
+    this._changed.emit();
+  }
+
+  private _measureRequest(allowRemoteCode: boolean):
+    | Exclude<MeasureOffer, { kind: 'ready' }>
+    | { kind: 'ready'; modelId: string; remoteCode: boolean; unknownFamily: boolean; request: MeasureRequest } {
+    const state = this.advice;
+    const chosen = state.kind === 'ready' ? state.advice.chosen : null;
+    if (state.kind !== 'ready' || !chosen) return { kind: 'none' };
+    const model = chosen.model;
+    const local = this._local.find(m => m.entry.id === model.id);
+    const remoteRef = allowRemoteCode && model.trust_remote_code ? (local ? modelPathFor(local.folder, this.host.notebookPath) : model.id) : undefined;
+    const built = measureRequest(modelForTask(model, this._choices.task), this._choices.task, chosen.plan, state.advice.gpu, { remoteRef, source: this._prefs.source });
+    if (!built.ok) return { kind: 'refused', reason: built.reason };
+    if (!this.host.measureExactly || this.host.kernelGone) return { kind: 'unavailable' };
+    return { kind: 'ready', modelId: model.id, remoteCode: model.trust_remote_code, unknownFamily: chosen.plan !== null && !chosen.plan.known, request: built.request };
+  }
+
   /**
    * A model folder the user pointed at (its config.json, read by the caller): listed beside the
    * catalog, chosen, and loaded from `folder` by the cells. A family the parameter counter does
@@ -120,6 +177,10 @@ export class AdvisorModel {
     this._rebuildModels();
     this._notice = t(this._lang, 'ui.hubUsed', { model: entry.id, family: String(entry.config.model_type) });
     this.update({ modelId: entry.id });
+    // A family the counter does not know: the trace is its estimate, asked for at once (never
+    // for a model whose own code would have to run: that waits for the user's explicit click).
+    const offer = this.measureOffer;
+    if (offer.kind === 'ready' && offer.unknownFamily && !offer.remoteCode && offer.state.kind === 'idle') await this.measureExactly();
   }
 
   /** A config.json that could not be used: say why in the status line; nothing else changes. */
@@ -378,6 +439,7 @@ export class AdvisorModel {
   private _dataLanguagePicked = false;
   private _preview = false;
   private _keepList: Recommendation[] | null = null;
+  private _measured = new Map<string, MeasureState>();
   private _changed = new Emitter();
   private _record: RecordState = { kind: 'none' };
   private _recordQueued = false;

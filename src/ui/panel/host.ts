@@ -6,6 +6,7 @@
  *   probe the runtime   `runtime` + `refreshRuntime()` (+ `changed` when either moves)
  *   insert cells        `canInsert`, `notebookPath`, `insertCells(cells)`
  *   any Hub model       `fetchHubModel(id, source)` (optional: the kernel reads config.json)
+ *   measure exactly     `measureExactly(request)` (optional: the kernel traces the plan)
  *   settings, language  pushed by the host into the model: `AdvisorModel.setLanguage`,
  *                       `AdvisorModel.setPreferences` (JupyterLab's settings registry, or the
  *                       widget's traits), since both change under the panel.
@@ -17,6 +18,7 @@ import type { HubResult, HubSource } from '../../core/catalog';
 import type { Cell } from '../../core/codegen';
 import type { GpuReport } from '../../core/report';
 import type { Calibration } from '../../core/runs';
+import type { MeasureAnswer, MeasureRequest } from './measure';
 
 /** A change notice without a toolkit: `connect` returns the function that disconnects. */
 export class Emitter {
@@ -88,4 +90,10 @@ export interface PanelHost {
   readRunRecord?(folder: string): Promise<unknown>;
   /** Keep the user's calibrations where this host keeps settings; never sent anywhere. Absent: none offered. */
   keepCalibrations?(calibrations: readonly Calibration[]): void;
+  /**
+   * "Measure exactly": the kernel traces the plan's training step on fake tensors (no weights)
+   * and answers; never rejects — a kernel without torch, a config transformers cannot build, a
+   * trace past its budget are answers that name it. Absent where the host cannot reach a kernel.
+   */
+  measureExactly?(request: MeasureRequest): Promise<MeasureAnswer>;
 }
