@@ -63,3 +63,38 @@ def test_check_says_what_the_cards_say(built_lib, gpu, method):
     for card in cards:
         seen = model_advisor.check(card["model"], method=method, gpu=gpu, seq_len=card["settings"]["seqLen"], quiet=True)
         assert (seen["verdict"], seen["total_mib"], seen["settings"]) == (card["verdict"], card["total_mib"], card["settings"]), card["model"]
+
+
+def test_check_traces_a_family_the_estimator_does_not_count(built_lib, tmp_path, capsys):
+    """OLMo-2 (olmo2) is built by the installed transformers but not counted by the core: the trace is the estimate."""
+    pytest.importorskip("torch")
+    import json
+
+    config = {"model_type": "olmo2", "architectures": ["Olmo2ForCausalLM"], "hidden_size": 64, "intermediate_size": 172,
+              "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 4, "vocab_size": 3000,
+              "max_position_embeddings": 512, "rms_norm_eps": 1e-6, "tie_word_embeddings": False,
+              "eos_token_id": 2, "pad_token_id": 1}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    seen = model_advisor.check(str(tmp_path), method="lora", gpu="t4", seq_len=128)
+    assert seen["known"] is False
+    trace = seen["trace"]
+    h, i, v = 64, 172, 3000
+    # OLMo-2: q/k norms over the full width, two norms per layer after attention and MLP.
+    per_layer = 4 * h * h + 3 * h * i + 2 * h + 2 * h
+    assert trace["params"] == 2 * v * h + h + 2 * per_layer
+    assert trace["settings"]["seq_len"] == 128 and trace["settings"]["compute_dtype"] == "float16"
+    printed = capsys.readouterr().out
+    assert "the estimator does not count its family, so this is the trace of one training step" in printed
+    assert f"Traced peak: {trace['peak_allocated_mib']:,.0f} MiB allocated" in printed
+
+
+def test_check_of_a_family_nothing_can_build_says_both_in_one_message(built_lib, tmp_path):
+    pytest.importorskip("torch")
+    import json
+
+    (tmp_path / "config.json").write_text(json.dumps({"model_type": "no_such_family", "architectures": ["NoSuchForCausalLM"],
+                                                      "hidden_size": 64, "num_hidden_layers": 2}))
+    with pytest.raises(ValueError) as e:
+        model_advisor.check(str(tmp_path), method="lora", gpu="t4")
+    assert 'unknown model family "no_such_family"' in str(e.value)
+    assert "the tracer cannot build it: transformers" in str(e.value) and "has no 'no_such_family' model type" in str(e.value)

@@ -105,13 +105,22 @@ def test_kernel_uses_the_mirror_in_hf_endpoint_and_modelscope(kernel, hub):
     ("gated/model", "gated", "gated or private on Hugging Face (HTTP 401): accept its licence"),
     ("private/model", "gated", "(HTTP 403)"),
     ("nobody/missing", "missing", "Hugging Face has no model nobody/missing (HTTP 404)"),
-    ("remote/code", "remote_code", "runs its own modeling code (trust_remote_code, family \"mystery\")"),
 ])
 def test_kernel_names_each_failure(kernel, hub, model_id, code, words):
     _, result = fetch_in_kernel(kernel, [model_id, "hf", hub, 5])
     assert not result["ok"]
     assert result["code"] == code
     assert words in result["message"]
+
+
+def test_kernel_keeps_a_family_the_estimator_does_not_count(kernel, hub):
+    # Chosen all the same: the panel traces it ("Measure exactly"), here only after the user
+    # allows its own code to run (it maps its classes to the repository's files).
+    _, result = fetch_in_kernel(kernel, ["remote/code", "hf", hub, 5])
+    assert result["ok"], result
+    assert result["model"]["config"]["model_type"] == "mystery"
+    assert result["model"]["trust_remote_code"] is True
+    assert "does not count the \"mystery\" family" in result["model"]["notes"]
 
 
 def test_kernel_sends_the_users_token_for_a_gated_model(kernel, hub):
@@ -155,13 +164,15 @@ def test_cli_hub_reads_a_gptq_base_from_quantization_config(built_lib, hub):
     ("gated/model", [], "gated or private on Hugging Face (HTTP 401)"),
     ("private/model", [], "(HTTP 403)"),
     ("nobody/missing", [], "has no model nobody/missing (HTTP 404)"),
-    ("remote/code", [], "runs its own modeling code"),
+    ("remote/code", [], 'unknown model family "mystery"'),
     ("slow/model", ["--timeout", "1"], "did not answer within the time allowed"),
 ])
 def test_cli_hub_names_each_failure_in_one_line(built_lib, hub, model_id, extra, words):
     proc = cli("fit", model_id, "--hub", "--endpoint", hub, *GPU, *extra)
     assert proc.returncode == 2
     assert words in proc.stderr
+    if model_id == "remote/code":  # the refusal points to the tracer
+        assert "python -m model_advisor measure" in proc.stderr
     assert proc.stderr.count("\n") == 1 and proc.stdout == ""
 
 

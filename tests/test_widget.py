@@ -186,6 +186,8 @@ def test_a_broken_google_colab_breaks_nothing(wk, broken):
 
 
 HOSTILE = [
+    {"type": "measure", "request": "x"}, {"type": "measure", "request": {"config": {}}},
+    {"type": "measure", "request": {"config": {"model_type": "llama"}, "settings": {"method": "inference"}, "bf16": False}},
     None, [], "probe", 42, {"type": None}, {}, {"type": "exec", "code": "open('PWNED', 'w')"},
     {"type": "__import__", "name": "os"}, {"type": "probe", "code": "open('PWNED', 'w')"},
     {"type": "probe", "id": "1; import os"}, {"type": "probe", "id": -1}, {"type": "probe", "id": 2**60},
@@ -260,6 +262,22 @@ def test_hub_reads_a_model_through_the_kernel(wk):
         wk.kernel.set_env("HF_ENDPOINT", None)
         server.shutdown()
         server.server_close()
+
+
+def test_measure_traces_the_panels_plan_through_the_comm(wk):
+    """"measure": the widget's "Measure exactly", the same kernel_answer the sidebar's snippet calls."""
+    config = {"model_type": "llama", "hidden_size": 64, "intermediate_size": 172, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 3000, "max_position_embeddings": 512,
+              "rms_norm_eps": 1e-5}
+    settings = {"method": "lora", "seqLen": 64, "batch": 1, "gradAccum": 1, "optimizer": "adamw_torch",
+                "loraR": 4, "loraAlpha": 8, "gradientCheckpointing": True}
+    comm_id, _, _ = wk.show()
+    answers, _ = wk.send(comm_id, {"type": "measure", "id": 7, "request": {"config": config, "settings": settings, "bf16": True}}, timeout=180)
+    (answer,) = answers
+    assert answer["ok"] is True and answer["id"] == 7
+    trace = answer["answer"]["trace"]
+    assert trace["settings"]["compute_dtype"] == "bfloat16" and trace["settings"]["optimizer"] == "adamw_torch"
+    assert trace["peak_allocated_mib"] > 0 and trace["depth"]["layers"] == 2
 
 
 def test_the_kept_text_is_the_cli_s_percent_script(tmp_path):

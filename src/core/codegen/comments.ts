@@ -111,7 +111,7 @@ export function translateComments(name: string, template: string, table: Readonl
 }
 
 /** Run silently in the kernel, never shown to a user: their comments stay as written. */
-export const UNSHOWN_SNIPPETS: ReadonlySet<string> = new Set(['gpu_probe', 'hub_config', 'run_record']);
+export const UNSHOWN_SNIPPETS: ReadonlySet<string> = new Set(['gpu_probe', 'hub_config', 'run_record', 'measure_request']);
 
 const cache = new Map<string, string>();
 
