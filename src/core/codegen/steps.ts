@@ -277,7 +277,11 @@ const train: StepRecord = {
     } else if (d.head === 'causal') {
       flags.QUANTIZE = method === 'qlora' && d.steps.includes('lora');
       // Remote code on its own stack: transformers' Trainer, with that version's argument names.
-      if (d.stack) delete values.ARGS_CLASS;
+      // It cuts at the plan's length itself (train_remote.py), without the data check's opt-in.
+      if (d.stack) {
+        delete values.ARGS_CLASS;
+        delete values.SUGGESTED_NOTE;
+      }
       trainer = renderSnippet(d.stack ? 'train_remote' : 'train_sft', values, flags, d.lang);
     } else if (d.head === 'seq2seq') {
       trainer = renderSnippet('train_seq2seq', values, flags, d.lang);
