@@ -10,6 +10,8 @@ import { compareTrace, MEASURE_BUDGET_S, MeasureAnswer, tracedTotal } from './pa
 export interface MeasureViewProps {
   lang: Language;
   offer: MeasureOffer;
+  /** In a notebook's output: the section folds, so the panel stays one screen tall. */
+  compact?: boolean;
   /** The plan traced (its estimate is compared) and the GPU planned for (a trace's verdict when it is the estimate). */
   plan: Plan | null;
   gpu: GpuProfile | null;
@@ -78,11 +80,20 @@ export function MeasureView(props: MeasureViewProps): JSX.Element | null {
         <small id={pid('measureHint')} className="jp-ModelAdvisor-muted">
           {t(lang, 'ui.measure.hint')}
         </small>
-        <div role="status" aria-live="polite" data-testid="model-advisor-measure-result">
+        <div aria-live="polite" data-testid="model-advisor-measure-result">
           {running && <p>{t(lang, 'ui.measure.running', { seconds: MEASURE_BUDGET_S })}</p>}
           {offer.state.kind === 'done' && <MeasureAnswerView lang={lang} answer={offer.state.answer} plan={props.plan} gpu={props.gpu} />}
         </div>
       </>
+    );
+  }
+  if (props.compact) {
+    // In a notebook's output the panel must stay one screen tall (issue 21): the section folds.
+    return (
+      <details className="jp-ModelAdvisor-section jp-ModelAdvisor-measure" data-testid="model-advisor-measure">
+        <summary id={pid('measureTitle')}>{t(lang, 'ui.measure.button')}</summary>
+        {body}
+      </details>
     );
   }
   return (

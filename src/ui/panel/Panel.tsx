@@ -144,7 +144,7 @@ export class AdvisorPanel extends React.Component<AdvisorPanelProps, { memoryTex
       />
     );
     // "Measure exactly" beside the estimate: the kernel traces the same plan (MeasureView).
-    const measureView = <MeasureView lang={lang} offer={advisor.measureOffer} plan={chosen?.plan ?? null} gpu={advice?.gpu ?? null} onMeasure={allow => void advisor.measureExactly(allow)} />;
+    const measureView = <MeasureView lang={lang} compact={output} offer={advisor.measureOffer} plan={chosen?.plan ?? null} gpu={advice?.gpu ?? null} onMeasure={allow => void advisor.measureExactly(allow)} />;
     const cells = {
       lang,
       allSteps: STEPS,
