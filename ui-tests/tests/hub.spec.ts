@@ -65,10 +65,21 @@ test.describe('Any Hub id, read by the kernel', () => {
     await expect(status).toHaveText('gated/model is gated or private: accept its licence on the model page, log in (HF_TOKEN or the login cell) and try again.');
     await askHub(page, 'nobody/missing');
     await expect(status).toHaveText('There is no model nobody/missing at this source: check the spelling (owner/name).');
-    await askHub(page, 'remote/code');
-    await expect(status).toHaveText('remote/code runs its own modeling code (trust_remote_code), which the advisor cannot count without running it.');
     // The failures changed nothing: the Hub model is still the one chosen.
     await expect(sidebar.getByRole('radio', { name: 'ok/mistral-sharded', exact: true })).toBeChecked();
+
+    // A family only its own code knows is chosen too: the estimator cannot count it, so the panel
+    // offers the trace, and running the model's code waits for a second, warned click.
+    await askHub(page, 'remote/code');
+    await expect(status).toHaveText('Chose remote/code (mystery) from the Hub; the cells download it by its id.');
+    await expect(sidebar.getByRole('radio', { name: 'remote/code', exact: true })).toBeChecked();
+    const measure = sidebar.getByTestId('model-advisor-measure-button');
+    await expect(measure).toHaveText("Measure exactly (runs the model's own code)…");
+    await measure.click();
+    await expect(sidebar.getByTestId('model-advisor-measure-warning')).toContainText('remote/code defines its architecture in its own Python code (trust_remote_code)');
+    await sidebar.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(sidebar.getByTestId('model-advisor-measure-warning')).toBeHidden();
+    await expect(sidebar.getByTestId('model-advisor-measure-trace')).toHaveCount(0);
 
     await useEndpoint(page, NOBODY);
     await askHub(page, 'ok/qwen-single');

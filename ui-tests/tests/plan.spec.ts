@@ -255,7 +255,7 @@ test.describe('In 繁體中文', () => {
     expect(simplified).toEqual([]);
     const english = text
       .map(t => t.replace(/[\w.-]+\/[\w.-]+/g, '').replace(/\b\w+(-\w+)+\b/g, '').replace(/\b\w+_\w+\b/g, '').replace(/\b\w+(\.\w+)+(\(\))?/g, ''))
-      .flatMap(t => (t.match(/\b[a-z]{4,}\b/g) ?? []).filter(w => !['token', 'logits', 'bitsandbytes', 'alpha', 'attention'].includes(w)));
+      .flatMap(t => (t.match(/\b[a-z]{4,}\b/g) ?? []).filter(w => !['token', 'logits', 'bitsandbytes', 'torch', 'transformers', 'peft', 'alpha', 'attention'].includes(w)));
     expect(english).toEqual([]);
 
     await page.evaluate(async () => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
