@@ -18,7 +18,8 @@ export async function useConfigFile(contents: Contents.IManager, advisor: Adviso
     // The row's id is the folder as the active notebook sees it ("./mymodel"): a local path, so
     // it is never taken for a hub id; the cells recompute the path for the notebook they go into.
     const entry = modelFromConfig(String(file.content), localModelId(modelPathFor(folder, notebookPath)));
-    advisor.useLocalModel(entry, folder);
+    // Chosen now; a family the estimator does not count is traced in the kernel meanwhile (its answer shows when it comes).
+    void advisor.useLocalModel(entry, folder);
     return true;
   } catch (e) {
     // CatalogError says what is wrong with the config in the catalog's words; a failed read is the server's message.

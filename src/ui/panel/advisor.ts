@@ -144,13 +144,16 @@ export class AdvisorModel {
    * A model folder the user pointed at (its config.json, read by the caller): listed beside the
    * catalog, chosen, and loaded from `folder` by the cells. A family the parameter counter does
    * not know is still chosen; the estimate then says it cannot estimate, and the cells fall back
-   * to conservative settings.
+   * to conservative settings — and, as for a Hub model, the trace is asked for at once and
+   * becomes its estimate (unless its architecture is its own code: that waits for the click).
+   * Resolves when the trace's answer is shown.
    */
-  useLocalModel(entry: ModelEntry, folder: string): void {
+  async useLocalModel(entry: ModelEntry, folder: string): Promise<void> {
     this._local = [{ entry, folder }, ...this._local.filter(m => m.entry.id !== entry.id)];
     this._rebuildModels();
     this._notice = t(this._lang, 'ui.configUsed', { model: entry.id, family: String(entry.config.model_type) });
     this.update({ modelId: entry.id });
+    await this._traceUncounted();
   }
 
   /**
@@ -177,8 +180,15 @@ export class AdvisorModel {
     this._rebuildModels();
     this._notice = t(this._lang, 'ui.hubUsed', { model: entry.id, family: String(entry.config.model_type) });
     this.update({ modelId: entry.id });
-    // A family the counter does not know: the trace is its estimate, asked for at once (never
-    // for a model whose own code would have to run: that waits for the user's explicit click).
+    await this._traceUncounted();
+  }
+
+  /**
+   * A model just chosen from the Hub or a folder, of a family the counter does not know: the
+   * trace is its estimate, asked for at once — never for a model whose own code would have to
+   * run (that waits for the user's explicit click), nor for one the tracer cannot take.
+   */
+  private async _traceUncounted(): Promise<void> {
     const offer = this.measureOffer;
     if (offer.kind === 'ready' && offer.unknownFamily && !offer.remoteCode && offer.state.kind === 'idle') await this.measureExactly();
   }

@@ -9,7 +9,7 @@
  */
 import * as React from 'react';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { findGpu, findModel, planTraining } from '../../../core';
+import { findGpu, findModel, modelFromConfig, planTraining } from '../../../core';
 import type { ModelEntry } from '../../../core';
 import type { HubResult } from '../../../core/catalog';
 import type { Cell } from '../../../core/codegen';
@@ -215,6 +215,36 @@ describe('a Hub model of a family the estimator does not count', () => {
     expect(host.sent[0].config.model_type).toBe('olmo2');
     expect(screen.getByTestId('model-advisor-measure-traced').textContent).toMatch(/the trace is the estimate: 2,107 MiB allocated/);
     expect(screen.getByTestId('model-advisor-measure-verdict').textContent).toMatch(/^Fits: /);
+  });
+});
+
+describe('a local folder of a family the estimator does not count (its config.json from the file browser)', () => {
+  const olmo2 = { model_type: 'olmo2', architectures: ['Olmo2ForCausalLM'], hidden_size: 2048, intermediate_size: 8192, num_hidden_layers: 16, num_attention_heads: 16, num_key_value_heads: 16, vocab_size: 100352 };
+
+  it('is chosen and traced at once, as from the Hub: the trace is its estimate', async () => {
+    const host = new TracingHost();
+    const advisor = new AdvisorModel(host, 'en');
+    render(<AdvisorPanel advisor={advisor} />);
+    await act(async () => advisor.useLocalModel(modelFromConfig(JSON.stringify(olmo2), './olmo'), 'work/olmo'));
+    expect(host.sent).toHaveLength(1);
+    expect(host.sent[0].config.model_type).toBe('olmo2');
+    expect(host.sent[0].remote).toBeUndefined();
+    expect(screen.getByTestId('model-advisor-measure-traced').textContent).toMatch(/the trace is the estimate: 2,107 MiB allocated/);
+    expect(screen.getByTestId('model-advisor-measure-verdict').textContent).toMatch(/^Fits: /);
+  });
+
+  it('a folder whose architecture is its own code waits for the warned click, then sends the folder', async () => {
+    const host = new TracingHost();
+    const advisor = new AdvisorModel(host, 'en');
+    render(<AdvisorPanel advisor={advisor} />);
+    const own = { ...olmo2, model_type: 'mystery', architectures: ['MysteryForCausalLM'], auto_map: { AutoModelForCausalLM: 'modeling_mystery.MysteryForCausalLM' } };
+    await act(async () => advisor.useLocalModel(modelFromConfig(JSON.stringify(own), './mystery'), 'work/mystery'));
+    expect(host.sent).toHaveLength(0);
+    await click('model-advisor-measure-button');
+    expect(host.sent).toHaveLength(0);
+    await click('model-advisor-measure-confirm');
+    expect(host.sent).toHaveLength(1);
+    expect(host.sent[0].remote).toBe('mystery'); // the folder as the notebook (work/notebook.ipynb) sees it
   });
 });
 
