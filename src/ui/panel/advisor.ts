@@ -40,7 +40,11 @@ export class AdvisorModel {
   constructor(readonly host: PanelHost, lang: Language) {
     this._lang = lang;
     this._choices = defaultChoices(lang);
-    host.changed.connect(() => this._invalidate());
+    host.changed.connect(() => {
+      this._invalidate();
+      // A model chosen before the runtime was known: its trace waits for it.
+      if (this._traceWhenReady !== null) void this._traceUncounted();
+    });
   }
 
   /** Fires on every change the panel shows: choices, runtime, language, settings, notice. */
@@ -153,6 +157,7 @@ export class AdvisorModel {
     this._rebuildModels();
     this._notice = t(this._lang, 'ui.configUsed', { model: entry.id, family: String(entry.config.model_type) });
     this.update({ modelId: entry.id });
+    this._traceWhenReady = entry.id;
     await this._traceUncounted();
   }
 
@@ -180,17 +185,23 @@ export class AdvisorModel {
     this._rebuildModels();
     this._notice = t(this._lang, 'ui.hubUsed', { model: entry.id, family: String(entry.config.model_type) });
     this.update({ modelId: entry.id });
+    this._traceWhenReady = entry.id;
     await this._traceUncounted();
   }
 
   /**
    * A model just chosen from the Hub or a folder, of a family the counter does not know: the
    * trace is its estimate, asked for at once — never for a model whose own code would have to
-   * run (that waits for the user's explicit click), nor for one the tracer cannot take.
+   * run (that waits for the user's explicit click), nor for one the tracer cannot take. Chosen
+   * before the runtime or the kernel is known (a right-click on a config.json as the notebook
+   * opens), it is asked for once they are, unless another model was chosen meanwhile.
    */
   private async _traceUncounted(): Promise<void> {
     const offer = this.measureOffer;
-    if (offer.kind === 'ready' && offer.unknownFamily && !offer.remoteCode && offer.state.kind === 'idle') await this.measureExactly();
+    if (offer.kind === 'none' || offer.kind === 'unavailable') return;
+    const wanted = this._traceWhenReady;
+    this._traceWhenReady = null;
+    if (offer.kind === 'ready' && offer.modelId === wanted && offer.unknownFamily && !offer.remoteCode && offer.state.kind === 'idle') await this.measureExactly();
   }
 
   /** A config.json that could not be used: say why in the status line; nothing else changes. */
@@ -450,6 +461,8 @@ export class AdvisorModel {
   private _preview = false;
   private _keepList: Recommendation[] | null = null;
   private _measured = new Map<string, MeasureState>();
+  /** A model of an uncounted family chosen before its trace could be asked for (see `_traceUncounted`). */
+  private _traceWhenReady: string | null = null;
   private _changed = new Emitter();
   private _record: RecordState = { kind: 'none' };
   private _recordQueued = false;

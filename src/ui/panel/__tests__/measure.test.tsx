@@ -233,6 +233,24 @@ describe('a local folder of a family the estimator does not count (its config.js
     expect(screen.getByTestId('model-advisor-measure-verdict').textContent).toMatch(/^Fits: /);
   });
 
+  it('chosen before the kernel has said what GPU it has (a right-click as the notebook opens): traced once it has', async () => {
+    const host = new TracingHost();
+    host.runtime = { kind: 'probing', busy: false };
+    const advisor = new AdvisorModel(host, 'en');
+    render(<AdvisorPanel advisor={advisor} />);
+    await act(async () => advisor.useLocalModel(modelFromConfig(JSON.stringify(olmo2), './olmo'), 'work/olmo'));
+    expect(host.sent).toHaveLength(0);
+    await act(async () => {
+      host.runtime = { kind: 'ready', report: T4 };
+      host.changed.emit();
+    });
+    expect(host.sent).toHaveLength(1);
+    expect(screen.getByTestId('model-advisor-measure-traced').textContent).toMatch(/the trace is the estimate/);
+    // Once: the runtime changing again does not trace again.
+    await act(async () => host.changed.emit());
+    expect(host.sent).toHaveLength(1);
+  });
+
   it('a folder whose architecture is its own code waits for the warned click, then sends the folder', async () => {
     const host = new TracingHost();
     const advisor = new AdvisorModel(host, 'en');
