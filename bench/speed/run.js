@@ -68,7 +68,8 @@ for (const series of data.series) {
     rows.push({
       series: series.id,
       method: series.method,
-      tuned: series.tuned,
+      // A point may be tuned where its series is a check: one constant set on part of a series (rates.ts AWQ_LINEAR_SECONDS).
+      tuned: point.tuned ?? series.tuned,
       fully_stated: series.fully_stated !== false,
       model: point.model,
       gpu: gpu.name,

@@ -15,6 +15,7 @@ import { EstimateSettings, loraParams, Plan, modelShape, recipeOf, Strategy, wei
 import { decodeFlopsPerToken, prefillFlopsPerToken, trainingFlopsPerToken } from './flops';
 import { GpuPeak, Interconnect, peakFor } from './peaks';
 import {
+  AWQ_LINEAR_SECONDS,
   CACHE_BANDWIDTH_SHARE,
   DECODE_BANDWIDTH_SHARE,
   DECODE_LAYER_SECONDS,
@@ -194,7 +195,9 @@ function inferenceSpeed(model: ModelEntry, gpu: GpuProfile, s: EstimateSettings,
   const recipe = recipeOf(s.recipe);
   const prompt = s.promptLen !== undefined && s.promptLen > 0 ? Math.min(s.promptLen, s.seqLen) : s.seqLen;
   const generated = Math.max(0, s.seqLen - prompt);
-  const launch = DECODE_LAYER_SECONDS * shape.layers;
+  // Python launches each layer's kernels; AutoAWQ's Linears add their own host cost per call (rates.ts).
+  const awqLinears = recipe.weights === 'awq-int4' ? count.linear_layers.reduce((n, l) => n + l.count, 0) : 0;
+  const launch = DECODE_LAYER_SECONDS * shape.layers + AWQ_LINEAR_SECONDS * awqLinears;
   const bandwidth = peak.bandwidth_gbs * 1e9;
   const prefillTokens = s.batch * prompt;
   const prefillRate = peak.tflops16 * 1e12 * matmulShare(gpu) * sizeShare(shape.hidden, prefillTokens);

@@ -57,6 +57,18 @@ export const DECODE_LAYER_SECONDS = 0.00075;
 export const DECODE_TOKEN_SECONDS = 0.002;
 export const DECODE_BANDWIDTH_SHARE = 0.7;
 export const CACHE_BANDWIDTH_SHARE = 0.025;
+/**
+ * AutoAWQ's 4-bit layers cost the CPU more per call than nn.Linear's one `F.linear`: in
+ * AutoAWQ 0.2.4 (the version of the Qwen2 benchmark) `WQLinear_GEMM.forward` wraps every call in
+ * `torch.no_grad()` and a `torch.autograd.Function` (`WQLinearMMFunction.apply`, which saves its
+ * inputs for backward even in inference), casts, reshapes twice, calls the `awq_ext` extension
+ * and adds the bias as a separate kernel (awq/modules/linear/gemm.py:16-58, 222-256). At batch 1
+ * the CPU sets the pace, so this is a cost per quantized Linear per forward, hidden only once
+ * the GPU is the slower side (a long cache). Set on Qwen2-1.5B-Instruct's AWQ rows against its
+ * BF16 rows (same table, same A100: +5.1 to +5.9 ms per token over its 196 Linears, prompts up
+ * to 14,336 tokens); Qwen2-0.5B's and Qwen2-7B's AWQ rows check it (bench/speed).
+ */
+export const AWQ_LINEAR_SECONDS = 0.000028;
 /** Eager attention materializes the scores and runs softmax and dropout over them: its products run at this share of the GEMM rate. */
 export const EAGER_ATTENTION_SHARE = 0.35;
 

@@ -42,8 +42,9 @@ const value = (e: SpeedEstimate, metric: string): number => {
   return metric === 'generated_per_second' ? e.generated_tokens / e.seconds : (e.prompt_tokens + e.generated_tokens) / e.seconds;
 };
 
-function ratios(series: Series): Array<{ ratio: number; promptLen: number }> {
-  return series.points.map(p => {
+/** The points of a series that are checks: a point marked `tuned` set a constant (rates.ts AWQ_LINEAR_SECONDS) and is left out. */
+function ratios(series: Series): Array<{ ratio: number; promptLen: number; model: string; weights?: unknown }> {
+  return series.points.filter(p => p.tuned !== true).map(p => {
     const m = modelOf(p.model);
     const gpu = gpuOf(series, p);
     const wanted: Partial<EstimateSettings> = { ...series.fit, recipe: { ...(series.fit.recipe ?? {}) } };
@@ -52,7 +53,7 @@ function ratios(series: Series): Array<{ ratio: number; promptLen: number }> {
     const s = defaultSettings(m, gpu, series.fit.method, wanted);
     const e = estimateSpeed(m, gpu, s, (series.strategy ?? (gpu.count > 1 ? 'ddp' : 'single')) as 'single')!;
     const v = value(e, series.metric);
-    return { ratio: series.metric === 'seconds_per_step' ? p.measured / v : v / p.measured, promptLen: Number(p.promptLen ?? 0) };
+    return { ratio: series.metric === 'seconds_per_step' ? p.measured / v : v / p.measured, promptLen: Number(p.promptLen ?? 0), model: p.model, weights: p.weights };
   });
 }
 const median = (xs: number[]) => {
@@ -78,14 +79,23 @@ describe.each(series.filter(s => !s.tuned).map(s => [s.id, s] as const))('held o
   });
 });
 
-// The goal is ±20 %; generation misses it (1.21: AWQ's kernels and long caches, both named in
-// docs/accuracy-speed.md), so the test holds the line at ±25 % and the note says so.
-it('per method, over the fully stated held-out series: median within ±25 %', () => {
+// The goal: ±20 % per method on the points no constant was set on (generation was 1.21 until
+// AutoAWQ's cost per call was priced; docs/accuracy-speed.md).
+it('per method, over the fully stated held-out points: median within ±20 %', () => {
   const byMethod = new Map<string, number[]>();
   for (const s of series.filter(x => !x.tuned && x.fully_stated !== false)) {
     const key = s.fit.method === 'inference' ? 'inference' : s.fit.method;
     byMethod.set(key, [...(byMethod.get(key) ?? []), ...ratios(s).map(x => x.ratio)]);
   }
-  const off = [...byMethod].filter(([, r]) => Math.abs(median(r) - 1) > 0.25).map(([k, r]) => `${k}: ${median(r).toFixed(2)}`);
+  const off = [...byMethod].filter(([, r]) => Math.abs(median(r) - 1) > 0.2).map(([k, r]) => `${k}: ${median(r).toFixed(2)}`);
   expect(off).toEqual([]);
+});
+
+// AutoAWQ's Python around each 4-bit Linear (rates.ts AWQ_LINEAR_SECONDS), set on Qwen2-1.5B's AWQ
+// rows: the other models' AWQ rows of the same table, where the CPU sets the pace, within ±15 %
+// (1.29–1.39 without it).
+it('AWQ rows held out (Qwen2-0.5B and Qwen2-7B, prompts up to 6,144 tokens): within ±15 %', () => {
+  const awq = ratios(series.find(s => s.id === 'qwen2-speed-int4')!).filter(r => r.weights === 'awq-int4' && r.promptLen <= 6144);
+  expect(awq.map(r => r.model).sort()).toEqual(['Qwen/Qwen2-0.5B-Instruct', 'Qwen/Qwen2-0.5B-Instruct', 'Qwen/Qwen2-7B-Instruct', 'Qwen/Qwen2-7B-Instruct']);
+  expect(awq.filter(r => Math.abs(r.ratio - 1) > 0.15).map(r => `${r.model} at ${r.promptLen}: ${r.ratio.toFixed(2)}`)).toEqual([]);
 });
