@@ -62,6 +62,8 @@ test.describe('Measure exactly, in the sidebar', () => {
     expect(Math.abs(ratio - 1)).toBeLessThanOrEqual(0.05);
     await expect(result).toContainText(/Traced with transformers \d[\w.]* and torch \d[\w.+]*, 24 layers from 1 \+ 2, in [\d.]+ s\. No weights were downloaded\./);
     await expect(result).toContainText(/[\d,]+ parameters, counted on the traced model\./);
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'true');
+    expect(await lowContrast(page, '#jp-model-advisor .jp-ModelAdvisor-measure')).toEqual([]);
 
     // A trace belongs to its plan: another length asks again; coming back shows the trace kept.
     await sidebar.getByTestId('model-advisor-seq-len').fill('2048');
@@ -85,6 +87,7 @@ test.describe('Measure exactly, in the sidebar', () => {
     await expect(sidebar.getByTestId('model-advisor-measure-traced')).toContainText(/^The estimator does not count this family, so the trace is the estimate: [\d,]+ MiB allocated/, { timeout: 120_000 });
     await expect(sidebar.getByTestId('model-advisor-measure-verdict')).toHaveText(/^Fits: [\d.]+ GiB of 14\.7 GiB$/);
     await expect(sidebar.getByTestId('model-advisor-measure-result')).toContainText('No weights were downloaded.');
+    expect(await lowContrast(page, '#jp-model-advisor .jp-ModelAdvisor-measure')).toEqual([]);
   });
 });
 
